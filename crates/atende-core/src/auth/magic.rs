@@ -1,0 +1,268 @@
+//! Magic links: sign-in by e-mail, and invitations that let the invitee set a password.
+
+use super::session::{self, tenant_briefs};
+use super::totp;
+use crate::audit::{self, Entry, RequestMeta, Who};
+use crate::error::{CoreError, CoreResult};
+use crate::mail::{self, OutgoingMail};
+use crate::views::{TenantBrief, TokenResponse};
+use crate::{Core, crypto};
+use atende_db::Scoped;
+use atende_db::entities::users;
+use atende_db::jobs::{self, NewJob, queue};
+use atende_db::repo::{self, tokens as token_repo};
+use atende_domain::{Email, Password, TenantId, UserId};
+use chrono::Utc;
+use std::time::Duration;
+
+/// What a link is for.
+pub const PURPOSE_LOGIN: &str = "login";
+pub const PURPOSE_INVITE: &str = "invite";
+
+/// At most this many links per account per window; more requests still answer 202.
+const MAX_LINKS_PER_WINDOW: usize = 5;
+
+/// Creates a link for `user` and enqueues the e-mail carrying it, in the caller's transaction.
+pub(crate) async fn send_link(
+    core: &Core,
+    tx: &impl Scoped,
+    user: &users::Model,
+    tenant: Option<(TenantId, String)>,
+    purpose: &'static str,
+) -> CoreResult<()> {
+    let token = crypto::random_token("ml_");
+    let ttl = if purpose == PURPOSE_INVITE {
+        core.config.invite_ttl
+    } else {
+        core.config.magic_link_ttl
+    };
+    token_repo::insert_magic_link(
+        tx,
+        token_repo::NewMagicLink {
+            user_id: user.id,
+            tenant_id: tenant.as_ref().map(|(t, _)| t.uuid()),
+            purpose,
+            token_hash: crypto::token_digest(&token),
+            expires_at: Utc::now()
+                + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::minutes(15)),
+        },
+    )
+    .await?;
+    let base = core.config.public_url.trim_end_matches('/');
+    let link = format!("{base}/auth/magic?token={token}");
+    let mail = match purpose {
+        PURPOSE_INVITE => {
+            let tenant_name = tenant.as_ref().map_or("Atende", |(_, n)| n.as_str());
+            OutgoingMail {
+                to: user.email.clone(),
+                subject: format!(
+                    "Convite para {tenant_name} no Atende / Invitation to {tenant_name}"
+                ),
+                text: format!(
+                    "Olá {name},\n\nVocê foi convidado(a) para {tenant_name} no Atende. Abra o link abaixo para definir sua senha (válido por {days} dias):\n\n{link}\n\n---\nHello {name}, you were invited to {tenant_name} on Atende. Open the link above to set your password.\n",
+                    name = user.name,
+                    days = ttl.as_secs() / 86_400,
+                ),
+            }
+        }
+        _ => OutgoingMail {
+            to: user.email.clone(),
+            subject: "Seu link de acesso ao Atende / Your Atende sign-in link".into(),
+            text: format!(
+                "Olá {name},\n\nUse o link abaixo para entrar no Atende. Ele vale por {mins} minutos e pode ser usado uma vez:\n\n{link}\n\nSe não foi você, ignore esta mensagem.\n\n---\nUse the link above to sign in to Atende. It is valid for {mins} minutes, once.\n",
+                name = user.name,
+                mins = ttl.as_secs() / 60,
+            ),
+        },
+    };
+    let payload = serde_json::to_value(&mail).map_err(|e| CoreError::Internal(e.to_string()))?;
+    jobs::enqueue(
+        tx,
+        NewJob {
+            max_attempts: 10,
+            ..NewJob::new(queue::MAIL, mail::SEND_KIND, payload)
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Sends a sign-in link if the account exists and is active. Always succeeds from the caller's
+/// point of view (the API answers 202 either way), so it reveals nothing about accounts.
+///
+/// # Errors
+/// Only database failures.
+pub async fn request(
+    core: &Core,
+    email: &str,
+    tenant: Option<&str>,
+    meta: &RequestMeta,
+) -> CoreResult<()> {
+    let Ok(email) = Email::parse(email) else {
+        return Ok(());
+    };
+    let tx = core.db.platform_tx().await?;
+    let Some(user) = repo::users::by_email(&tx, email.as_str()).await? else {
+        return Ok(());
+    };
+    if !user.active {
+        return Ok(());
+    }
+    let window = chrono::Duration::from_std(Duration::from_secs(15 * 60))
+        .unwrap_or(chrono::Duration::minutes(15));
+    let recent = repo::audit::recent_times(
+        &tx,
+        "auth.magic_link_requested",
+        &user.id.to_string(),
+        Utc::now() - window,
+    )
+    .await?;
+    if recent.len() >= MAX_LINKS_PER_WINDOW {
+        tracing::info!(user = %user.id, "magic link not sent: too many requests in the window");
+        return Ok(());
+    }
+    let briefs = tenant_briefs(&tx, UserId(user.id)).await?;
+    let t = tenant
+        .and_then(|slug| briefs.iter().find(|b| b.slug == slug))
+        .map(|b| (TenantId(b.id), b.name.clone()));
+    send_link(core, &tx, &user, t, PURPOSE_LOGIN).await?;
+    audit::record(
+        &tx,
+        Who::User {
+            user: UserId(user.id),
+            tenant: None,
+        },
+        meta,
+        Entry::new("auth.magic_link_requested", "user", user.id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the link's page sends back.
+pub struct VerifyInput<'a> {
+    pub token: &'a str,
+    /// Required for an invitation to an account without a password; optional otherwise.
+    pub password: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub totp_code: Option<&'a str>,
+}
+
+/// Consumes a link and starts a session (setting the password first for invitations).
+///
+/// # Errors
+/// `invalid_token` (401) for unknown, used or expired links; 422 on `password` when an
+/// invitation needs one; `totp_required` / `invalid_totp` when the account has a second factor.
+pub async fn verify(
+    core: &Core,
+    input: VerifyInput<'_>,
+    meta: &RequestMeta,
+) -> CoreResult<TokenResponse> {
+    let tx = core.db.platform_tx().await?;
+    let digest = crypto::token_digest(input.token);
+    // Any failure below drops the transaction uncommitted, so a missing TOTP code or a weak
+    // password does not burn the link.
+    let Some(link) = token_repo::consume_magic_link(&tx, &digest).await? else {
+        return Err(CoreError::Unauthorized(
+            "invalid_token",
+            "this link is invalid, expired or already used".into(),
+        ));
+    };
+    let mut user = repo::users::get(&tx, UserId(link.user_id)).await?;
+    if !user.active {
+        return Err(CoreError::Forbidden(
+            "account_disabled",
+            "this account is disabled".into(),
+        ));
+    }
+    if user.totp_enabled {
+        match input.totp_code {
+            None => {
+                return Err(CoreError::Unauthorized(
+                    "totp_required",
+                    "enter the code from your authenticator app".into(),
+                ));
+            }
+            Some(c) if !totp::check(core, &user, c)? => {
+                return Err(CoreError::Unauthorized(
+                    "invalid_totp",
+                    "the authenticator code is incorrect".into(),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    let needs_password = link.purpose == PURPOSE_INVITE && user.password_hash.is_none();
+    let mut patch = repo::users::UserPatch::default();
+    match input.password {
+        Some(p) => {
+            let p = Password::parse(p).map_err(|e| CoreError::field("password", e.message))?;
+            patch.password_hash = Some(crypto::hash_password(p.expose())?);
+        }
+        None if needs_password => {
+            return Err(CoreError::field(
+                "password",
+                "choose a password to finish the invitation",
+            ));
+        }
+        None => {}
+    }
+    if let Some(n) = input.name {
+        patch.name = Some(
+            atende_domain::values::parse_name(n, 120)
+                .map_err(|e| CoreError::field("name", e.message))?,
+        );
+    }
+    let changed_password = patch.password_hash.is_some();
+    user = repo::users::update(&tx, user, patch).await?;
+    let user_id = UserId(user.id);
+    let briefs = tenant_briefs(&tx, user_id).await?;
+    let requested = link
+        .tenant_id
+        .and_then(|t| briefs.iter().find(|b| b.id == t))
+        .map(|b| b.slug.clone());
+    let tenant: Option<TenantBrief> = match requested {
+        Some(slug) => briefs
+            .iter()
+            .find(|b| b.slug == slug && b.status == "active")
+            .cloned(),
+        None => briefs.iter().find(|b| b.status == "active").cloned(),
+    };
+    if tenant.is_none() && !user.is_super_admin {
+        return Err(CoreError::Forbidden(
+            "tenant_suspended",
+            "no active tenant to sign in to".into(),
+        ));
+    }
+    let action = if link.purpose == PURPOSE_INVITE {
+        "auth.invite_accepted"
+    } else {
+        "auth.magic_link_login"
+    };
+    audit::record(
+        &tx,
+        Who::User {
+            user: user_id,
+            tenant: tenant.as_ref().map(|t| TenantId(t.id)),
+        },
+        meta,
+        Entry::new(action, "user", user.id),
+    )
+    .await?;
+    if changed_password {
+        audit::record(
+            &tx,
+            Who::User {
+                user: user_id,
+                tenant: None,
+            },
+            meta,
+            Entry::new("auth.password_set", "user", user.id),
+        )
+        .await?;
+    }
+    let out = session::issue(core, &tx, &user, tenant, briefs, None, None).await?;
+    tx.commit().await?;
+    Ok(out)
+}

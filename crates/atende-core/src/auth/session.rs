@@ -1,0 +1,517 @@
+//! Sessions: sign-in, refresh with rotation, logout, tenant switch, impersonation.
+//!
+//! A session is a family of refresh tokens. Each refresh consumes the presented token and
+//! issues the next one of the family; presenting a token that was already rotated means it was
+//! copied, so the whole family is revoked (RFC 6819 §5.2.2.3) and the caller must sign in again.
+
+use super::{Principal, tokens, totp};
+use crate::audit::{self, Entry, RequestMeta, Who};
+use crate::error::{CoreError, CoreResult};
+use crate::views::{TenantBrief, TokenResponse, UserView};
+use crate::{Core, crypto};
+use atende_db::PlatformTx;
+use atende_db::entities::users;
+use atende_db::repo::{self, memberships, tenants, tokens as token_repo};
+use atende_domain::{Email, Role, TenantId, UserId};
+use chrono::Utc;
+use uuid::Uuid;
+
+/// The audit action counted by the login throttle.
+pub const LOGIN_FAILED: &str = "auth.login_failed";
+
+/// Every tenant the user belongs to, for the switcher.
+pub(crate) async fn tenant_briefs(tx: &PlatformTx, user: UserId) -> CoreResult<Vec<TenantBrief>> {
+    let ms = memberships::all_of_user(tx, user).await?;
+    let ids: Vec<Uuid> = ms
+        .iter()
+        .filter(|m| m.active)
+        .map(|m| m.tenant_id)
+        .collect();
+    let ts = tenants::many(tx, &ids).await?;
+    Ok(ms
+        .iter()
+        .filter(|m| m.active)
+        .filter_map(|m| {
+            let t = ts.iter().find(|t| t.id == m.tenant_id)?;
+            Some(TenantBrief {
+                id: t.id,
+                slug: t.slug.clone(),
+                name: t.name.clone(),
+                status: t.status.clone(),
+                role: Role::parse(&m.role).unwrap_or(Role::Viewer),
+            })
+        })
+        .collect())
+}
+
+/// Issues an access token and a refresh token for `user` in `tenant` (a new family unless
+/// `family` continues one) and assembles the response.
+pub(crate) async fn issue(
+    core: &Core,
+    tx: &PlatformTx,
+    user: &users::Model,
+    tenant: Option<TenantBrief>,
+    tenants: Vec<TenantBrief>,
+    impersonator: Option<UserId>,
+    family: Option<Uuid>,
+) -> CoreResult<TokenResponse> {
+    let user_id = UserId(user.id);
+    let family = family.unwrap_or_else(Uuid::now_v7);
+    let tenant_id = tenant.as_ref().map(|t| TenantId(t.id));
+    let refresh = crypto::random_token("rt_");
+    token_repo::insert_refresh(
+        tx,
+        token_repo::NewRefresh {
+            id: Uuid::now_v7(),
+            user_id: user.id,
+            tenant_id: tenant_id.map(TenantId::uuid),
+            family_id: family,
+            token_hash: crypto::token_digest(&refresh),
+            impersonator_id: impersonator.map(UserId::uuid),
+            expires_at: Utc::now()
+                + chrono::Duration::from_std(core.config.refresh_ttl)
+                    .unwrap_or(chrono::Duration::days(30)),
+        },
+    )
+    .await?;
+    let access = tokens::issue_access(
+        &core.keys,
+        user_id,
+        tenant_id,
+        user.is_super_admin,
+        impersonator,
+        family,
+        core.config.access_ttl,
+    )?;
+    Ok(TokenResponse {
+        access_token: access,
+        refresh_token: refresh,
+        token_type: "Bearer",
+        expires_in: core.config.access_ttl.as_secs(),
+        user: UserView::from(user),
+        tenant,
+        tenants,
+    })
+}
+
+/// Picks the tenant a session starts in: the one asked for (by slug), else the first active
+/// one the user belongs to. A super admin with no membership gets a platform-only session.
+fn choose_tenant(
+    briefs: &[TenantBrief],
+    requested: Option<&str>,
+    super_admin: bool,
+) -> CoreResult<Option<TenantBrief>> {
+    let suspended = || {
+        CoreError::Forbidden(
+            "tenant_suspended",
+            "this tenant is suspended; contact the platform".into(),
+        )
+    };
+    if let Some(slug) = requested {
+        let t = briefs.iter().find(|t| t.slug == slug).ok_or_else(|| {
+            CoreError::Forbidden("not_a_member", "you are not a member of this tenant".into())
+        })?;
+        if t.status != "active" {
+            return Err(suspended());
+        }
+        return Ok(Some(t.clone()));
+    }
+    if let Some(t) = briefs.iter().find(|t| t.status == "active") {
+        return Ok(Some(t.clone()));
+    }
+    if super_admin {
+        return Ok(None);
+    }
+    if briefs.is_empty() {
+        Err(CoreError::Forbidden(
+            "not_a_member",
+            "your account belongs to no tenant".into(),
+        ))
+    } else {
+        Err(suspended())
+    }
+}
+
+/// A sign-in request.
+pub struct LoginInput<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    pub tenant: Option<&'a str>,
+    pub totp_code: Option<&'a str>,
+}
+
+async fn check_throttle(core: &Core, tx: &PlatformTx, email: &str) -> CoreResult<()> {
+    let window = chrono::Duration::from_std(core.config.login_window)
+        .unwrap_or(chrono::Duration::minutes(15));
+    let since = Utc::now() - window;
+    let failures = repo::audit::recent_times(tx, LOGIN_FAILED, email, since).await?;
+    if failures.len() >= core.config.login_max_failures {
+        let oldest = failures.len() - core.config.login_max_failures;
+        let free_at = failures[oldest] + window;
+        let secs = (free_at - Utc::now()).num_seconds().max(1);
+        return Err(CoreError::TooManyRequests {
+            retry_after_secs: u64::try_from(secs).unwrap_or(1),
+        });
+    }
+    Ok(())
+}
+
+/// Signs in with e-mail and password (and the TOTP code when the account has one).
+///
+/// Failures are audited as `auth.login_failed` and committed even though the call fails; the
+/// throttle counts them, so five wrong passwords in the window lock the account with a 429.
+///
+/// # Errors
+/// `invalid_credentials`, `totp_required`, `invalid_totp`, `account_disabled`,
+/// `tenant_suspended`, `not_a_member`, or `TooManyRequests`.
+pub async fn login(
+    core: &Core,
+    input: LoginInput<'_>,
+    meta: &RequestMeta,
+) -> CoreResult<TokenResponse> {
+    let email = Email::parse(input.email)
+        .map(|e| e.as_str().to_owned())
+        .unwrap_or_else(|_| input.email.trim().to_lowercase());
+    let tx = core.db.platform_tx().await?;
+    check_throttle(core, &tx, &email).await?;
+    let user = repo::users::by_email(&tx, &email).await?;
+    let password_ok = match user.as_ref().and_then(|u| u.password_hash.as_deref()) {
+        Some(phc) => crypto::verify_password(input.password, phc),
+        None => {
+            crypto::dummy_verify(input.password);
+            false
+        }
+    };
+    let fail = |reason: &'static str| Entry {
+        action: LOGIN_FAILED,
+        entity_type: "login",
+        entity_id: Some(email.clone()),
+        before: None,
+        after: Some(serde_json::json!({ "reason": reason })),
+    };
+    let (Some(user), true) = (user, password_ok) else {
+        audit::record(
+            &tx,
+            Who::Anonymous { tenant: None },
+            meta,
+            fail("bad_password"),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(CoreError::Unauthorized(
+            "invalid_credentials",
+            "e-mail or password is incorrect".into(),
+        ));
+    };
+    let user_id = UserId(user.id);
+    if !user.active {
+        return Err(CoreError::Forbidden(
+            "account_disabled",
+            "this account is disabled".into(),
+        ));
+    }
+    if user.totp_enabled {
+        match input.totp_code {
+            None => {
+                return Err(CoreError::Unauthorized(
+                    "totp_required",
+                    "enter the code from your authenticator app".into(),
+                ));
+            }
+            Some(code) if !totp::check(core, &user, code)? => {
+                audit::record(
+                    &tx,
+                    Who::User {
+                        user: user_id,
+                        tenant: None,
+                    },
+                    meta,
+                    fail("bad_totp"),
+                )
+                .await?;
+                tx.commit().await?;
+                return Err(CoreError::Unauthorized(
+                    "invalid_totp",
+                    "the authenticator code is incorrect".into(),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    let briefs = tenant_briefs(&tx, user_id).await?;
+    let tenant = choose_tenant(&briefs, input.tenant, user.is_super_admin)?;
+    audit::record(
+        &tx,
+        Who::User {
+            user: user_id,
+            tenant: tenant.as_ref().map(|t| TenantId(t.id)),
+        },
+        meta,
+        Entry::new("auth.login", "user", user.id),
+    )
+    .await?;
+    let out = issue(core, &tx, &user, tenant, briefs, None, None).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+fn invalid_refresh() -> CoreError {
+    CoreError::Unauthorized(
+        "invalid_token",
+        "the refresh token is invalid or expired".into(),
+    )
+}
+
+/// Exchanges a refresh token for a new pair (rotation).
+///
+/// # Errors
+/// `invalid_token`; `token_reused` (and the family is revoked) when an already-rotated token
+/// comes back; `tenant_suspended` / `membership_inactive` / `account_disabled`.
+pub async fn refresh(core: &Core, token: &str, meta: &RequestMeta) -> CoreResult<TokenResponse> {
+    let tx = core.db.platform_tx().await?;
+    let Some(row) = token_repo::refresh_by_hash(&tx, &crypto::token_digest(token)).await? else {
+        return Err(invalid_refresh());
+    };
+    let reuse = |tx: PlatformTx| async move {
+        token_repo::revoke_family(&tx, row.family_id).await?;
+        audit::record(
+            &tx,
+            Who::User {
+                user: UserId(row.user_id),
+                tenant: row.tenant_id.map(TenantId),
+            },
+            meta,
+            Entry::new("auth.refresh_reused", "session", row.family_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Err::<TokenResponse, _>(CoreError::Unauthorized(
+            "token_reused",
+            "this refresh token was already used; the session has been closed for safety".into(),
+        ))
+    };
+    if row.revoked_at.is_some() {
+        return if row.replaced_by.is_some() {
+            reuse(tx).await
+        } else {
+            Err(invalid_refresh())
+        };
+    }
+    if row.expires_at <= Utc::now() {
+        return Err(invalid_refresh());
+    }
+    let next_id = Uuid::now_v7();
+    if !token_repo::rotate_refresh(&tx, row.id, next_id).await? {
+        // Lost a race with another refresh of the same token: that is reuse too.
+        return reuse(tx).await;
+    }
+    let user = repo::users::get(&tx, UserId(row.user_id)).await?;
+    if !user.active {
+        return Err(CoreError::Forbidden(
+            "account_disabled",
+            "this account is disabled".into(),
+        ));
+    }
+    let briefs = tenant_briefs(&tx, UserId(user.id)).await?;
+    let tenant = match row.tenant_id {
+        None => None,
+        Some(tid) if row.impersonator_id.is_some() => {
+            let t = tenants::get(&tx, TenantId(tid)).await?;
+            Some(TenantBrief {
+                id: t.id,
+                slug: t.slug,
+                name: t.name,
+                status: t.status,
+                role: Role::Admin,
+            })
+        }
+        Some(tid) => {
+            let t = briefs
+                .iter()
+                .find(|b| b.id == tid)
+                .cloned()
+                .ok_or_else(|| {
+                    CoreError::Forbidden(
+                        "membership_inactive",
+                        "you are no longer a member of this tenant".into(),
+                    )
+                })?;
+            if t.status != "active" {
+                return Err(CoreError::Forbidden(
+                    "tenant_suspended",
+                    "this tenant is suspended".into(),
+                ));
+            }
+            Some(t)
+        }
+    };
+    // The new row takes the id recorded as `replaced_by` so the chain can be followed.
+    let refresh = crypto::random_token("rt_");
+    token_repo::insert_refresh(
+        &tx,
+        token_repo::NewRefresh {
+            id: next_id,
+            user_id: user.id,
+            tenant_id: row.tenant_id,
+            family_id: row.family_id,
+            token_hash: crypto::token_digest(&refresh),
+            impersonator_id: row.impersonator_id,
+            expires_at: row.expires_at,
+        },
+    )
+    .await?;
+    let access = tokens::issue_access(
+        &core.keys,
+        UserId(user.id),
+        row.tenant_id.map(TenantId),
+        user.is_super_admin,
+        row.impersonator_id.map(UserId),
+        row.family_id,
+        core.config.access_ttl,
+    )?;
+    tx.commit().await?;
+    Ok(TokenResponse {
+        access_token: access,
+        refresh_token: refresh,
+        token_type: "Bearer",
+        expires_in: core.config.access_ttl.as_secs(),
+        user: UserView::from(&user),
+        tenant,
+        tenants: briefs,
+    })
+}
+
+/// Ends a session: revokes its refresh-token family. The refresh token, when given, names the
+/// session; otherwise the access token's session is used.
+///
+/// # Errors
+/// `invalid_token` for an unknown refresh token of another user.
+pub async fn logout(
+    core: &Core,
+    p: &Principal,
+    refresh_token: Option<&str>,
+    meta: &RequestMeta,
+) -> CoreResult<()> {
+    let user = p.user_id()?;
+    let tx = core.db.platform_tx().await?;
+    let family = match refresh_token {
+        Some(t) => match token_repo::refresh_by_hash(&tx, &crypto::token_digest(t)).await? {
+            Some(row) if row.user_id == user.uuid() => Some(row.family_id),
+            _ => return Err(invalid_refresh()),
+        },
+        None => p.session,
+    };
+    if let Some(f) = family {
+        token_repo::revoke_family(&tx, f).await?;
+        audit::record(
+            &tx,
+            Who::User {
+                user,
+                tenant: p.tenant_id,
+            },
+            meta,
+            Entry::new("auth.logout", "session", f),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Starts a session in another tenant of the caller (by slug or id) and closes the current one.
+///
+/// # Errors
+/// `not_a_member`, `tenant_suspended`.
+pub async fn switch_tenant(
+    core: &Core,
+    p: &Principal,
+    tenant: &str,
+    meta: &RequestMeta,
+) -> CoreResult<TokenResponse> {
+    let user_id = p.user_id()?;
+    if p.impersonator.is_some() {
+        return Err(CoreError::Forbidden(
+            "impersonating",
+            "end the impersonation before switching tenant".into(),
+        ));
+    }
+    let tx = core.db.platform_tx().await?;
+    let user = repo::users::get(&tx, user_id).await?;
+    let briefs = tenant_briefs(&tx, user_id).await?;
+    let slug = match Uuid::parse_str(tenant) {
+        Ok(id) => briefs
+            .iter()
+            .find(|b| b.id == id)
+            .map(|b| b.slug.clone())
+            .unwrap_or_default(),
+        Err(_) => tenant.to_owned(),
+    };
+    let chosen = choose_tenant(&briefs, Some(&slug), user.is_super_admin)?;
+    if let Some(f) = p.session {
+        token_repo::revoke_family(&tx, f).await?;
+    }
+    audit::record(
+        &tx,
+        Who::User {
+            user: user_id,
+            tenant: chosen.as_ref().map(|t| TenantId(t.id)),
+        },
+        meta,
+        Entry::new(
+            "auth.switch_tenant",
+            "tenant",
+            chosen
+                .as_ref()
+                .map(|t| t.id.to_string())
+                .unwrap_or_default(),
+        ),
+    )
+    .await?;
+    let out = issue(core, &tx, &user, chosen, briefs, None, None).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// A super admin enters a tenant as an administrator. Audited inside the tenant, and every
+/// action taken during the session carries the impersonator in its audit row.
+///
+/// # Errors
+/// `Forbidden` for anyone but a super admin; `NotFound` for an unknown tenant.
+pub async fn impersonate(
+    core: &Core,
+    p: &Principal,
+    tenant: TenantId,
+    meta: &RequestMeta,
+) -> CoreResult<TokenResponse> {
+    let admin_id = p.user_id()?;
+    if !p.super_admin || p.impersonator.is_some() {
+        return Err(CoreError::forbidden());
+    }
+    let tx = core.db.platform_tx().await?;
+    let admin = repo::users::get(&tx, admin_id).await?;
+    if !admin.is_super_admin {
+        return Err(CoreError::forbidden());
+    }
+    let t = tenants::get(&tx, tenant).await?;
+    let brief = TenantBrief {
+        id: t.id,
+        slug: t.slug.clone(),
+        name: t.name.clone(),
+        status: t.status.clone(),
+        role: Role::Admin,
+    };
+    audit::record(
+        &tx,
+        Who::User {
+            user: admin_id,
+            tenant: Some(tenant),
+        },
+        meta,
+        Entry::new("platform.impersonate", "tenant", t.id),
+    )
+    .await?;
+    let briefs = tenant_briefs(&tx, admin_id).await?;
+    let out = issue(core, &tx, &admin, Some(brief), briefs, Some(admin_id), None).await?;
+    tx.commit().await?;
+    Ok(out)
+}

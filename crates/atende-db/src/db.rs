@@ -1,0 +1,287 @@
+//! The connection pool and the two kinds of transaction.
+
+use crate::error::DbError;
+use crate::migration::Migrator;
+use atende_domain::TenantId;
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+use std::time::Duration;
+
+/// Which engine the URL chose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Pool settings.
+#[derive(Clone, Debug)]
+pub struct DbOptions {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The database: a pool plus its backend.
+#[derive(Clone, Debug)]
+pub struct Db {
+    conn: DatabaseConnection,
+    backend: Backend,
+}
+
+/// The backend a URL selects, or `None` for an unsupported scheme.
+#[must_use]
+pub fn backend_of(url: &str) -> Option<Backend> {
+    if url.starts_with("sqlite:") {
+        Some(Backend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Some(Backend::Postgres)
+    } else {
+        None
+    }
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://path`, `sqlite::memory:`, `postgres://…`). A SQLite file is
+    /// created if missing and opened in WAL mode with `foreign_keys=ON` and a busy timeout, so
+    /// readers never block the writer and writers queue instead of failing.
+    ///
+    /// # Errors
+    /// An unsupported scheme or an unreachable server.
+    pub async fn connect(url: &str, opts: &DbOptions) -> Result<Self, DbError> {
+        let backend = backend_of(url).ok_or_else(|| {
+            DbError::Other(sea_orm::DbErr::Custom(format!(
+                "unsupported database URL scheme (use sqlite:// or postgres://): {}",
+                url.split(':').next().unwrap_or_default()
+            )))
+        })?;
+        let mut co = ConnectOptions::new(url.to_owned());
+        co.max_connections(opts.max_connections)
+            .min_connections(1)
+            .acquire_timeout(opts.acquire_timeout)
+            .sqlx_logging(false);
+        if backend == Backend::Sqlite {
+            co.map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+            });
+            if url.contains(":memory:") {
+                // Every pooled connection would open its own empty in-memory database.
+                co.max_connections(1);
+            }
+        }
+        let conn = Database::connect(co).await?;
+        Ok(Self { conn, backend })
+    }
+
+    #[must_use]
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The raw pool, for health checks and migrations only. Tenant data goes through
+    /// [`Db::tenant_tx`].
+    #[must_use]
+    pub fn raw(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    /// Applies every pending migration (run as the schema owner).
+    ///
+    /// # Errors
+    /// A failed migration.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        Migrator::up(&self.conn, None).await?;
+        Ok(())
+    }
+
+    /// How many migrations are still to apply (0 when the schema is current). Read-only: it
+    /// never creates the migrations table, so the application role (no DDL rights) may ask.
+    ///
+    /// # Errors
+    /// The database is unreachable.
+    pub async fn pending_migrations(&self) -> Result<usize, DbError> {
+        Ok(Migrator::get_pending_migrations_read_only(&self.conn)
+            .await?
+            .len())
+    }
+
+    /// `SELECT 1`.
+    ///
+    /// # Errors
+    /// The database is unreachable.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        self.conn.execute_unprepared("SELECT 1").await?;
+        Ok(())
+    }
+
+    async fn begin(&self) -> Result<DatabaseTransaction, DbError> {
+        // SQLite: take the write lock at BEGIN, so two writers queue on the busy timeout instead
+        // of one failing with SQLITE_BUSY when it upgrades a read snapshot to a write.
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
+        Ok(self.conn.begin_with_options(options).await?)
+    }
+
+    /// A transaction scoped to one tenant.
+    ///
+    /// # Errors
+    /// The database is unreachable.
+    pub async fn tenant_tx(&self, tenant_id: TenantId) -> Result<TenantTx, DbError> {
+        let tx = self.begin().await?;
+        if self.backend == Backend::Postgres {
+            tx.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT set_config('app.tenant_id', $1, true)",
+                [tenant_id.to_string().into()],
+            ))
+            .await?;
+        }
+        Ok(TenantTx { tx, tenant_id })
+    }
+
+    /// A transaction that may cross tenants: sign-in lookups, super-admin work, the job
+    /// claimer. Keep its uses few and obvious.
+    ///
+    /// # Errors
+    /// The database is unreachable.
+    pub async fn platform_tx(&self) -> Result<PlatformTx, DbError> {
+        let tx = self.begin().await?;
+        if self.backend == Backend::Postgres {
+            tx.execute_unprepared("SELECT set_config('app.scope', 'platform', true)")
+                .await?;
+        }
+        Ok(PlatformTx { tx })
+    }
+
+    /// Creates (or updates) the application role on Postgres: it may log in and read and write
+    /// every table, is neither owner nor `BYPASSRLS` — so row-level security binds it — and may
+    /// only insert into and read `audit_logs`. Run as the schema owner after migrating.
+    ///
+    /// # Errors
+    /// Not Postgres, an invalid role name, or missing privileges.
+    pub async fn create_app_role(&self, role: &str, password: Option<&str>) -> Result<(), DbError> {
+        if self.backend != Backend::Postgres {
+            return Err(DbError::Other(sea_orm::DbErr::Custom(
+                "the application role exists only on PostgreSQL".into(),
+            )));
+        }
+        let valid = !role.is_empty()
+            && role.len() <= 63
+            && role
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && !role.starts_with(|c: char| c.is_ascii_digit());
+        if !valid {
+            return Err(DbError::Other(sea_orm::DbErr::Custom(format!(
+                "invalid role name: {role}"
+            ))));
+        }
+        let password_sql = match password {
+            Some(p) => format!(" PASSWORD '{}'", p.replace('\'', "''")),
+            None => String::new(),
+        };
+        let sql = format!(
+            "DO $$ BEGIN
+               CREATE ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+             ALTER ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS{password_sql};
+             GRANT USAGE ON SCHEMA public TO {role};
+             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
+             REVOKE UPDATE, DELETE, TRUNCATE ON audit_logs FROM {role};
+             REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON seaql_migrations FROM {role};"
+        );
+        self.conn.execute_unprepared(&sql).await?;
+        let dbname = self
+            .conn
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT current_database() AS d",
+            ))
+            .await?
+            .and_then(|r| r.try_get::<String>("", "d").ok())
+            .unwrap_or_default();
+        self.conn
+            .execute_unprepared(&format!(
+                "GRANT CONNECT ON DATABASE \"{}\" TO {role}",
+                dbname.replace('"', "")
+            ))
+            .await?;
+        Ok(())
+    }
+}
+
+/// A transaction inside one tenant. Repositories read its tenant id; there is no other way in.
+pub struct TenantTx {
+    tx: DatabaseTransaction,
+    tenant_id: TenantId,
+}
+
+/// A transaction that may cross tenants (see [`Db::platform_tx`]).
+pub struct PlatformTx {
+    tx: DatabaseTransaction,
+}
+
+/// Something that holds an open transaction: both kinds do, so helpers that are not about
+/// tenant data (audit rows, jobs) accept either.
+pub trait Scoped: Send + Sync {
+    fn conn(&self) -> &DatabaseTransaction;
+    /// The tenant this transaction is bound to, if any.
+    fn scope_tenant(&self) -> Option<TenantId>;
+}
+
+impl TenantTx {
+    #[must_use]
+    pub fn tenant_id(&self) -> TenantId {
+        self.tenant_id
+    }
+
+    /// # Errors
+    /// The commit failed; nothing was written.
+    pub async fn commit(self) -> Result<(), DbError> {
+        Ok(self.tx.commit().await?)
+    }
+}
+
+impl PlatformTx {
+    /// # Errors
+    /// The commit failed; nothing was written.
+    pub async fn commit(self) -> Result<(), DbError> {
+        Ok(self.tx.commit().await?)
+    }
+}
+
+impl Scoped for TenantTx {
+    fn conn(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+    fn scope_tenant(&self) -> Option<TenantId> {
+        Some(self.tenant_id)
+    }
+}
+
+impl Scoped for PlatformTx {
+    fn conn(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+    fn scope_tenant(&self) -> Option<TenantId> {
+        None
+    }
+}

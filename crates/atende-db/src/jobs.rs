@@ -1,0 +1,310 @@
+//! The durable job queue (DESIGN §5).
+//!
+//! A job is a row. Enqueue it in the same transaction as the change that calls for it, and it
+//! exists exactly when the change does. Workers claim one job at a time with a lease
+//! (`locked_by`, `locked_until`); a worker that dies leaves a lease that expires, and the job is
+//! claimed again. Postgres claims with `FOR UPDATE SKIP LOCKED`, so concurrent workers skip each
+//! other's rows instead of queueing on them; SQLite claims with one `UPDATE … RETURNING`
+//! statement, which is atomic under its single writer lock.
+
+use crate::db::{Backend, Db, Scoped};
+use crate::entities::jobs::{self, Column, Entity, Model};
+use crate::error::DbError;
+use crate::repo::now;
+use atende_domain::{JobId, TenantId};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, Statement, Value,
+};
+use std::time::Duration;
+
+/// Named queues, so a flood in one never starves another.
+pub mod queue {
+    pub const DEFAULT: &str = "default";
+    pub const WEBHOOKS: &str = "webhooks";
+    pub const OUTBOUND: &str = "outbound";
+    pub const AUTOMATIONS: &str = "automations";
+    pub const CAMPAIGNS: &str = "campaigns";
+    pub const ANALYTICS: &str = "analytics";
+    pub const MAIL: &str = "mail";
+    /// Every queue, the set a worker serves unless told otherwise.
+    pub const ALL: &[&str] = &[
+        DEFAULT,
+        WEBHOOKS,
+        OUTBOUND,
+        AUTOMATIONS,
+        CAMPAIGNS,
+        ANALYTICS,
+        MAIL,
+    ];
+}
+
+/// Job states. `dead` is the dead letter: out of attempts, kept for inspection and retry.
+pub mod status {
+    pub const QUEUED: &str = "queued";
+    pub const RUNNING: &str = "running";
+    pub const DONE: &str = "done";
+    pub const DEAD: &str = "dead";
+}
+
+/// A job to enqueue.
+#[derive(Clone, Debug)]
+pub struct NewJob {
+    pub queue: &'static str,
+    pub kind: &'static str,
+    pub payload: serde_json::Value,
+    pub tenant_id: Option<TenantId>,
+    pub run_at: Option<DateTime<Utc>>,
+    pub max_attempts: i32,
+    /// A job with the same key is enqueued only once (until it is deleted).
+    pub dedupe_key: Option<String>,
+}
+
+impl NewJob {
+    #[must_use]
+    pub fn new(queue: &'static str, kind: &'static str, payload: serde_json::Value) -> Self {
+        Self {
+            queue,
+            kind,
+            payload,
+            tenant_id: None,
+            run_at: None,
+            max_attempts: 8,
+            dedupe_key: None,
+        }
+    }
+}
+
+/// Enqueues in the caller's transaction. Inside a tenant transaction the job belongs to that
+/// tenant whatever `job.tenant_id` says.
+///
+/// # Errors
+/// `Conflict { field: "dedupe_key" }` for a duplicate key.
+pub async fn enqueue(tx: &impl Scoped, job: NewJob) -> Result<JobId, DbError> {
+    let at = now();
+    let id = JobId::new();
+    jobs::ActiveModel {
+        id: Set(id.uuid()),
+        tenant_id: Set(tx.scope_tenant().or(job.tenant_id).map(TenantId::uuid)),
+        queue: Set(job.queue.to_owned()),
+        kind: Set(job.kind.to_owned()),
+        payload: Set(job.payload),
+        status: Set(status::QUEUED.to_owned()),
+        run_at: Set(job.run_at.unwrap_or(at)),
+        attempts: Set(0),
+        max_attempts: Set(Ord::max(job.max_attempts, 1)),
+        last_error: Set(None),
+        locked_by: Set(None),
+        locked_until: Set(None),
+        dedupe_key: Set(job.dedupe_key),
+        created_at: Set(at),
+        updated_at: Set(at),
+        finished_at: Set(None),
+    }
+    .insert(tx.conn())
+    .await?;
+    Ok(id)
+}
+
+/// Claims the next due job of `queues` for `worker`, holding it for `lease`. A running job
+/// whose lease expired (its worker died) is due again.
+///
+/// # Errors
+/// Database failure.
+pub async fn claim(
+    db: &Db,
+    queues: &[&str],
+    worker: &str,
+    lease: Duration,
+) -> Result<Option<Model>, DbError> {
+    if queues.is_empty() {
+        return Ok(None);
+    }
+    let at = now();
+    let until = at + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(300));
+    let (backend, sql) = match db.backend() {
+        Backend::Postgres => {
+            let ph: Vec<String> = (0..queues.len()).map(|i| format!("${}", i + 4)).collect();
+            (
+                DbBackend::Postgres,
+                format!(
+                    "UPDATE jobs SET status = 'running', locked_by = $1, locked_until = $2, \
+                     attempts = attempts + 1, updated_at = $3 \
+                     WHERE id = (SELECT id FROM jobs WHERE queue IN ({}) AND \
+                       ((status = 'queued' AND run_at <= $3) OR (status = 'running' AND locked_until < $3)) \
+                       ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+                     RETURNING *",
+                    ph.join(", ")
+                ),
+            )
+        }
+        Backend::Sqlite => {
+            let ph: Vec<String> = (0..queues.len()).map(|i| format!("?{}", i + 4)).collect();
+            (
+                DbBackend::Sqlite,
+                format!(
+                    "UPDATE jobs SET status = 'running', locked_by = ?1, locked_until = ?2, \
+                     attempts = attempts + 1, updated_at = ?3 \
+                     WHERE id = (SELECT id FROM jobs WHERE queue IN ({}) AND \
+                       ((status = 'queued' AND run_at <= ?3) OR (status = 'running' AND locked_until < ?3)) \
+                       ORDER BY run_at, id LIMIT 1) \
+                     RETURNING *",
+                    ph.join(", ")
+                ),
+            )
+        }
+    };
+    let mut values: Vec<Value> = vec![worker.into(), until.into(), at.into()];
+    values.extend(queues.iter().map(|q| Value::from(*q)));
+    let tx = db.platform_tx().await?;
+    let job = Entity::find()
+        .from_raw_sql(Statement::from_sql_and_values(backend, sql, values))
+        .one(tx.conn())
+        .await?;
+    tx.commit().await?;
+    Ok(job)
+}
+
+async fn finish(
+    db: &Db,
+    id: JobId,
+    worker: &str,
+    set: Vec<(Column, sea_orm::sea_query::SimpleExpr)>,
+) -> Result<bool, DbError> {
+    let tx = db.platform_tx().await?;
+    let mut q = Entity::update_many()
+        .filter(Column::Id.eq(id.uuid()))
+        .filter(Column::LockedBy.eq(worker))
+        .filter(Column::Status.eq(status::RUNNING));
+    for (c, e) in set {
+        q = q.col_expr(c, e);
+    }
+    let n = q
+        .col_expr(Column::UpdatedAt, Expr::value(now()))
+        .col_expr(Column::LockedBy, Expr::value(Option::<String>::None))
+        .col_expr(
+            Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .exec(tx.conn())
+        .await?
+        .rows_affected;
+    tx.commit().await?;
+    Ok(n == 1)
+}
+
+/// Marks a job done. Returns `false` if this worker no longer held it (its lease expired and
+/// another worker took it).
+///
+/// # Errors
+/// Database failure.
+pub async fn complete(db: &Db, id: JobId, worker: &str) -> Result<bool, DbError> {
+    finish(
+        db,
+        id,
+        worker,
+        vec![
+            (Column::Status, Expr::value(status::DONE)),
+            (Column::FinishedAt, Expr::value(Some(now()))),
+        ],
+    )
+    .await
+}
+
+/// Schedules another attempt at `run_at`, keeping the error.
+///
+/// # Errors
+/// Database failure.
+pub async fn retry(
+    db: &Db,
+    id: JobId,
+    worker: &str,
+    error: &str,
+    run_at: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    finish(
+        db,
+        id,
+        worker,
+        vec![
+            (Column::Status, Expr::value(status::QUEUED)),
+            (Column::RunAt, Expr::value(run_at)),
+            (Column::LastError, Expr::value(Some(error.to_owned()))),
+        ],
+    )
+    .await
+}
+
+/// Moves a job to the dead letter with its last error.
+///
+/// # Errors
+/// Database failure.
+pub async fn bury(db: &Db, id: JobId, worker: &str, error: &str) -> Result<bool, DbError> {
+    finish(
+        db,
+        id,
+        worker,
+        vec![
+            (Column::Status, Expr::value(status::DEAD)),
+            (Column::LastError, Expr::value(Some(error.to_owned()))),
+            (Column::FinishedAt, Expr::value(Some(now()))),
+        ],
+    )
+    .await
+}
+
+/// On graceful shutdown: hands this worker's running jobs back to the queue, undoing the
+/// attempt they were charged for, so another worker picks them up at once.
+///
+/// # Errors
+/// Database failure.
+pub async fn release_worker(db: &Db, worker: &str) -> Result<u64, DbError> {
+    let tx = db.platform_tx().await?;
+    let n = Entity::update_many()
+        .col_expr(Column::Status, Expr::value(status::QUEUED))
+        .col_expr(Column::Attempts, Expr::col(Column::Attempts).sub(1))
+        .col_expr(Column::LockedBy, Expr::value(Option::<String>::None))
+        .col_expr(
+            Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(Column::UpdatedAt, Expr::value(now()))
+        .filter(Column::LockedBy.eq(worker))
+        .filter(Column::Status.eq(status::RUNNING))
+        .exec(tx.conn())
+        .await?
+        .rows_affected;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// A job by id (platform scope).
+///
+/// # Errors
+/// `NotFound`.
+pub async fn get(db: &Db, id: JobId) -> Result<Model, DbError> {
+    let tx = db.platform_tx().await?;
+    let job = Entity::find_by_id(id.uuid())
+        .one(tx.conn())
+        .await?
+        .ok_or(DbError::NotFound)?;
+    tx.commit().await?;
+    Ok(job)
+}
+
+/// Number of jobs per status in a queue (metrics).
+///
+/// # Errors
+/// Database failure.
+pub async fn depth(db: &Db, queue: &str) -> Result<u64, DbError> {
+    let tx = db.platform_tx().await?;
+    let n = Entity::find()
+        .filter(Column::Queue.eq(queue))
+        .filter(Column::Status.eq(status::QUEUED))
+        .count(tx.conn())
+        .await?;
+    tx.commit().await?;
+    Ok(n)
+}

@@ -1,0 +1,38 @@
+//! Repositories, one module per aggregate. Functions over tenant data take a
+//! [`TenantTx`](crate::TenantTx) and filter by its tenant; global data (users, sign-in tokens)
+//! and cross-tenant screens take a [`PlatformTx`](crate::PlatformTx) or any [`Scoped`](crate::Scoped).
+
+pub mod api_keys;
+pub mod audit;
+pub mod departments;
+pub mod domains;
+pub mod memberships;
+pub mod teams;
+pub mod tenants;
+pub mod tokens;
+pub mod users;
+
+use chrono::{DateTime, Utc};
+
+/// Now, as stored: UTC with microsecond precision (what Postgres keeps), so a value read back
+/// compares equal to the one written on both engines.
+#[must_use]
+pub fn now() -> DateTime<Utc> {
+    let n = Utc::now();
+    let micros = n.timestamp_micros();
+    DateTime::from_timestamp_micros(micros).unwrap_or(n)
+}
+
+/// Refuses a row of another tenant in a tenant transaction (`NotFound`, like any foreign id).
+/// The by-primary-key writes call it, so they are safe even if a caller passed in a row it did
+/// not load through the tenant filter; on Postgres, RLS enforces the same.
+///
+/// # Errors
+/// `NotFound` when the row's tenant is not the transaction's.
+pub fn ensure_own(tx: &crate::TenantTx, row_tenant: uuid::Uuid) -> Result<(), crate::DbError> {
+    if tx.tenant_id().uuid() == row_tenant {
+        Ok(())
+    } else {
+        Err(crate::DbError::NotFound)
+    }
+}

@@ -1,0 +1,209 @@
+//! Routes under `/api/v1`, one module per resource, and the OpenAPI document they build.
+//!
+//! Handlers are thin: extract, call one use case of `atende-core`, map the result.
+
+pub mod api_keys;
+pub mod audit;
+pub mod auth;
+pub mod departments;
+pub mod health;
+pub mod members;
+pub mod teams;
+pub mod tenants;
+pub mod users;
+
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+use axum::http::StatusCode;
+use serde::{Deserialize, Deserializer};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, RefOr, ResponseBuilder};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Atende API",
+        description = "Multi-tenant omnichannel customer service. Errors always have the body \
+            `{\"error\": {\"code\", \"message\", \"fields\"}}`; lists are keyset-paginated with \
+            `limit` (1-200) and `cursor`.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&SecurityAddon, &ErrorResponses),
+    tags(
+        (name = "auth", description = "Sign-in, sessions, magic links"),
+        (name = "users", description = "The caller's profile and second factor"),
+        (name = "tenants", description = "Tenants, domains, members"),
+        (name = "org", description = "Departments and teams"),
+        (name = "api_keys", description = "Integration keys"),
+        (name = "audit", description = "The audit trail"),
+        (name = "ops", description = "Health, readiness, metrics")
+    )
+)]
+pub struct ApiDoc;
+
+struct SecurityAddon;
+
+impl Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT access token or atk_ API key")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Adds the error responses every operation can give, pointing at `ErrorBody`, so the
+/// document lists them without repeating them on each handler.
+struct ErrorResponses;
+
+impl Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let err = |desc: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(desc)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(ErrorBody::schema_ref()))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ];
+            for op in ops.into_iter().flatten() {
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                let has_body = op.request_body.is_some();
+                let rs = &mut op.responses.responses;
+                let mut add = |code: &str, desc: &str| {
+                    rs.entry(code.to_owned()).or_insert_with(|| err(desc));
+                };
+                add("400", "Malformed request (bad JSON, bad path or query)");
+                add("429", "Too many requests (see Retry-After)");
+                add(
+                    "500",
+                    "Internal error (details in the server log, under the request id)",
+                );
+                if has_body {
+                    add("413", "Body too large");
+                    add("415", "Content type is not application/json");
+                    add("422", "Validation failed (`fields` names each problem)");
+                }
+                if secured {
+                    add(
+                        "401",
+                        "Missing or invalid credentials (WWW-Authenticate: Bearer)",
+                    );
+                    add("403", "Not allowed for this role, or tenant suspended");
+                    add("404", "Not found (also for ids of another tenant)");
+                }
+            }
+        }
+    }
+}
+
+trait SchemaRef {
+    fn schema_ref() -> RefOr<utoipa::openapi::schema::Schema>;
+}
+
+impl<T: ToSchema> SchemaRef for T {
+    fn schema_ref() -> RefOr<utoipa::openapi::schema::Schema> {
+        RefOr::Ref(utoipa::openapi::Ref::from_schema_name(T::name()))
+    }
+}
+
+/// The API router and its OpenAPI document, built from the same handler list.
+pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
+    let v1 = OpenApiRouter::new()
+        .routes(routes!(auth::token))
+        .routes(routes!(auth::refresh))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::switch_tenant))
+        .routes(routes!(auth::magic_link))
+        .routes(routes!(auth::magic_link_verify))
+        .routes(routes!(users::me, users::update_me))
+        .routes(routes!(users::totp_enroll))
+        .routes(routes!(users::totp_confirm))
+        .routes(routes!(users::totp_disable))
+        .routes(routes!(tenants::list, tenants::create))
+        .routes(routes!(tenants::get, tenants::update))
+        .routes(routes!(tenants::list_domains, tenants::add_domain))
+        .routes(routes!(tenants::impersonate))
+        .routes(routes!(members::list, members::invite))
+        .routes(routes!(members::update))
+        .routes(routes!(departments::list, departments::create))
+        .routes(routes!(
+            departments::get,
+            departments::update,
+            departments::delete
+        ))
+        .routes(routes!(teams::list, teams::create))
+        .routes(routes!(teams::get, teams::update, teams::delete))
+        .routes(routes!(teams::list_members, teams::add_member))
+        .routes(routes!(teams::remove_member))
+        .routes(routes!(api_keys::list, api_keys::create))
+        .routes(routes!(api_keys::revoke))
+        .routes(routes!(audit::list));
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", v1)
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(health::metrics))
+        .split_for_parts();
+    (router, doc)
+}
+
+/// For PATCH bodies: distinguishes an absent field (`None`) from an explicit `null`
+/// (`Some(None)`, which clears the value).
+pub(crate) fn double_option<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// 204 No Content.
+pub(crate) fn no_content() -> StatusCode {
+    StatusCode::NO_CONTENT
+}
+
+/// The per-IP limit of the sign-in routes.
+pub(crate) fn limit_ip(state: &AppState, ip: Option<&str>) -> Result<(), ApiError> {
+    let Some(ip) = ip.and_then(|s| s.parse().ok()) else {
+        return Ok(());
+    };
+    match state.auth_limiter.check_key(&ip) {
+        Ok(()) => Ok(()),
+        Err(not_until) => {
+            use governor::clock::{Clock, DefaultClock};
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            Err(ApiError {
+                retry_after: Some(wait.as_secs().max(1)),
+                ..ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_requests",
+                    "too many requests from your address; slow down",
+                )
+            })
+        }
+    }
+}

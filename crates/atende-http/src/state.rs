@@ -1,0 +1,50 @@
+//! State shared by handlers.
+
+use atende_core::Core;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use metrics_exporter_prometheus::PrometheusHandle;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+/// HTTP settings.
+#[derive(Clone, Debug)]
+pub struct HttpConfig {
+    /// Requests per minute per client IP on the sign-in routes (`/auth/*`).
+    pub auth_per_ip_per_minute: u32,
+    /// Honour `X-Forwarded-For` (only behind a proxy you control).
+    pub trust_proxy: bool,
+    /// Largest JSON body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            auth_per_ip_per_minute: 30,
+            trust_proxy: false,
+            max_body_bytes: 256 * 1024,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub core: Core,
+    pub metrics: Option<PrometheusHandle>,
+    pub auth_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    pub trust_proxy: bool,
+}
+
+impl AppState {
+    #[must_use]
+    pub fn new(core: Core, metrics: Option<PrometheusHandle>, cfg: &HttpConfig) -> Self {
+        let per_min = NonZeroU32::new(cfg.auth_per_ip_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        Self {
+            core,
+            metrics,
+            auth_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_min))),
+            trust_proxy: cfg.trust_proxy,
+        }
+    }
+}
