@@ -14,6 +14,7 @@
 //! arrive with the messaging issue; this crate fixes their contract now.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 use async_trait::async_trait;
 use std::time::Duration;

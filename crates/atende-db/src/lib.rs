@@ -15,9 +15,11 @@
 //! - [`page`]: keyset pagination ([`PageRequest`], [`Page`]).
 //! - [`repo`]: repositories per aggregate (tenants, users, memberships, departments, teams,
 //!   tokens, API keys, audit logs).
+//! - `testing` (feature `testing`): fresh per-test databases on both engines.
 //! - [`jobs`]: enqueue, claim (`FOR UPDATE SKIP LOCKED` / `UPDATE … RETURNING`), finish, retry.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod db;
 pub mod entities;
@@ -26,6 +28,8 @@ pub mod jobs;
 pub mod migration;
 pub mod page;
 pub mod repo;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use db::{Backend, Db, DbOptions, PlatformTx, Scoped, TenantTx};
 pub use error::DbError;

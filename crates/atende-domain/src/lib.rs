@@ -16,6 +16,7 @@
 //! - [`error`]: field-level validation errors shared by all parsers.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod backoff;
 pub mod ctx;

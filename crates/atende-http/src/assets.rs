@@ -26,14 +26,8 @@ fn file(path: &str) -> Option<Response> {
     if let Ok(v) = HeaderValue::from_str(&mime) {
         h.insert(header::CONTENT_TYPE, v);
     }
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     let cache = if path.contains("/assets/") {
         "public, max-age=31536000, immutable"
     } else {
@@ -62,8 +56,7 @@ async fn docs_index() -> Response {
 
 async fn docs_file(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
     file(&format!("api-docs/{name}")).unwrap_or_else(|| {
-        crate::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such file")
-            .into_response()
+        crate::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such file").into_response()
     })
 }
 
@@ -71,17 +64,12 @@ async fn docs_file(axum::extract::Path(name): axum::extract::Path<String>) -> Re
 async fn app(uri: Uri) -> Response {
     let path = uri.path().trim_start_matches('/');
     if path.starts_with("api/") || path == "api" {
-        return crate::error::ApiError::new(
-            StatusCode::NOT_FOUND,
-            "route_not_found",
-            "no such route",
-        )
-        .into_response();
+        return crate::error::ApiError::new(StatusCode::NOT_FOUND, "route_not_found", "no such route").into_response();
     }
-    if !path.is_empty() {
-        if let Some(r) = file(path) {
-            return r;
-        }
+    if !path.is_empty()
+        && let Some(r) = file(path)
+    {
+        return r;
     }
     file("index.html").unwrap_or_else(missing_build)
 }

@@ -64,11 +64,7 @@ impl From<CoreError> for ApiError {
         match e {
             CoreError::Validation(f) => Self {
                 fields: Some(f.0),
-                ..Self::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    code,
-                    "some fields are invalid",
-                )
+                ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, "some fields are invalid")
             },
             CoreError::Unauthorized(_, m) => Self::new(StatusCode::UNAUTHORIZED, code, m),
             CoreError::Forbidden(_, m) => Self::new(StatusCode::FORBIDDEN, code, m),
@@ -101,13 +97,10 @@ impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         let status = r.status();
         let (code, message) = match status {
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
-                "unsupported_media_type",
-                "send the body as application/json".to_owned(),
-            ),
-            StatusCode::PAYLOAD_TOO_LARGE => {
-                ("payload_too_large", "the body is too large".to_owned())
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                ("unsupported_media_type", "send the body as application/json".to_owned())
             }
+            StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the body is too large".to_owned()),
             StatusCode::UNPROCESSABLE_ENTITY => ("invalid_body", trim(&r.body_text())),
             _ => ("malformed_json", trim(&r.body_text())),
         };
@@ -122,21 +115,13 @@ impl From<JsonRejection> for ApiError {
 
 impl From<PathRejection> for ApiError {
     fn from(r: PathRejection) -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_path",
-            trim(&r.body_text()),
-        )
+        Self::new(StatusCode::BAD_REQUEST, "invalid_path", trim(&r.body_text()))
     }
 }
 
 impl From<QueryRejection> for ApiError {
     fn from(r: QueryRejection) -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            trim(&r.body_text()),
-        )
+        Self::new(StatusCode::BAD_REQUEST, "invalid_query", trim(&r.body_text()))
     }
 }
 
@@ -163,10 +148,10 @@ impl IntoResponse for ApiError {
                 HeaderValue::from_static("Bearer realm=\"atende\""),
             );
         }
-        if let Some(s) = retry {
-            if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
-                res.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let Some(s) = retry
+            && let Ok(v) = HeaderValue::from_str(&s.to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
         }
         res
     }

@@ -10,6 +10,7 @@
 //! - [`middleware`]: request id, tracing, metrics, panics, fallbacks.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod assets;
 pub mod error;

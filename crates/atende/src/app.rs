@@ -223,8 +223,9 @@ pub async fn start(
             );
             println!("    e-mail:   {}", d.email);
             println!("    password: {}", d.password);
-            println!("  (shown once; change it under your profile)\n");
+            println!("  (shown once; change it under your profile)");
         }
+        println!("\n  Press Ctrl-C to stop.\n");
     }
     Ok(Running {
         addr,

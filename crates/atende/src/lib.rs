@@ -10,6 +10,7 @@
 //!   graceful shutdown.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod app;
 pub mod secret;

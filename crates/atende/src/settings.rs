@@ -36,8 +36,6 @@ pub struct Settings {
     pub auth_per_ip_per_minute: u32,
     /// Trust `X-Forwarded-For` (only behind your own proxy).
     pub trust_proxy: bool,
-    /// Job attempts before the dead letter.
-    pub job_max_attempts: i32,
 }
 
 impl Default for Settings {
@@ -59,7 +57,6 @@ impl Default for Settings {
             worker_concurrency: 2,
             auth_per_ip_per_minute: 30,
             trust_proxy: false,
-            job_max_attempts: 8,
         }
     }
 }

@@ -281,7 +281,8 @@ pub async fn add_team_member(
     require(ctx, Action::TeamsManage)?;
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
     let t = teams::get(&tx, team).await?;
-    if memberships::of_user(&tx, user).await?.is_none() {
+    // Only active members of the tenant: a deactivated member is as foreign as a stranger.
+    if !memberships::of_user(&tx, user).await?.is_some_and(|m| m.active) {
         return Err(CoreError::NotFound);
     }
     teams::add_member(&tx, team, user)

@@ -59,9 +59,7 @@ pub async fn refresh(
     ApiJson(b): ApiJson<RefreshBody>,
 ) -> ApiResult<Json<TokenResponse>> {
     limit_ip(&s, meta.ip.as_deref())?;
-    Ok(Json(
-        session::refresh(&s.core, &b.refresh_token, &meta).await?,
-    ))
+    Ok(Json(session::refresh(&s.core, &b.refresh_token, &meta).await?))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -112,9 +110,7 @@ pub async fn switch_tenant(
     Meta(meta): Meta,
     ApiJson(b): ApiJson<SwitchTenantBody>,
 ) -> ApiResult<Json<TokenResponse>> {
-    Ok(Json(
-        session::switch_tenant(&s.core, &p, &b.tenant, &meta).await?,
-    ))
+    Ok(Json(session::switch_tenant(&s.core, &p, &b.tenant, &meta).await?))
 }
 
 #[derive(Deserialize, ToSchema)]

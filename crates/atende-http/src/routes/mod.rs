@@ -32,7 +32,7 @@ use utoipa_axum::routes;
         license(name = "AGPL-3.0-or-later")
     ),
     components(schemas(ErrorBody)),
-    modifiers(&SecurityAddon, &ErrorResponses),
+    modifiers(&SecurityAddon),
     tags(
         (name = "auth", description = "Sign-in, sessions, magic links"),
         (name = "users", description = "The caller's profile and second factor"),
@@ -63,7 +63,8 @@ impl Modify for SecurityAddon {
 }
 
 /// Adds the error responses every operation can give, pointing at `ErrorBody`, so the
-/// document lists them without repeating them on each handler.
+/// document lists them without repeating them on each handler. Applied after the routes are
+/// collected (a `modifiers(...)` entry would run on the still empty path list).
 struct ErrorResponses;
 
 impl Modify for ErrorResponses {
@@ -74,9 +75,7 @@ impl Modify for ErrorResponses {
                     .description(desc)
                     .content(
                         "application/json",
-                        ContentBuilder::new()
-                            .schema(Some(ErrorBody::schema_ref()))
-                            .build(),
+                        ContentBuilder::new().schema(Some(ErrorBody::schema_ref())).build(),
                     )
                     .build(),
             )
@@ -108,10 +107,7 @@ impl Modify for ErrorResponses {
                     add("422", "Validation failed (`fields` names each problem)");
                 }
                 if secured {
-                    add(
-                        "401",
-                        "Missing or invalid credentials (WWW-Authenticate: Bearer)",
-                    );
+                    add("401", "Missing or invalid credentials (WWW-Authenticate: Bearer)");
                     add("403", "Not allowed for this role, or tenant suspended");
                     add("404", "Not found (also for ids of another tenant)");
                 }
@@ -150,11 +146,7 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(routes!(members::list, members::invite))
         .routes(routes!(members::update))
         .routes(routes!(departments::list, departments::create))
-        .routes(routes!(
-            departments::get,
-            departments::update,
-            departments::delete
-        ))
+        .routes(routes!(departments::get, departments::update, departments::delete))
         .routes(routes!(teams::list, teams::create))
         .routes(routes!(teams::get, teams::update, teams::delete))
         .routes(routes!(teams::list_members, teams::add_member))
@@ -168,7 +160,79 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(routes!(health::readyz))
         .routes(routes!(health::metrics))
         .split_for_parts();
+    let mut doc = doc;
+    ErrorResponses.modify(&mut doc);
+    unique_operation_ids(&mut doc);
+    query_parameters_in_query(&mut doc);
     (router, doc)
+}
+
+/// `#[derive(IntoParams)]` documents a struct's fields as *path* parameters unless told
+/// otherwise, so the query structs (`limit`, `cursor`, filters) came out as required path
+/// parameters. A parameter the path template does not name is read from the query; it is
+/// required only when its schema does not admit `null` (the `Option` fields).
+fn query_parameters_in_query(doc: &mut OpenApiDoc) {
+    use utoipa::openapi::Required;
+    use utoipa::openapi::path::ParameterIn;
+    for (path, item) in &mut doc.paths.paths {
+        let ops = [
+            item.get.as_mut(),
+            item.post.as_mut(),
+            item.put.as_mut(),
+            item.patch.as_mut(),
+            item.delete.as_mut(),
+        ];
+        for op in ops.into_iter().flatten() {
+            for p in op.parameters.iter_mut().flatten() {
+                let RefOr::T(p) = p else { continue };
+                let in_template = path.contains(&format!("{{{}}}", p.name));
+                if !matches!(p.parameter_in, ParameterIn::Path) || in_template {
+                    continue;
+                }
+                let nullable = serde_json::to_value(&p.schema)
+                    .is_ok_and(|s| s["type"].as_array().is_some_and(|t| t.iter().any(|t| t == "null")));
+                p.parameter_in = ParameterIn::Query;
+                p.required = if nullable { Required::False } else { Required::True };
+            }
+        }
+    }
+}
+
+/// OpenAPI requires unique `operationId`s (the web app's generated client names its functions
+/// by them), but handlers of different resources share names (`list`, `update`, …). A shared id
+/// becomes `{resource}_{id}`, the resource being the path's last literal segment.
+fn unique_operation_ids(doc: &mut OpenApiDoc) {
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    let mut ops_of = |f: &mut dyn FnMut(&str, &mut utoipa::openapi::path::Operation)| {
+        for (path, item) in &mut doc.paths.paths {
+            let ops = [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ];
+            for op in ops.into_iter().flatten() {
+                f(path, op);
+            }
+        }
+    };
+    ops_of(&mut |_, op| {
+        if let Some(id) = &op.operation_id {
+            *seen.entry(id.clone()).or_default() += 1;
+        }
+    });
+    ops_of(&mut |path, op| {
+        let Some(id) = &op.operation_id else { return };
+        if seen.get(id).copied().unwrap_or(0) > 1 {
+            let resource = path
+                .rsplit('/')
+                .find(|s| !s.is_empty() && !s.starts_with('{'))
+                .unwrap_or("api")
+                .replace('-', "_");
+            op.operation_id = Some(format!("{resource}_{id}"));
+        }
+    });
 }
 
 /// For PATCH bodies: distinguishes an absent field (`None`) from an explicit `null`

@@ -31,9 +31,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ListTeamsQuery>,
 ) -> ApiResult<Json<Paged<TeamView>>> {
     let page = page_request(q.limit, q.cursor.as_deref())?;
-    Ok(Json(
-        org::list_teams(&s.core, &ctx, page, q.department_id).await?,
-    ))
+    Ok(Json(org::list_teams(&s.core, &ctx, page, q.department_id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -53,15 +51,7 @@ pub async fn create(
     Meta(meta): Meta,
     ApiJson(b): ApiJson<CreateTeamBody>,
 ) -> ApiResult<(StatusCode, Json<TeamView>)> {
-    let t = org::create_team(
-        &s.core,
-        &ctx,
-        &b.name,
-        b.description.as_deref(),
-        b.department_id,
-        &meta,
-    )
-    .await?;
+    let t = org::create_team(&s.core, &ctx, &b.name, b.description.as_deref(), b.department_id, &meta).await?;
     Ok((StatusCode::CREATED, Json(t)))
 }
 
@@ -105,9 +95,7 @@ pub async fn update(
         description: b.description.as_ref().map(Option::as_deref),
         department_id: b.department_id,
     };
-    Ok(Json(
-        org::update_team(&s.core, &ctx, id, input, &meta).await?,
-    ))
+    Ok(Json(org::update_team(&s.core, &ctx, id, input, &meta).await?))
 }
 
 /// Delete a team.

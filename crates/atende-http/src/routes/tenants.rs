@@ -32,9 +32,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ListTenantsQuery>,
 ) -> ApiResult<Json<Paged<TenantView>>> {
     let page = page_request(q.limit, q.cursor.as_deref())?;
-    Ok(Json(
-        tenants::list(&s.core, &p, page, q.status.as_deref()).await?,
-    ))
+    Ok(Json(tenants::list(&s.core, &p, page, q.status.as_deref()).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -137,9 +135,7 @@ pub async fn update(
         locale: b.locale,
         settings: b.settings,
     };
-    Ok(Json(
-        tenants::update(&s.core, &p, &tenant, input, &meta).await?,
-    ))
+    Ok(Json(tenants::update(&s.core, &p, &tenant, input, &meta).await?))
 }
 
 /// The tenant's custom domains.
@@ -189,6 +185,12 @@ pub async fn impersonate(
     ApiPath(tenant): ApiPath<String>,
 ) -> ApiResult<Json<TokenResponse>> {
     limit_ip(&s, meta.ip.as_deref())?;
+    if !p.super_admin || p.impersonator.is_some() {
+        // Only the platform impersonates. Anyone else gets the 404 of any foreign tenant
+        // (so an id is never confirmed to exist), and a 403 for their own.
+        tenants::ctx_for(&s.core, &p, &tenant).await?;
+        return Err(atende_core::CoreError::forbidden().into());
+    }
     let id: TenantId = match tenant.parse() {
         Ok(id) => id,
         Err(_) => {
