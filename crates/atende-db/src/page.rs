@@ -1,6 +1,7 @@
 //! Keyset pagination. Ids are UUIDv7, so "after this id" is "after this moment": the cursor is
 //! the last id of the page, encoded so clients treat it as opaque.
 
+use crate::error::DbError;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use uuid::Uuid;
@@ -77,6 +78,50 @@ impl<T> Page<T> {
             next_cursor: self.next_cursor,
         }
     }
+}
+
+/// Which way a list runs: oldest first (most lists) or newest first (the audit trail).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    OldestFirst,
+    NewestFirst,
+}
+
+/// Runs `q` as one page keyed on the UUIDv7 `id` column: orders by it, continues after the
+/// cursor, fetches one row more than asked to know whether another page exists.
+///
+/// # Errors
+/// Database failure.
+pub(crate) async fn fetch<E>(
+    conn: &impl sea_orm::ConnectionTrait,
+    q: sea_orm::Select<E>,
+    id: E::Column,
+    page: PageRequest,
+    dir: Direction,
+    id_of: impl Fn(&E::Model) -> Uuid,
+) -> Result<Page<E::Model>, DbError>
+where
+    E: sea_orm::EntityTrait,
+{
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+    let q = match (dir, page.after) {
+        (Direction::OldestFirst, after) => {
+            let q = q.order_by_asc(id);
+            match after {
+                Some(a) => q.filter(id.gt(a)),
+                None => q,
+            }
+        }
+        (Direction::NewestFirst, after) => {
+            let q = q.order_by_desc(id);
+            match after {
+                Some(a) => q.filter(id.lt(a)),
+                None => q,
+            }
+        }
+    };
+    let rows = q.limit(page.limit + 1).all(conn).await?;
+    Ok(Page::from_rows(rows, page, id_of))
 }
 
 #[must_use]

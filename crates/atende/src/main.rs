@@ -121,6 +121,12 @@ fn core_err(e: atende_core::CoreError) -> anyhow::Error {
     }
 }
 
+/// The use-case layer for a one-shot command (no server).
+async fn core_for(settings: &Settings) -> anyhow::Result<atende_core::Core> {
+    let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{}", settings.listen));
+    app::build_core(settings, public_url).await
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
@@ -148,14 +154,7 @@ async fn main() -> anyhow::Result<()> {
                 .context("shutdown took too long")??;
         }
         Command::Worker => {
-            let core = app::build_core(
-                &settings,
-                settings
-                    .public_url
-                    .clone()
-                    .unwrap_or_else(|| format!("http://{}", settings.listen)),
-            )
-            .await?;
+            let core = core_for(&settings).await?;
             let token = tokio_util::sync::CancellationToken::new();
             let w = tokio::spawn(app::worker(core, &settings).run(token.clone()));
             tracing::info!("worker running");
@@ -188,14 +187,7 @@ async fn main() -> anyhow::Result<()> {
                     time_zone,
                 },
         } => {
-            let core = app::build_core(
-                &settings,
-                settings
-                    .public_url
-                    .clone()
-                    .unwrap_or_else(|| format!("http://{}", settings.listen)),
-            )
-            .await?;
+            let core = core_for(&settings).await?;
             let created = atende_core::people::tenants::create(
                 &core,
                 None,
@@ -220,14 +212,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Superadmin {
             command: SuperadminCommand::Create { email, password },
         } => {
-            let core = app::build_core(
-                &settings,
-                settings
-                    .public_url
-                    .clone()
-                    .unwrap_or_else(|| format!("http://{}", settings.listen)),
-            )
-            .await?;
+            let core = core_for(&settings).await?;
             let u = atende_core::people::bootstrap::create_super_admin(&core, &email, &password)
                 .await
                 .map_err(core_err)?;
@@ -243,14 +228,7 @@ async fn main() -> anyhow::Result<()> {
                     role,
                 },
         } => {
-            let core = app::build_core(
-                &settings,
-                settings
-                    .public_url
-                    .clone()
-                    .unwrap_or_else(|| format!("http://{}", settings.listen)),
-            )
-            .await?;
+            let core = core_for(&settings).await?;
             let t = tenant.as_deref().zip(role.as_deref());
             let u = atende_core::people::bootstrap::create_user(&core, &email, &name, &password, t)
                 .await

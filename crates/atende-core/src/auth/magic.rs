@@ -1,7 +1,6 @@
 //! Magic links: sign-in by e-mail, and invitations that let the invitee set a password.
 
 use super::session::{self, tenant_briefs};
-use super::totp;
 use crate::audit::{self, Entry, RequestMeta, Who};
 use crate::error::{CoreError, CoreResult};
 use crate::mail::{self, OutgoingMail};
@@ -176,23 +175,10 @@ pub async fn verify(
             "this account is disabled".into(),
         ));
     }
-    if user.totp_enabled {
-        match input.totp_code {
-            None => {
-                return Err(CoreError::Unauthorized(
-                    "totp_required",
-                    "enter the code from your authenticator app".into(),
-                ));
-            }
-            Some(c) if !totp::check(core, &user, c)? => {
-                return Err(CoreError::Unauthorized(
-                    "invalid_totp",
-                    "the authenticator code is incorrect".into(),
-                ));
-            }
-            Some(_) => {}
-        }
-    }
+    // A locked account stays locked whatever the way in; a wrong code burns the link and
+    // counts as a failed sign-in.
+    session::check_throttle(core, &tx, &user.email).await?;
+    let tx = session::check_second_factor(core, tx, &user, input.totp_code, meta).await?;
     let needs_password = link.purpose == PURPOSE_INVITE && user.password_hash.is_none();
     let mut patch = repo::users::UserPatch::default();
     match input.password {

@@ -132,6 +132,46 @@ fn choose_tenant(
     }
 }
 
+/// The audit entry of a failed sign-in; the throttle counts these per e-mail.
+fn failed_login(email: &str, reason: &'static str) -> Entry<'static> {
+    Entry {
+        action: LOGIN_FAILED,
+        entity_type: "login",
+        entity_id: Some(email.to_owned()),
+        before: None,
+        after: Some(serde_json::json!({ "reason": reason })),
+    }
+}
+
+/// Checks the second factor of a sign-in (password or magic link) and hands the transaction
+/// back. Without a code the transaction is dropped, so the caller can ask for one and retry
+/// (a magic link is not used up). A wrong code is recorded as a failed sign-in — it counts
+/// toward the account lock — and committed with whatever else `tx` holds.
+///
+/// # Errors
+/// `totp_required` or `invalid_totp` (401).
+pub(crate) async fn check_second_factor(
+    core: &Core,
+    tx: PlatformTx,
+    user: &users::Model,
+    code: Option<&str>,
+    meta: &RequestMeta,
+) -> CoreResult<PlatformTx> {
+    if !user.totp_enabled {
+        return Ok(tx);
+    }
+    let Some(code) = code else {
+        return Err(CoreError::Unauthorized("totp_required", "enter the code from your authenticator app".into()));
+    };
+    if totp::check(core, user, code)? {
+        return Ok(tx);
+    }
+    let who = Who::User { user: UserId(user.id), tenant: None };
+    audit::record(&tx, who, meta, failed_login(&user.email, "bad_totp")).await?;
+    tx.commit().await?;
+    Err(CoreError::Unauthorized("invalid_totp", "the authenticator code is incorrect".into()))
+}
+
 /// A sign-in request.
 pub struct LoginInput<'a> {
     pub email: &'a str,
@@ -140,7 +180,8 @@ pub struct LoginInput<'a> {
     pub totp_code: Option<&'a str>,
 }
 
-async fn check_throttle(core: &Core, tx: &PlatformTx, email: &str) -> CoreResult<()> {
+/// Fails with 429 while an account is locked by recent failed sign-ins.
+pub(crate) async fn check_throttle(core: &Core, tx: &PlatformTx, email: &str) -> CoreResult<()> {
     let window = chrono::Duration::from_std(core.config.login_window)
         .unwrap_or(chrono::Duration::minutes(15));
     let since = Utc::now() - window;
@@ -182,21 +223,8 @@ pub async fn login(
             false
         }
     };
-    let fail = |reason: &'static str| Entry {
-        action: LOGIN_FAILED,
-        entity_type: "login",
-        entity_id: Some(email.clone()),
-        before: None,
-        after: Some(serde_json::json!({ "reason": reason })),
-    };
     let (Some(user), true) = (user, password_ok) else {
-        audit::record(
-            &tx,
-            Who::Anonymous { tenant: None },
-            meta,
-            fail("bad_password"),
-        )
-        .await?;
+        audit::record(&tx, Who::Anonymous { tenant: None }, meta, failed_login(&email, "bad_password")).await?;
         tx.commit().await?;
         return Err(CoreError::Unauthorized(
             "invalid_credentials",
@@ -210,34 +238,7 @@ pub async fn login(
             "this account is disabled".into(),
         ));
     }
-    if user.totp_enabled {
-        match input.totp_code {
-            None => {
-                return Err(CoreError::Unauthorized(
-                    "totp_required",
-                    "enter the code from your authenticator app".into(),
-                ));
-            }
-            Some(code) if !totp::check(core, &user, code)? => {
-                audit::record(
-                    &tx,
-                    Who::User {
-                        user: user_id,
-                        tenant: None,
-                    },
-                    meta,
-                    fail("bad_totp"),
-                )
-                .await?;
-                tx.commit().await?;
-                return Err(CoreError::Unauthorized(
-                    "invalid_totp",
-                    "the authenticator code is incorrect".into(),
-                ));
-            }
-            Some(_) => {}
-        }
-    }
+    let tx = check_second_factor(core, tx, &user, input.totp_code, meta).await?;
     let briefs = tenant_briefs(&tx, user_id).await?;
     let tenant = choose_tenant(&briefs, input.tenant, user.is_super_admin)?;
     audit::record(

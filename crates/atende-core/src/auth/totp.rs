@@ -33,6 +33,21 @@ fn load(core: &Core, user: &users::Model) -> CoreResult<Option<Totp>> {
     build(raw, &user.email).map(Some)
 }
 
+/// Applies a change to the caller's factor and audits it, in `tx`.
+async fn save(
+    tx: &atende_db::PlatformTx,
+    p: &Principal,
+    user: users::Model,
+    patch: UserPatch,
+    action: &str,
+    meta: &RequestMeta,
+) -> CoreResult<()> {
+    let id = user.id;
+    user_repo::update(tx, user, patch).await?;
+    audit::record(tx, Who::User { user: atende_domain::UserId(id), tenant: p.tenant_id }, meta, Entry::new(action, "user", id))
+        .await
+}
+
 /// Whether `code` is the user's current code. Spaces are ignored ("123 456").
 ///
 /// # Errors
@@ -68,26 +83,11 @@ pub async fn enroll(core: &Core, p: &Principal, meta: &RequestMeta) -> CoreResul
         .to_url()
         .map_err(|e| CoreError::Internal(format!("totp url: {e}")))?;
     let enc = core.keys.encrypt(b32.as_bytes())?;
-    user_repo::update(
-        &tx,
-        user,
-        UserPatch {
+    save(&tx, p, user, UserPatch {
             totp_secret_enc: Some(Some(enc)),
             totp_enabled: Some(false),
             ..UserPatch::default()
-        },
-    )
-    .await?;
-    audit::record(
-        &tx,
-        Who::User {
-            user: user_id,
-            tenant: p.tenant_id,
-        },
-        meta,
-        Entry::new("auth.totp_enroll_started", "user", user_id),
-    )
-    .await?;
+        }, "auth.totp_enroll_started", meta).await?;
     tx.commit().await?;
     Ok(TotpEnrollView {
         secret: b32,
@@ -113,25 +113,10 @@ pub async fn confirm(core: &Core, p: &Principal, code: &str, meta: &RequestMeta)
     if !check(core, &user, code)? {
         return Err(CoreError::field("code", "the code is incorrect"));
     }
-    user_repo::update(
-        &tx,
-        user,
-        UserPatch {
+    save(&tx, p, user, UserPatch {
             totp_enabled: Some(true),
             ..UserPatch::default()
-        },
-    )
-    .await?;
-    audit::record(
-        &tx,
-        Who::User {
-            user: user_id,
-            tenant: p.tenant_id,
-        },
-        meta,
-        Entry::new("auth.totp_enabled", "user", user_id),
-    )
-    .await?;
+        }, "auth.totp_enabled", meta).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -160,26 +145,11 @@ pub async fn disable(
     if user.totp_enabled && !check(core, &user, code)? {
         return Err(CoreError::field("code", "the code is incorrect"));
     }
-    user_repo::update(
-        &tx,
-        user,
-        UserPatch {
+    save(&tx, p, user, UserPatch {
             totp_secret_enc: Some(None),
             totp_enabled: Some(false),
             ..UserPatch::default()
-        },
-    )
-    .await?;
-    audit::record(
-        &tx,
-        Who::User {
-            user: user_id,
-            tenant: p.tenant_id,
-        },
-        meta,
-        Entry::new("auth.totp_disabled", "user", user_id),
-    )
-    .await?;
+        }, "auth.totp_disabled", meta).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -3,13 +3,12 @@
 use crate::db::{PlatformTx, Scoped, TenantTx};
 use crate::entities::api_keys::{ActiveModel, Column, Entity, Model};
 use crate::error::DbError;
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Direction, Page, PageRequest};
 use crate::repo::{ensure_own, now};
 use atende_domain::ApiKeyId;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter,
 };
 use uuid::Uuid;
 
@@ -47,14 +46,8 @@ pub async fn create(tx: &TenantTx, k: NewApiKey<'_>) -> Result<Model, DbError> {
 /// # Errors
 /// Database failure.
 pub async fn list(tx: &TenantTx, page: PageRequest) -> Result<Page<Model>, DbError> {
-    let mut q = Entity::find()
-        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
-        .order_by_asc(Column::Id)
-        .limit(page.limit + 1);
-    if let Some(after) = page.after {
-        q = q.filter(Column::Id.gt(after));
-    }
-    Ok(Page::from_rows(q.all(tx.conn()).await?, page, |m| m.id))
+    let q = Entity::find().filter(Column::TenantId.eq(tx.tenant_id().uuid()));
+    page::fetch(tx.conn(), q, Column::Id, page, Direction::OldestFirst, |m| m.id).await
 }
 
 /// # Errors

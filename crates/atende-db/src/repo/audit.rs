@@ -3,14 +3,14 @@
 use crate::db::{Scoped, TenantTx};
 use crate::entities::audit_logs::{ActiveModel, Column, Entity, Model};
 use crate::error::DbError;
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Direction, Page, PageRequest};
 use crate::repo::now;
 use atende_domain::{AuditLogId, TenantId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder,
 };
 use uuid::Uuid;
 
@@ -80,13 +80,7 @@ pub async fn list(
     f: &AuditFilter,
     page: PageRequest,
 ) -> Result<Page<Model>, DbError> {
-    let mut q = Entity::find()
-        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
-        .order_by_desc(Column::Id)
-        .limit(page.limit + 1);
-    if let Some(after) = page.after {
-        q = q.filter(Column::Id.lt(after));
-    }
+    let mut q = Entity::find().filter(Column::TenantId.eq(tx.tenant_id().uuid()));
     if let Some(from) = f.from {
         q = q.filter(Column::CreatedAt.gte(from));
     }
@@ -113,7 +107,7 @@ pub async fn list(
     if let Some(id) = &f.entity_id {
         q = q.filter(Column::EntityId.eq(id.as_str()));
     }
-    Ok(Page::from_rows(q.all(tx.conn()).await?, page, |m| m.id))
+    page::fetch(tx.conn(), q, Column::Id, page, Direction::NewestFirst, |m| m.id).await
 }
 
 /// Times of recent entries with `action` about `entity_id`, oldest first — the login

@@ -3,12 +3,11 @@
 use crate::db::{Scoped, TenantTx};
 use crate::entities::departments::{ActiveModel, Column, Entity, Model};
 use crate::error::DbError;
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Direction, Page, PageRequest};
 use crate::repo::{ensure_own, now};
 use atende_domain::DepartmentId;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, ModelTrait, QueryFilter,
-    QueryOrder, QuerySelect,
 };
 
 /// # Errors
@@ -44,14 +43,8 @@ pub async fn get(tx: &TenantTx, id: DepartmentId) -> Result<Model, DbError> {
 /// # Errors
 /// Database failure.
 pub async fn list(tx: &TenantTx, page: PageRequest) -> Result<Page<Model>, DbError> {
-    let mut q = Entity::find()
-        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
-        .order_by_asc(Column::Id)
-        .limit(page.limit + 1);
-    if let Some(after) = page.after {
-        q = q.filter(Column::Id.gt(after));
-    }
-    Ok(Page::from_rows(q.all(tx.conn()).await?, page, |m| m.id))
+    let q = Entity::find().filter(Column::TenantId.eq(tx.tenant_id().uuid()));
+    page::fetch(tx.conn(), q, Column::Id, page, Direction::OldestFirst, |m| m.id).await
 }
 
 /// `description: Some(None)` clears it.

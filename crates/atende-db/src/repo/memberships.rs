@@ -3,12 +3,11 @@
 use crate::db::{PlatformTx, Scoped, TenantTx};
 use crate::entities::memberships::{ActiveModel, Column, Entity, Model};
 use crate::error::DbError;
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Direction, Page, PageRequest};
 use crate::repo::{ensure_own, now};
 use atende_domain::{MembershipId, Role, TenantId, UserId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
 };
 
 /// Adds `user` to the transaction's tenant.
@@ -98,17 +97,11 @@ pub async fn list(
     page: PageRequest,
     active: Option<bool>,
 ) -> Result<Page<Model>, DbError> {
-    let mut q = Entity::find()
-        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
-        .order_by_asc(Column::Id)
-        .limit(page.limit + 1);
-    if let Some(after) = page.after {
-        q = q.filter(Column::Id.gt(after));
-    }
+    let mut q = Entity::find().filter(Column::TenantId.eq(tx.tenant_id().uuid()));
     if let Some(a) = active {
         q = q.filter(Column::Active.eq(a));
     }
-    Ok(Page::from_rows(q.all(tx.conn()).await?, page, |m| m.id))
+    page::fetch(tx.conn(), q, Column::Id, page, Direction::OldestFirst, |m| m.id).await
 }
 
 /// How many active admins the tenant has (the last one cannot be demoted or deactivated).

@@ -4,12 +4,12 @@ use crate::db::{Scoped, TenantTx};
 use crate::entities::team_members;
 use crate::entities::teams::{ActiveModel, Column, Entity, Model};
 use crate::error::DbError;
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Direction, Page, PageRequest};
 use crate::repo::{ensure_own, now};
 use atende_domain::{TeamId, UserId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, ModelTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder,
 };
 use uuid::Uuid;
 
@@ -52,17 +52,11 @@ pub async fn list(
     page: PageRequest,
     department: Option<Uuid>,
 ) -> Result<Page<Model>, DbError> {
-    let mut q = Entity::find()
-        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
-        .order_by_asc(Column::Id)
-        .limit(page.limit + 1);
-    if let Some(after) = page.after {
-        q = q.filter(Column::Id.gt(after));
-    }
+    let mut q = Entity::find().filter(Column::TenantId.eq(tx.tenant_id().uuid()));
     if let Some(d) = department {
         q = q.filter(Column::DepartmentId.eq(d));
     }
-    Ok(Page::from_rows(q.all(tx.conn()).await?, page, |m| m.id))
+    page::fetch(tx.conn(), q, Column::Id, page, Direction::OldestFirst, |m| m.id).await
 }
 
 /// Changes to apply; `Some(None)` clears an optional field.

@@ -3,12 +3,11 @@
 use crate::db::{PlatformTx, Scoped, TenantTx};
 use crate::entities::tenants::{self, ActiveModel, Column, Entity, Model};
 use crate::error::DbError;
-use crate::page::{Page, PageRequest};
+use crate::page::{self, Direction, Page, PageRequest};
 use crate::repo::now;
 use atende_domain::TenantId;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter,
 };
 use uuid::Uuid;
 
@@ -97,17 +96,11 @@ pub async fn list(
     page: PageRequest,
     status: Option<&str>,
 ) -> Result<Page<Model>, DbError> {
-    let mut q = Entity::find()
-        .order_by_asc(Column::Id)
-        .limit(page.limit + 1);
-    if let Some(after) = page.after {
-        q = q.filter(Column::Id.gt(after));
-    }
+    let mut q = Entity::find();
     if let Some(s) = status {
         q = q.filter(Column::Status.eq(s));
     }
-    let rows = q.all(tx.conn()).await?;
-    Ok(Page::from_rows(rows, page, |r| r.id))
+    page::fetch(tx.conn(), q, Column::Id, page, Direction::OldestFirst, |r| r.id).await
 }
 
 /// Changes to apply; `None` keeps the current value.

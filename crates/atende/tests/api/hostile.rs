@@ -557,12 +557,35 @@ async fn hostile_bodies_get_a_4xx_with_the_error_body_on_every_route(engine: Eng
     let w = world(engine).await;
     let ops = document_operations(&w.app).await;
     let generic = generic_cases();
+    let few: Vec<Case> = generic
+        .iter()
+        .filter(|c| {
+            [
+                "random bytes",
+                "text/plain body",
+                "null",
+                "10000 nested arrays",
+                "512 KiB body",
+                "2 MB body",
+            ]
+            .contains(&c.name.as_str())
+        })
+        .cloned()
+        .collect();
+    assert_eq!(few.len(), 6);
     let (mut first, mut deletes) = (Vec::new(), Vec::new());
     for op in &ops {
         let url_path = fill(&op.path, |p| w.real(&op.path, p));
-        let cases: Vec<Case> = generic.iter().cloned().chain(field_cases(op)).collect();
+        let all: Vec<Case> = generic.iter().cloned().chain(field_cases(op)).collect();
         for token in callers(&w, op).await {
-            for case in &cases {
+            // A route that reads no body, or stops at the credentials first, treats every body
+            // alike: a few kinds of it show that.
+            let cases = if op.body.is_none() || (token.is_none() && op.secured) {
+                &few
+            } else {
+                &all
+            };
+            for case in cases {
                 let r = Request {
                     op: op.clone(),
                     case: case.clone(),
