@@ -21,13 +21,8 @@ pub struct RequestMeta {
 #[derive(Clone, Copy, Debug)]
 pub enum Who<'a> {
     Ctx(&'a TenantCtx),
-    User {
-        user: UserId,
-        tenant: Option<TenantId>,
-    },
-    Anonymous {
-        tenant: Option<TenantId>,
-    },
+    User { user: UserId, tenant: Option<TenantId> },
+    Anonymous { tenant: Option<TenantId> },
 }
 
 /// One entry to write.
@@ -68,12 +63,7 @@ impl<'a> Entry<'a> {
 ///
 /// # Errors
 /// Database failure (the caller's transaction then rolls back with it).
-pub async fn record(
-    tx: &impl Scoped,
-    who: Who<'_>,
-    meta: &RequestMeta,
-    e: Entry<'_>,
-) -> CoreResult<()> {
+pub async fn record(tx: &impl Scoped, who: Who<'_>, meta: &RequestMeta, e: Entry<'_>) -> CoreResult<()> {
     let (tenant_id, actor_user_id, actor_api_key_id, impersonator_id) = match who {
         Who::Ctx(ctx) => (
             Some(ctx.tenant_id),
@@ -97,10 +87,7 @@ pub async fn record(
             before: e.before,
             after: e.after,
             ip: meta.ip.clone(),
-            user_agent: meta
-                .user_agent
-                .as_ref()
-                .map(|u| u.chars().take(512).collect()),
+            user_agent: meta.user_agent.as_ref().map(|u| u.chars().take(512).collect()),
             request_id: meta.request_id.clone(),
         },
     )

@@ -13,11 +13,7 @@ pub fn require(ctx: &TenantCtx, action: Action) -> CoreResult<()> {
     } else {
         Err(CoreError::Forbidden(
             "forbidden",
-            format!(
-                "your role ({}) does not allow {}",
-                ctx.role.as_str(),
-                action.as_str()
-            ),
+            format!("your role ({}) does not allow {}", ctx.role.as_str(), action.as_str()),
         ))
     }
 }

@@ -47,9 +47,7 @@ impl Keys {
     /// A secret shorter than 32 bytes.
     pub fn from_secret(master: &[u8]) -> Result<Self, CoreError> {
         if master.len() < 32 {
-            return Err(CoreError::Internal(
-                "the secret key must have at least 32 bytes".into(),
-            ));
+            return Err(CoreError::Internal("the secret key must have at least 32 bytes".into()));
         }
         Ok(Self {
             jwt: derive(master, "atende/jwt/v1"),
@@ -67,8 +65,7 @@ impl Keys {
     /// # Errors
     /// Never in practice (AES-GCM only fails on absurd lengths).
     pub fn encrypt(&self, plaintext: &[u8]) -> Result<String, CoreError> {
-        let cipher = Aes256Gcm::new_from_slice(&self.secrets)
-            .map_err(|e| CoreError::Internal(e.to_string()))?;
+        let cipher = Aes256Gcm::new_from_slice(&self.secrets).map_err(|e| CoreError::Internal(e.to_string()))?;
         let mut nonce = [0u8; 12];
         rand::fill(&mut nonce);
         let ct = cipher
@@ -118,9 +115,7 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(phc) else {
         return false;
     };
-    Argon2::default()
-        .verify_password(password.as_bytes(), &parsed)
-        .is_ok()
+    Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
 }
 
 /// A hash to verify against when the account does not exist, so an unknown e-mail takes as

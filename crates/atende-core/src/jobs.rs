@@ -154,11 +154,7 @@ impl Worker {
         }
         match jobs::release_worker(&self.core.db, id).await {
             Ok(0) => {}
-            Ok(n) => tracing::info!(
-                worker = id,
-                released = n,
-                "released claimed jobs on shutdown"
-            ),
+            Ok(n) => tracing::info!(worker = id, released = n, "released claimed jobs on shutdown"),
             Err(e) => tracing::error!(worker = id, error = %e, "could not release claimed jobs"),
         }
     }
@@ -168,20 +164,14 @@ impl Worker {
     /// # Errors
     /// The queue itself is unreachable.
     pub async fn run_one(&self, id: &str) -> Result<bool, atende_db::DbError> {
-        let Some(job) =
-            jobs::claim(&self.core.db, &self.config.queues, id, self.config.lease).await?
-        else {
+        let Some(job) = jobs::claim(&self.core.db, &self.config.queues, id, self.config.lease).await? else {
             return Ok(false);
         };
         let job_id = JobId(job.id);
         let started = std::time::Instant::now();
         let outcome = match self.registry.handlers.get(job.kind.as_str()) {
-            None => Err(JobError::Permanent(format!(
-                "no handler for job kind {}",
-                job.kind
-            ))),
-            Some(h) => match tokio::time::timeout(self.config.lease, h.run(&self.core, &job)).await
-            {
+            None => Err(JobError::Permanent(format!("no handler for job kind {}", job.kind))),
+            Some(h) => match tokio::time::timeout(self.config.lease, h.run(&self.core, &job)).await {
                 Ok(r) => r,
                 Err(_) => Err(JobError::Retry("timed out".into())),
             },
@@ -196,9 +186,7 @@ impl Worker {
                 jobs::bury(&self.core.db, job_id, id, e).await?;
                 "dead"
             }
-            Err(JobError::Retry(e) | JobError::RetryAfter(_, e))
-                if job.attempts >= job.max_attempts =>
-            {
+            Err(JobError::Retry(e) | JobError::RetryAfter(_, e)) if job.attempts >= job.max_attempts => {
                 tracing::warn!(job = %job.id, kind = %job.kind, error = %e, attempts = job.attempts, "job out of attempts");
                 jobs::bury(&self.core.db, job_id, id, e).await?;
                 "dead"
@@ -209,14 +197,10 @@ impl Worker {
                     JobError::Retry(e) | JobError::Permanent(e) => (Duration::ZERO, e),
                 };
                 let attempt = u32::try_from(job.attempts).unwrap_or(1);
-                let delay = atende_domain::backoff::retry_delay(
-                    attempt,
-                    rand::random::<f64>(),
-                    self.config.max_backoff,
-                )
-                .max(min);
-                let run_at = Utc::now()
-                    + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::seconds(60));
+                let delay =
+                    atende_domain::backoff::retry_delay(attempt, rand::random::<f64>(), self.config.max_backoff)
+                        .max(min);
+                let run_at = Utc::now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::seconds(60));
                 tracing::info!(job = %job.id, kind = %job.kind, error = %e, retry_in = ?delay, "job will retry");
                 jobs::retry(&self.core.db, job_id, id, e, run_at).await?;
                 "retry"

@@ -76,12 +76,7 @@ pub struct Core {
 
 impl Core {
     #[must_use]
-    pub fn new(
-        db: Db,
-        keys: crypto::Keys,
-        mailer: Arc<dyn mail::Mailer>,
-        config: CoreConfig,
-    ) -> Self {
+    pub fn new(db: Db, keys: crypto::Keys, mailer: Arc<dyn mail::Mailer>, config: CoreConfig) -> Self {
         Self {
             db,
             keys: Arc::new(keys),

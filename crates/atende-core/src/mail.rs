@@ -36,9 +36,7 @@ impl SmtpMailer {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| format!("invalid SMTP URL: {e}"))?
             .build();
-        let from = from
-            .parse()
-            .map_err(|e| format!("invalid sender address: {e}"))?;
+        let from = from.parse().map_err(|e| format!("invalid sender address: {e}"))?;
         Ok(Self { transport, from })
     }
 }
@@ -46,10 +44,7 @@ impl SmtpMailer {
 #[async_trait]
 impl Mailer for SmtpMailer {
     async fn send(&self, mail: &OutgoingMail) -> Result<(), String> {
-        let to = mail
-            .to
-            .parse()
-            .map_err(|e| format!("invalid recipient: {e}"))?;
+        let to = mail.to.parse().map_err(|e| format!("invalid recipient: {e}"))?;
         let msg = Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -57,11 +52,7 @@ impl Mailer for SmtpMailer {
             .header(ContentType::TEXT_PLAIN)
             .body(mail.text.clone())
             .map_err(|e| e.to_string())?;
-        self.transport
-            .send(msg)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        self.transport.send(msg).await.map(|_| ()).map_err(|e| e.to_string())
     }
 }
 

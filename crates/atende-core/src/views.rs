@@ -1,8 +1,6 @@
 //! Response shapes, shared by the API (serde) and its OpenAPI document (utoipa).
 
-use atende_db::entities::{
-    api_keys, audit_logs, departments, memberships, teams, tenant_domains, tenants, users,
-};
+use atende_db::entities::{api_keys, audit_logs, departments, memberships, teams, tenant_domains, tenants, users};
 use atende_domain::Role;
 use chrono::{DateTime, Utc};
 use serde::Serialize;

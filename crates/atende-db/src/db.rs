@@ -116,9 +116,7 @@ impl Db {
     /// # Errors
     /// The database is unreachable.
     pub async fn pending_migrations(&self) -> Result<usize, DbError> {
-        Ok(Migrator::get_pending_migrations_read_only(&self.conn)
-            .await?
-            .len())
+        Ok(Migrator::get_pending_migrations_read_only(&self.conn).await?.len())
     }
 
     /// `SELECT 1`.

@@ -15,8 +15,8 @@ use atende_domain::{JobId, TenantId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, Statement, Value,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, Statement,
+    Value,
 };
 use std::time::Duration;
 
@@ -30,15 +30,7 @@ pub mod queue {
     pub const ANALYTICS: &str = "analytics";
     pub const MAIL: &str = "mail";
     /// Every queue, the set a worker serves unless told otherwise.
-    pub const ALL: &[&str] = &[
-        DEFAULT,
-        WEBHOOKS,
-        OUTBOUND,
-        AUTOMATIONS,
-        CAMPAIGNS,
-        ANALYTICS,
-        MAIL,
-    ];
+    pub const ALL: &[&str] = &[DEFAULT, WEBHOOKS, OUTBOUND, AUTOMATIONS, CAMPAIGNS, ANALYTICS, MAIL];
 }
 
 /// Job states. `dead` is the dead letter: out of attempts, kept for inspection and retry.
@@ -113,12 +105,7 @@ pub async fn enqueue(tx: &impl Scoped, job: NewJob) -> Result<JobId, DbError> {
 ///
 /// # Errors
 /// Database failure.
-pub async fn claim(
-    db: &Db,
-    queues: &[&str],
-    worker: &str,
-    lease: Duration,
-) -> Result<Option<Model>, DbError> {
+pub async fn claim(db: &Db, queues: &[&str], worker: &str, lease: Duration) -> Result<Option<Model>, DbError> {
     if queues.is_empty() {
         return Ok(None);
     }
@@ -184,10 +171,7 @@ async fn finish(
     let n = q
         .col_expr(Column::UpdatedAt, Expr::value(now()))
         .col_expr(Column::LockedBy, Expr::value(Option::<String>::None))
-        .col_expr(
-            Column::LockedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
+        .col_expr(Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
         .exec(tx.conn())
         .await?
         .rows_affected;
@@ -217,13 +201,7 @@ pub async fn complete(db: &Db, id: JobId, worker: &str) -> Result<bool, DbError>
 ///
 /// # Errors
 /// Database failure.
-pub async fn retry(
-    db: &Db,
-    id: JobId,
-    worker: &str,
-    error: &str,
-    run_at: DateTime<Utc>,
-) -> Result<bool, DbError> {
+pub async fn retry(db: &Db, id: JobId, worker: &str, error: &str, run_at: DateTime<Utc>) -> Result<bool, DbError> {
     finish(
         db,
         id,
@@ -266,10 +244,7 @@ pub async fn release_worker(db: &Db, worker: &str) -> Result<u64, DbError> {
         .col_expr(Column::Status, Expr::value(status::QUEUED))
         .col_expr(Column::Attempts, Expr::col(Column::Attempts).sub(1))
         .col_expr(Column::LockedBy, Expr::value(Option::<String>::None))
-        .col_expr(
-            Column::LockedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
+        .col_expr(Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
         .col_expr(Column::UpdatedAt, Expr::value(now()))
         .filter(Column::LockedBy.eq(worker))
         .filter(Column::Status.eq(status::RUNNING))
@@ -294,17 +269,34 @@ pub async fn get(db: &Db, id: JobId) -> Result<Model, DbError> {
     Ok(job)
 }
 
-/// Number of jobs per status in a queue (metrics).
+/// What `/metrics` reports per queue.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct QueueStats {
+    /// Jobs waiting (queued, due or scheduled).
+    pub depth: u64,
+    /// How long the oldest due job has waited, in seconds (0 when none is due).
+    pub oldest_due_secs: f64,
+}
+
+/// Depth and age of one queue.
 ///
 /// # Errors
 /// Database failure.
-pub async fn depth(db: &Db, queue: &str) -> Result<u64, DbError> {
+pub async fn stats(db: &Db, queue: &str) -> Result<QueueStats, DbError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let at = now();
     let tx = db.platform_tx().await?;
-    let n = Entity::find()
+    let waiting = Entity::find()
         .filter(Column::Queue.eq(queue))
-        .filter(Column::Status.eq(status::QUEUED))
-        .count(tx.conn())
+        .filter(Column::Status.eq(status::QUEUED));
+    let depth = waiting.clone().count(tx.conn()).await?;
+    let oldest = waiting
+        .filter(Column::RunAt.lte(at))
+        .order_by_asc(Column::RunAt)
+        .limit(1)
+        .one(tx.conn())
         .await?;
     tx.commit().await?;
-    Ok(n)
+    let oldest_due_secs = oldest.map_or(0.0, |j| Ord::max((at - j.run_at).num_milliseconds(), 0) as f64 / 1000.0);
+    Ok(QueueStats { depth, oldest_due_secs })
 }

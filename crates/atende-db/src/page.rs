@@ -32,10 +32,7 @@ impl PageRequest {
     ///
     /// # Errors
     /// A message for the field at fault (`limit` out of 1..=200, `cursor` not ours).
-    pub fn parse(
-        limit: Option<u64>,
-        cursor: Option<&str>,
-    ) -> Result<Self, (&'static str, &'static str)> {
+    pub fn parse(limit: Option<u64>, cursor: Option<&str>) -> Result<Self, (&'static str, &'static str)> {
         let limit = limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(("limit", "must be between 1 and 200"));
@@ -151,10 +148,7 @@ mod tests {
 
     #[test]
     fn page_signals_more_with_extra_row() {
-        let req = PageRequest {
-            limit: 2,
-            after: None,
-        };
+        let req = PageRequest { limit: 2, after: None };
         let ids: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
         let p = Page::from_rows(ids.clone(), req, |u| *u);
         assert_eq!(p.items.len(), 2);

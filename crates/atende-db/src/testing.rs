@@ -42,9 +42,7 @@ impl TestDb {
 
     /// Another pool on the same database, as the same role (a second worker process).
     pub async fn connect_again(&self) -> Db {
-        Db::connect(&self.url, &opts())
-            .await
-            .expect("second connection")
+        Db::connect(&self.url, &opts()).await.expect("second connection")
     }
 
     /// A fresh SQLite file in a temporary directory, migrated.
@@ -66,9 +64,7 @@ impl TestDb {
     /// A fresh Postgres database, migrated by its owner, used as the application role; `None`
     /// when `ATENDE_TEST_DATABASE_URL` is not set.
     pub async fn postgres() -> Option<Self> {
-        let admin_url = std::env::var(PG_ENV)
-            .ok()
-            .filter(|u| !u.trim().is_empty())?;
+        let admin_url = std::env::var(PG_ENV).ok().filter(|u| !u.trim().is_empty())?;
         assert!(
             admin_url.starts_with("postgres://") || admin_url.starts_with("postgresql://"),
             "{PG_ENV} must be a postgres:// URL"
@@ -151,10 +147,7 @@ fn opts() -> DbOptions {
 fn pg_url(admin_url: &str, user: Option<&str>, db: &str) -> String {
     let (scheme, rest) = admin_url.split_once("://").expect("URL has a scheme");
     let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let query = path
-        .split_once('?')
-        .map(|(_, q)| format!("?{q}"))
-        .unwrap_or_default();
+    let query = path.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
     let (userinfo, hostport) = authority.rsplit_once('@').unwrap_or(("", authority));
     let userinfo = user.unwrap_or(userinfo);
     let at = if userinfo.is_empty() { "" } else { "@" };
@@ -178,9 +171,7 @@ impl Drop for Cleanup {
                 // We may be inside the test's runtime, which cannot be blocked on: drop the
                 // database from a thread with its own small runtime, and wait for it.
                 let handle = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()?;
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
                     rt.block_on(async {
                         let admin = Db::connect(
                             &admin_url,
@@ -192,9 +183,7 @@ impl Drop for Cleanup {
                         .await?;
                         admin
                             .raw()
-                            .execute_unprepared(&format!(
-                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                            ))
+                            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
                             .await?;
                         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
                     })

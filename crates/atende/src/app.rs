@@ -86,10 +86,7 @@ pub fn worker(core: Core, s: &Settings) -> Worker {
 }
 
 fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
-    if let Some(rest) = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-    {
+    if let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
         let path = rest.split('?').next().unwrap_or_default();
         if path.is_empty() || path.contains(":memory:") {
             return Ok(());
@@ -98,8 +95,7 @@ fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
         {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
     }
     Ok(())
@@ -110,10 +106,7 @@ fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
 /// # Errors
 /// Unreachable database or a failed migration.
 pub async fn migrate(s: &Settings) -> anyhow::Result<Db> {
-    let url = s
-        .migration_database_url
-        .as_deref()
-        .unwrap_or(&s.database_url);
+    let url = s.migration_database_url.as_deref().unwrap_or(&s.database_url);
     ensure_sqlite_dir(url)?;
     let owner = Db::connect(
         url,
@@ -144,14 +137,11 @@ pub async fn build_core(s: &Settings, public_url: String) -> anyhow::Result<Core
     )
     .await
     .context("cannot connect to the database")?;
-    let keys =
-        Keys::from_secret(&secret::load_or_create(s)?).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let keys = Keys::from_secret(&secret::load_or_create(s)?).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mailer: Arc<dyn Mailer> = match &s.smtp_url {
         Some(url) => Arc::new(SmtpMailer::new(url, &s.mail_from).map_err(anyhow::Error::msg)?),
         None => {
-            tracing::warn!(
-                "ATENDE_SMTP_URL is not set: e-mails (magic links, invitations) are written to the log"
-            );
+            tracing::warn!("ATENDE_SMTP_URL is not set: e-mails (magic links, invitations) are written to the log");
             Arc::new(LogMailer)
         }
     };
@@ -167,11 +157,7 @@ pub async fn build_core(s: &Settings, public_url: String) -> anyhow::Result<Core
 ///
 /// # Errors
 /// Anything that keeps the server from starting.
-pub async fn start(
-    s: Settings,
-    listener: Option<TcpListener>,
-    opts: StartOptions,
-) -> anyhow::Result<Running> {
+pub async fn start(s: Settings, listener: Option<TcpListener>, opts: StartOptions) -> anyhow::Result<Running> {
     let started = std::time::Instant::now();
     let listener = match listener {
         Some(l) => l,
@@ -201,12 +187,9 @@ pub async fn start(
     let shutdown = CancellationToken::new();
     let stop = shutdown.clone();
     let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move { stop.cancelled().await })
-        .await
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async move { stop.cancelled().await })
+            .await
     });
     let worker = opts.worker.then(|| {
         let w = worker(core.clone(), &s);
@@ -217,10 +200,7 @@ pub async fn start(
         println!("\n  Atende is running at {public_url}");
         println!("  API docs: {public_url}/api/docs");
         if let Some(d) = &demo {
-            println!(
-                "\n  First start: created the demo tenant '{}'. Sign in with",
-                d.slug
-            );
+            println!("\n  First start: created the demo tenant '{}'. Sign in with", d.slug);
             println!("    e-mail:   {}", d.email);
             println!("    password: {}", d.password);
             println!("  (shown once; change it under your profile)");

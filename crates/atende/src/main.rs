@@ -7,11 +7,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(
-    name = "atende",
-    version,
-    about = "Atende: omnichannel customer service and CRM"
-)]
+#[command(name = "atende", version, about = "Atende: omnichannel customer service and CRM")]
 struct Cli {
     /// A TOML settings file (keys are the ATENDE_* names without the prefix, lower case).
     #[arg(long, global = true, env = "ATENDE_CONFIG")]
@@ -111,10 +107,7 @@ enum UserCommand {
 fn core_err(e: atende_core::CoreError) -> anyhow::Error {
     match e {
         atende_core::CoreError::Validation(f) => {
-            let msgs: Vec<String> =
-                f.0.iter()
-                    .map(|(k, v)| format!("{k}: {}", v.join(", ")))
-                    .collect();
+            let msgs: Vec<String> = f.0.iter().map(|(k, v)| format!("{k}: {}", v.join(", "))).collect();
             anyhow::anyhow!("invalid input: {}", msgs.join("; "))
         }
         other => anyhow::anyhow!("{other}"),
@@ -123,7 +116,10 @@ fn core_err(e: atende_core::CoreError) -> anyhow::Error {
 
 /// The use-case layer for a one-shot command (no server).
 async fn core_for(settings: &Settings) -> anyhow::Result<atende_core::Core> {
-    let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{}", settings.listen));
+    let public_url = settings
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", settings.listen));
     app::build_core(settings, public_url).await
 }
 
@@ -247,17 +243,12 @@ async fn main() -> anyhow::Result<()> {
 /// health check, against the local listener).
 async fn healthcheck(listen: &str) -> bool {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let addr = listen
-        .replace("0.0.0.0", "127.0.0.1")
-        .replace("[::]", "[::1]");
+    let addr = listen.replace("0.0.0.0", "127.0.0.1").replace("[::]", "[::1]");
     let attempt = async {
         let mut s = tokio::net::TcpStream::connect(&addr).await.ok()?;
-        s.write_all(
-            format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
-                .as_bytes(),
-        )
-        .await
-        .ok()?;
+        s.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes())
+            .await
+            .ok()?;
         let mut buf = Vec::new();
         s.read_to_end(&mut buf).await.ok()?;
         Some(buf.starts_with(b"HTTP/1.1 200"))

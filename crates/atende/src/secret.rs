@@ -20,13 +20,11 @@ pub fn load_or_create(s: &Settings) -> anyhow::Result<Vec<u8>> {
     }
     let path = s.data_dir.join("secret.key");
     if let Ok(text) = std::fs::read_to_string(&path) {
-        let k =
-            hex::decode(text.trim()).with_context(|| format!("{} is not hex", path.display()))?;
+        let k = hex::decode(text.trim()).with_context(|| format!("{} is not hex", path.display()))?;
         anyhow::ensure!(k.len() >= 32, "{} is too short", path.display());
         return Ok(k);
     }
-    std::fs::create_dir_all(&s.data_dir)
-        .with_context(|| format!("cannot create {}", s.data_dir.display()))?;
+    std::fs::create_dir_all(&s.data_dir).with_context(|| format!("cannot create {}", s.data_dir.display()))?;
     let mut k = [0u8; 32];
     rand::fill(&mut k);
     let mut opts = std::fs::OpenOptions::new();

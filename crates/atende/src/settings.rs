@@ -101,11 +101,7 @@ impl Settings {
     pub fn load(file: Option<&std::path::Path>) -> anyhow::Result<Self> {
         let mut b = config::Config::builder();
         if let Some(f) = file {
-            b = b.add_source(
-                config::File::from(f)
-                    .format(config::FileFormat::Toml)
-                    .required(true),
-            );
+            b = b.add_source(config::File::from(f).format(config::FileFormat::Toml).required(true));
         }
         b = b.add_source(config::Environment::with_prefix("ATENDE").try_parsing(true));
         let s: Self = b.build()?.try_deserialize()?;

@@ -13,9 +13,7 @@ pub fn init(s: &Settings) {
         Some(_) => false,
         None => !std::io::stdout().is_terminal(),
     };
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
     let _ = if json {
         builder.json().flatten_event(true).try_init()
     } else {

@@ -42,8 +42,7 @@ pub(crate) async fn send_link(
             tenant_id: tenant.as_ref().map(|(t, _)| t.uuid()),
             purpose,
             token_hash: crypto::token_digest(&token),
-            expires_at: Utc::now()
-                + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::minutes(15)),
+            expires_at: Utc::now() + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::minutes(15)),
         },
     )
     .await?;
@@ -54,9 +53,7 @@ pub(crate) async fn send_link(
             let tenant_name = tenant.as_ref().map_or("Atende", |(_, n)| n.as_str());
             OutgoingMail {
                 to: user.email.clone(),
-                subject: format!(
-                    "Convite para {tenant_name} no Atende / Invitation to {tenant_name}"
-                ),
+                subject: format!("Convite para {tenant_name} no Atende / Invitation to {tenant_name}"),
                 text: format!(
                     "Olá {name},\n\nVocê foi convidado(a) para {tenant_name} no Atende. Abra o link abaixo para definir sua senha (válido por {days} dias):\n\n{link}\n\n---\nHello {name}, you were invited to {tenant_name} on Atende. Open the link above to set your password.\n",
                     name = user.name,
@@ -91,12 +88,7 @@ pub(crate) async fn send_link(
 ///
 /// # Errors
 /// Only database failures.
-pub async fn request(
-    core: &Core,
-    email: &str,
-    tenant: Option<&str>,
-    meta: &RequestMeta,
-) -> CoreResult<()> {
+pub async fn request(core: &Core, email: &str, tenant: Option<&str>, meta: &RequestMeta) -> CoreResult<()> {
     let Ok(email) = Email::parse(email) else {
         return Ok(());
     };
@@ -107,8 +99,7 @@ pub async fn request(
     if !user.active {
         return Ok(());
     }
-    let window = chrono::Duration::from_std(Duration::from_secs(15 * 60))
-        .unwrap_or(chrono::Duration::minutes(15));
+    let window = chrono::Duration::from_std(Duration::from_secs(15 * 60)).unwrap_or(chrono::Duration::minutes(15));
     let recent = repo::audit::recent_times(
         &tx,
         "auth.magic_link_requested",
@@ -153,11 +144,7 @@ pub struct VerifyInput<'a> {
 /// # Errors
 /// `invalid_token` (401) for unknown, used or expired links; 422 on `password` when an
 /// invitation needs one; `totp_required` / `invalid_totp` when the account has a second factor.
-pub async fn verify(
-    core: &Core,
-    input: VerifyInput<'_>,
-    meta: &RequestMeta,
-) -> CoreResult<TokenResponse> {
+pub async fn verify(core: &Core, input: VerifyInput<'_>, meta: &RequestMeta) -> CoreResult<TokenResponse> {
     let tx = core.db.platform_tx().await?;
     let digest = crypto::token_digest(input.token);
     // Any failure below drops the transaction uncommitted, so a missing TOTP code or a weak
@@ -195,10 +182,7 @@ pub async fn verify(
         None => {}
     }
     if let Some(n) = input.name {
-        patch.name = Some(
-            atende_domain::values::parse_name(n, 120)
-                .map_err(|e| CoreError::field("name", e.message))?,
-        );
+        patch.name = Some(atende_domain::values::parse_name(n, 120).map_err(|e| CoreError::field("name", e.message))?);
     }
     let changed_password = patch.password_hash.is_some();
     user = repo::users::update(&tx, user, patch).await?;
@@ -209,10 +193,7 @@ pub async fn verify(
         .and_then(|t| briefs.iter().find(|b| b.id == t))
         .map(|b| b.slug.clone());
     let tenant: Option<TenantBrief> = match requested {
-        Some(slug) => briefs
-            .iter()
-            .find(|b| b.slug == slug && b.status == "active")
-            .cloned(),
+        Some(slug) => briefs.iter().find(|b| b.slug == slug && b.status == "active").cloned(),
         None => briefs.iter().find(|b| b.status == "active").cloned(),
     };
     if tenant.is_none() && !user.is_super_admin {

@@ -58,12 +58,7 @@ pub struct UpdateMe<'a> {
 ///
 /// # Errors
 /// 422 with the fields at fault.
-pub async fn update(
-    core: &Core,
-    p: &Principal,
-    input: UpdateMe<'_>,
-    meta: &RequestMeta,
-) -> CoreResult<UserView> {
+pub async fn update(core: &Core, p: &Principal, input: UpdateMe<'_>, meta: &RequestMeta) -> CoreResult<UserView> {
     let user_id = p.user_id()?;
     let mut errs = FieldErrors::new();
     let mut patch = UserPatch::default();
@@ -71,9 +66,7 @@ pub async fn update(
         patch.name = errs.check("name", atende_domain::values::parse_name(n, 120));
     }
     if let Some(l) = input.locale {
-        patch.locale = errs
-            .check("locale", Locale::parse(l))
-            .map(|l| l.as_str().to_owned());
+        patch.locale = errs.check("locale", Locale::parse(l)).map(|l| l.as_str().to_owned());
     }
     let new_password = match input.new_password {
         Some(np) => errs.check("new_password", Password::parse(np)),
@@ -115,13 +108,7 @@ pub async fn update(
     .await?;
     if changed_password {
         token_repo::revoke_user(&tx, user.id, p.session).await?;
-        audit::record(
-            &tx,
-            who,
-            meta,
-            Entry::new("auth.password_changed", "user", user.id),
-        )
-        .await?;
+        audit::record(&tx, who, meta, Entry::new("auth.password_changed", "user", user.id)).await?;
     }
     tx.commit().await?;
     Ok(after)

@@ -66,9 +66,8 @@ pub async fn authenticate(core: &Core, bearer: &str) -> CoreResult<Principal> {
         let tx = core.db.platform_tx().await?;
         let key = api_keys::authenticate(&tx, &crypto::token_digest(bearer)).await?;
         tx.commit().await?;
-        let key = key.ok_or_else(|| {
-            CoreError::Unauthorized("invalid_token", "the API key is invalid or revoked".into())
-        })?;
+        let key =
+            key.ok_or_else(|| CoreError::Unauthorized("invalid_token", "the API key is invalid or revoked".into()))?;
         return Ok(Principal {
             actor: Actor::ApiKey(ApiKeyId(key.id)),
             tenant_id: Some(TenantId(key.tenant_id)),
@@ -95,9 +94,9 @@ pub async fn tenant_ctx(core: &Core, p: &Principal) -> CoreResult<TenantCtx> {
         ));
     };
     let tx = core.db.tenant_tx(tenant_id).await?;
-    let tenant = tenants::own(&tx).await.map_err(|_| {
-        CoreError::Unauthorized("invalid_token", "the tenant no longer exists".into())
-    })?;
+    let tenant = tenants::own(&tx)
+        .await
+        .map_err(|_| CoreError::Unauthorized("invalid_token", "the tenant no longer exists".into()))?;
     if tenant.status != "active" {
         return Err(CoreError::Forbidden(
             "tenant_suspended",

@@ -22,11 +22,7 @@ pub const LOGIN_FAILED: &str = "auth.login_failed";
 /// Every tenant the user belongs to, for the switcher.
 pub(crate) async fn tenant_briefs(tx: &PlatformTx, user: UserId) -> CoreResult<Vec<TenantBrief>> {
     let ms = memberships::all_of_user(tx, user).await?;
-    let ids: Vec<Uuid> = ms
-        .iter()
-        .filter(|m| m.active)
-        .map(|m| m.tenant_id)
-        .collect();
+    let ids: Vec<Uuid> = ms.iter().filter(|m| m.active).map(|m| m.tenant_id).collect();
     let ts = tenants::many(tx, &ids).await?;
     Ok(ms
         .iter()
@@ -69,8 +65,7 @@ pub(crate) async fn issue(
             token_hash: crypto::token_digest(&refresh),
             impersonator_id: impersonator.map(UserId::uuid),
             expires_at: Utc::now()
-                + chrono::Duration::from_std(core.config.refresh_ttl)
-                    .unwrap_or(chrono::Duration::days(30)),
+                + chrono::Duration::from_std(core.config.refresh_ttl).unwrap_or(chrono::Duration::days(30)),
         },
     )
     .await?;
@@ -108,9 +103,10 @@ fn choose_tenant(
         )
     };
     if let Some(slug) = requested {
-        let t = briefs.iter().find(|t| t.slug == slug).ok_or_else(|| {
-            CoreError::Forbidden("not_a_member", "you are not a member of this tenant".into())
-        })?;
+        let t = briefs
+            .iter()
+            .find(|t| t.slug == slug)
+            .ok_or_else(|| CoreError::Forbidden("not_a_member", "you are not a member of this tenant".into()))?;
         if t.status != "active" {
             return Err(suspended());
         }
@@ -161,15 +157,24 @@ pub(crate) async fn check_second_factor(
         return Ok(tx);
     }
     let Some(code) = code else {
-        return Err(CoreError::Unauthorized("totp_required", "enter the code from your authenticator app".into()));
+        return Err(CoreError::Unauthorized(
+            "totp_required",
+            "enter the code from your authenticator app".into(),
+        ));
     };
     if totp::check(core, user, code)? {
         return Ok(tx);
     }
-    let who = Who::User { user: UserId(user.id), tenant: None };
+    let who = Who::User {
+        user: UserId(user.id),
+        tenant: None,
+    };
     audit::record(&tx, who, meta, failed_login(&user.email, "bad_totp")).await?;
     tx.commit().await?;
-    Err(CoreError::Unauthorized("invalid_totp", "the authenticator code is incorrect".into()))
+    Err(CoreError::Unauthorized(
+        "invalid_totp",
+        "the authenticator code is incorrect".into(),
+    ))
 }
 
 /// A sign-in request.
@@ -182,8 +187,7 @@ pub struct LoginInput<'a> {
 
 /// Fails with 429 while an account is locked by recent failed sign-ins.
 pub(crate) async fn check_throttle(core: &Core, tx: &PlatformTx, email: &str) -> CoreResult<()> {
-    let window = chrono::Duration::from_std(core.config.login_window)
-        .unwrap_or(chrono::Duration::minutes(15));
+    let window = chrono::Duration::from_std(core.config.login_window).unwrap_or(chrono::Duration::minutes(15));
     let since = Utc::now() - window;
     let failures = repo::audit::recent_times(tx, LOGIN_FAILED, email, since).await?;
     if failures.len() >= core.config.login_max_failures {
@@ -205,11 +209,7 @@ pub(crate) async fn check_throttle(core: &Core, tx: &PlatformTx, email: &str) ->
 /// # Errors
 /// `invalid_credentials`, `totp_required`, `invalid_totp`, `account_disabled`,
 /// `tenant_suspended`, `not_a_member`, or `TooManyRequests`.
-pub async fn login(
-    core: &Core,
-    input: LoginInput<'_>,
-    meta: &RequestMeta,
-) -> CoreResult<TokenResponse> {
+pub async fn login(core: &Core, input: LoginInput<'_>, meta: &RequestMeta) -> CoreResult<TokenResponse> {
     let email = Email::parse(input.email)
         .map(|e| e.as_str().to_owned())
         .unwrap_or_else(|_| input.email.trim().to_lowercase());
@@ -224,7 +224,13 @@ pub async fn login(
         }
     };
     let (Some(user), true) = (user, password_ok) else {
-        audit::record(&tx, Who::Anonymous { tenant: None }, meta, failed_login(&email, "bad_password")).await?;
+        audit::record(
+            &tx,
+            Who::Anonymous { tenant: None },
+            meta,
+            failed_login(&email, "bad_password"),
+        )
+        .await?;
         tx.commit().await?;
         return Err(CoreError::Unauthorized(
             "invalid_credentials",
@@ -257,10 +263,7 @@ pub async fn login(
 }
 
 fn invalid_refresh() -> CoreError {
-    CoreError::Unauthorized(
-        "invalid_token",
-        "the refresh token is invalid or expired".into(),
-    )
+    CoreError::Unauthorized("invalid_token", "the refresh token is invalid or expired".into())
 }
 
 /// Exchanges a refresh token for a new pair (rotation).
@@ -327,16 +330,12 @@ pub async fn refresh(core: &Core, token: &str, meta: &RequestMeta) -> CoreResult
             })
         }
         Some(tid) => {
-            let t = briefs
-                .iter()
-                .find(|b| b.id == tid)
-                .cloned()
-                .ok_or_else(|| {
-                    CoreError::Forbidden(
-                        "membership_inactive",
-                        "you are no longer a member of this tenant".into(),
-                    )
-                })?;
+            let t = briefs.iter().find(|b| b.id == tid).cloned().ok_or_else(|| {
+                CoreError::Forbidden(
+                    "membership_inactive",
+                    "you are no longer a member of this tenant".into(),
+                )
+            })?;
             if t.status != "active" {
                 return Err(CoreError::Forbidden(
                     "tenant_suspended",
@@ -387,12 +386,7 @@ pub async fn refresh(core: &Core, token: &str, meta: &RequestMeta) -> CoreResult
 ///
 /// # Errors
 /// `invalid_token` for an unknown refresh token of another user.
-pub async fn logout(
-    core: &Core,
-    p: &Principal,
-    refresh_token: Option<&str>,
-    meta: &RequestMeta,
-) -> CoreResult<()> {
+pub async fn logout(core: &Core, p: &Principal, refresh_token: Option<&str>, meta: &RequestMeta) -> CoreResult<()> {
     let user = p.user_id()?;
     let tx = core.db.platform_tx().await?;
     let family = match refresh_token {
@@ -423,12 +417,7 @@ pub async fn logout(
 ///
 /// # Errors
 /// `not_a_member`, `tenant_suspended`.
-pub async fn switch_tenant(
-    core: &Core,
-    p: &Principal,
-    tenant: &str,
-    meta: &RequestMeta,
-) -> CoreResult<TokenResponse> {
+pub async fn switch_tenant(core: &Core, p: &Principal, tenant: &str, meta: &RequestMeta) -> CoreResult<TokenResponse> {
     let user_id = p.user_id()?;
     if p.impersonator.is_some() {
         return Err(CoreError::Forbidden(
@@ -461,10 +450,7 @@ pub async fn switch_tenant(
         Entry::new(
             "auth.switch_tenant",
             "tenant",
-            chosen
-                .as_ref()
-                .map(|t| t.id.to_string())
-                .unwrap_or_default(),
+            chosen.as_ref().map(|t| t.id.to_string()).unwrap_or_default(),
         ),
     )
     .await?;

@@ -89,12 +89,9 @@ pub fn verify_access(keys: &Keys, token: &str) -> CoreResult<Claims> {
     v.set_required_spec_claims(&["exp", "sub", "iss"]);
     match jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(keys.jwt_key()), &v) {
         Ok(d) => Ok(d.claims),
-        Err(e) if matches!(e.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature) => {
-            Err(CoreError::Unauthorized(
-                "token_expired",
-                "the access token has expired; refresh it".into(),
-            ))
-        }
+        Err(e) if matches!(e.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature) => Err(
+            CoreError::Unauthorized("token_expired", "the access token has expired; refresh it".into()),
+        ),
         Err(_) => Err(CoreError::Unauthorized(
             "invalid_token",
             "the access token is invalid".into(),
@@ -117,20 +114,11 @@ mod tests {
         assert_eq!(c.sid, sid);
 
         let other = Keys::from_secret(&[2u8; 32]).unwrap();
-        assert_eq!(
-            verify_access(&other, &t).unwrap_err().code(),
-            "invalid_token"
-        );
-        assert_eq!(
-            verify_access(&keys, "garbage").unwrap_err().code(),
-            "invalid_token"
-        );
+        assert_eq!(verify_access(&other, &t).unwrap_err().code(), "invalid_token");
+        assert_eq!(verify_access(&keys, "garbage").unwrap_err().code(), "invalid_token");
 
         let expired = issue_access(&keys, user, None, false, None, sid, Duration::ZERO).unwrap();
         std::thread::sleep(Duration::from_millis(1100));
-        assert_eq!(
-            verify_access(&keys, &expired).unwrap_err().code(),
-            "token_expired"
-        );
+        assert_eq!(verify_access(&keys, &expired).unwrap_err().code(), "token_expired");
     }
 }

@@ -44,8 +44,16 @@ async fn save(
 ) -> CoreResult<()> {
     let id = user.id;
     user_repo::update(tx, user, patch).await?;
-    audit::record(tx, Who::User { user: atende_domain::UserId(id), tenant: p.tenant_id }, meta, Entry::new(action, "user", id))
-        .await
+    audit::record(
+        tx,
+        Who::User {
+            user: atende_domain::UserId(id),
+            tenant: p.tenant_id,
+        },
+        meta,
+        Entry::new(action, "user", id),
+    )
+    .await
 }
 
 /// Whether `code` is the user's current code. Spaces are ignored ("123 456").
@@ -83,11 +91,19 @@ pub async fn enroll(core: &Core, p: &Principal, meta: &RequestMeta) -> CoreResul
         .to_url()
         .map_err(|e| CoreError::Internal(format!("totp url: {e}")))?;
     let enc = core.keys.encrypt(b32.as_bytes())?;
-    save(&tx, p, user, UserPatch {
+    save(
+        &tx,
+        p,
+        user,
+        UserPatch {
             totp_secret_enc: Some(Some(enc)),
             totp_enabled: Some(false),
             ..UserPatch::default()
-        }, "auth.totp_enroll_started", meta).await?;
+        },
+        "auth.totp_enroll_started",
+        meta,
+    )
+    .await?;
     tx.commit().await?;
     Ok(TotpEnrollView {
         secret: b32,
@@ -113,10 +129,18 @@ pub async fn confirm(core: &Core, p: &Principal, code: &str, meta: &RequestMeta)
     if !check(core, &user, code)? {
         return Err(CoreError::field("code", "the code is incorrect"));
     }
-    save(&tx, p, user, UserPatch {
+    save(
+        &tx,
+        p,
+        user,
+        UserPatch {
             totp_enabled: Some(true),
             ..UserPatch::default()
-        }, "auth.totp_enabled", meta).await?;
+        },
+        "auth.totp_enabled",
+        meta,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -125,13 +149,7 @@ pub async fn confirm(core: &Core, p: &Principal, code: &str, meta: &RequestMeta)
 ///
 /// # Errors
 /// `invalid_credentials` (401) for a wrong password, 422 on `code` for a wrong code.
-pub async fn disable(
-    core: &Core,
-    p: &Principal,
-    password: &str,
-    code: &str,
-    meta: &RequestMeta,
-) -> CoreResult<()> {
+pub async fn disable(core: &Core, p: &Principal, password: &str, code: &str, meta: &RequestMeta) -> CoreResult<()> {
     let user_id = p.user_id()?;
     let tx = core.db.platform_tx().await?;
     let user = user_repo::get(&tx, user_id).await?;
@@ -145,11 +163,19 @@ pub async fn disable(
     if user.totp_enabled && !check(core, &user, code)? {
         return Err(CoreError::field("code", "the code is incorrect"));
     }
-    save(&tx, p, user, UserPatch {
+    save(
+        &tx,
+        p,
+        user,
+        UserPatch {
             totp_secret_enc: Some(None),
             totp_enabled: Some(false),
             ..UserPatch::default()
-        }, "auth.totp_disabled", meta).await?;
+        },
+        "auth.totp_disabled",
+        meta,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -10,11 +10,7 @@ use atende_db::page::PageRequest;
 use atende_db::repo::api_keys::{self, NewApiKey};
 use atende_domain::{Action, ApiKeyId, FieldErrors, Role, TenantCtx};
 
-pub async fn list(
-    core: &Core,
-    ctx: &TenantCtx,
-    page: PageRequest,
-) -> CoreResult<Paged<ApiKeyView>> {
+pub async fn list(core: &Core, ctx: &TenantCtx, page: PageRequest) -> CoreResult<Paged<ApiKeyView>> {
     require(ctx, Action::ApiKeysManage)?;
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
     let rows = api_keys::list(&tx, page).await?;
@@ -69,12 +65,7 @@ pub async fn create(
     Ok(ApiKeyCreated { key: view, secret })
 }
 
-pub async fn revoke(
-    core: &Core,
-    ctx: &TenantCtx,
-    id: ApiKeyId,
-    meta: &RequestMeta,
-) -> CoreResult<ApiKeyView> {
+pub async fn revoke(core: &Core, ctx: &TenantCtx, id: ApiKeyId, meta: &RequestMeta) -> CoreResult<ApiKeyView> {
     require(ctx, Action::ApiKeysManage)?;
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
     let current = api_keys::get(&tx, id).await?;

@@ -90,9 +90,7 @@ pub async fn create_user(
     let tx = core.db.platform_tx().await?;
     let user = match (tenant, role) {
         (Some((slug, _)), Some(role)) => {
-            let t = tenant_repo::by_slug(&tx, slug)
-                .await?
-                .ok_or(CoreError::NotFound)?;
+            let t = tenant_repo::by_slug(&tx, slug).await?.ok_or(CoreError::NotFound)?;
             let (_, u) = invite_or_attach(
                 core,
                 &tx,

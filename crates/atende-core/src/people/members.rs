@@ -34,13 +34,7 @@ pub(crate) async fn invite_or_attach(
     let user = match users::by_email(tx, a.email.as_str()).await? {
         Some(u) => u,
         None => {
-            let default_name = a
-                .email
-                .as_str()
-                .split('@')
-                .next()
-                .unwrap_or("user")
-                .to_owned();
+            let default_name = a.email.as_str().split('@').next().unwrap_or("user").to_owned();
             let hash = match a.password {
                 Some(p) => Some(crypto::hash_password(p)?),
                 None => None,
@@ -104,11 +98,7 @@ pub async fn list(
     let items = rows
         .items
         .iter()
-        .filter_map(|m| {
-            us.iter()
-                .find(|u| u.id == m.user_id)
-                .map(|u| MemberView::new(m, u))
-        })
+        .filter_map(|m| us.iter().find(|u| u.id == m.user_id).map(|u| MemberView::new(m, u)))
         .collect();
     Ok(Paged {
         items,
@@ -219,9 +209,7 @@ pub async fn update(
             &tx,
             Who::Ctx(ctx),
             meta,
-            Entry::new(action, "membership", m.id)
-                .before(&before)
-                .after(&after),
+            Entry::new(action, "membership", m.id).before(&before).after(&after),
         )
         .await?;
         if !after.active {

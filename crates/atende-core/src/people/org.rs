@@ -21,11 +21,7 @@ fn description(errs: &mut FieldErrors, d: Option<&str>) -> Option<String> {
     (!d.is_empty()).then(|| d.to_owned())
 }
 
-pub async fn list_departments(
-    core: &Core,
-    ctx: &TenantCtx,
-    page: PageRequest,
-) -> CoreResult<Paged<DepartmentView>> {
+pub async fn list_departments(core: &Core, ctx: &TenantCtx, page: PageRequest) -> CoreResult<Paged<DepartmentView>> {
     require(ctx, Action::DepartmentsRead)?;
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
     let rows = departments::list(&tx, page).await?;
@@ -33,11 +29,7 @@ pub async fn list_departments(
     Ok(Paged::from_page(rows, |d| DepartmentView::from(&d)))
 }
 
-pub async fn get_department(
-    core: &Core,
-    ctx: &TenantCtx,
-    id: DepartmentId,
-) -> CoreResult<DepartmentView> {
+pub async fn get_department(core: &Core, ctx: &TenantCtx, id: DepartmentId) -> CoreResult<DepartmentView> {
     require(ctx, Action::DepartmentsRead)?;
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
     let d = departments::get(&tx, id).await?;
@@ -104,12 +96,7 @@ pub async fn update_department(
     Ok(after)
 }
 
-pub async fn delete_department(
-    core: &Core,
-    ctx: &TenantCtx,
-    id: DepartmentId,
-    meta: &RequestMeta,
-) -> CoreResult<()> {
+pub async fn delete_department(core: &Core, ctx: &TenantCtx, id: DepartmentId, meta: &RequestMeta) -> CoreResult<()> {
     require(ctx, Action::DepartmentsManage)?;
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
     let current = departments::get(&tx, id).await?;
@@ -214,9 +201,7 @@ pub async fn update_team(
 ) -> CoreResult<TeamView> {
     require(ctx, Action::TeamsManage)?;
     let mut errs = FieldErrors::new();
-    let name = input
-        .name
-        .and_then(|n| errs.check("name", parse_name(n, 120)));
+    let name = input.name.and_then(|n| errs.check("name", parse_name(n, 120)));
     let desc = input.description.map(|d| description(&mut errs, d));
     errs.into_result()?;
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
@@ -238,21 +223,14 @@ pub async fn update_team(
         &tx,
         Who::Ctx(ctx),
         meta,
-        Entry::new("teams.update", "team", t.id)
-            .before(&before)
-            .after(&after),
+        Entry::new("teams.update", "team", t.id).before(&before).after(&after),
     )
     .await?;
     tx.commit().await?;
     Ok(after)
 }
 
-pub async fn delete_team(
-    core: &Core,
-    ctx: &TenantCtx,
-    id: TeamId,
-    meta: &RequestMeta,
-) -> CoreResult<()> {
+pub async fn delete_team(core: &Core, ctx: &TenantCtx, id: TeamId, meta: &RequestMeta) -> CoreResult<()> {
     require(ctx, Action::TeamsManage)?;
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
     let current = teams::get(&tx, id).await?;
@@ -285,22 +263,19 @@ pub async fn add_team_member(
     if !memberships::of_user(&tx, user).await?.is_some_and(|m| m.active) {
         return Err(CoreError::NotFound);
     }
-    teams::add_member(&tx, team, user)
-        .await
-        .map_err(|e| match e {
-            atende_db::DbError::Conflict { .. } => CoreError::Conflict {
-                code: "already_member",
-                field: "user_id".into(),
-                message: "this user is already in the team".into(),
-            },
-            other => other.into(),
-        })?;
+    teams::add_member(&tx, team, user).await.map_err(|e| match e {
+        atende_db::DbError::Conflict { .. } => CoreError::Conflict {
+            code: "already_member",
+            field: "user_id".into(),
+            message: "this user is already in the team".into(),
+        },
+        other => other.into(),
+    })?;
     audit::record(
         &tx,
         Who::Ctx(ctx),
         meta,
-        Entry::new("teams.member_added", "team", team)
-            .after(&serde_json::json!({ "user_id": user })),
+        Entry::new("teams.member_added", "team", team).after(&serde_json::json!({ "user_id": user })),
     )
     .await?;
     let v = team_view(&tx, &t).await?;
@@ -323,8 +298,7 @@ pub async fn remove_team_member(
         &tx,
         Who::Ctx(ctx),
         meta,
-        Entry::new("teams.member_removed", "team", team)
-            .before(&serde_json::json!({ "user_id": user })),
+        Entry::new("teams.member_removed", "team", team).before(&serde_json::json!({ "user_id": user })),
     )
     .await?;
     tx.commit().await?;

@@ -12,9 +12,7 @@ use atende_db::repo::{
     domains,
     tenants::{self, NewTenant, TenantPatch},
 };
-use atende_domain::{
-    Action, Email, FieldErrors, Locale, Role, Slug, TenantId, TenantStatus, TimeZoneName, UserId,
-};
+use atende_domain::{Action, Email, FieldErrors, Locale, Role, Slug, TenantId, TenantStatus, TimeZoneName, UserId};
 
 /// A new tenant and its first admin.
 #[derive(Clone, Debug, Default)]
@@ -53,10 +51,7 @@ pub async fn create(
         "time_zone",
         TimeZoneName::parse(input.time_zone.as_deref().unwrap_or("America/Sao_Paulo")),
     );
-    let locale = errs.check(
-        "locale",
-        Locale::parse(input.locale.as_deref().unwrap_or("pt-BR")),
-    );
+    let locale = errs.check("locale", Locale::parse(input.locale.as_deref().unwrap_or("pt-BR")));
     let email = errs.check("admin_email", Email::parse(&input.admin_email));
     let password = match &input.admin_password {
         Some(p) => errs
@@ -71,15 +66,8 @@ pub async fn create(
         None => Some(None),
     };
     errs.into_result()?;
-    let (
-        Some(slug),
-        Some(name),
-        Some(tz),
-        Some(locale),
-        Some(email),
-        Some(password),
-        Some(admin_name),
-    ) = (slug, name, tz, locale, email, password, admin_name)
+    let (Some(slug), Some(name), Some(tz), Some(locale), Some(email), Some(password), Some(admin_name)) =
+        (slug, name, tz, locale, email, password, admin_name)
     else {
         return Err(CoreError::Internal("validation bookkeeping".into()));
     };
@@ -163,9 +151,7 @@ async fn resolve(core: &Core, reference: &str) -> CoreResult<TenantId> {
         return Ok(id);
     }
     let tx = core.db.platform_tx().await?;
-    let t = tenants::by_slug(&tx, reference)
-        .await?
-        .ok_or(CoreError::NotFound)?;
+    let t = tenants::by_slug(&tx, reference).await?.ok_or(CoreError::NotFound)?;
     tx.commit().await?;
     Ok(TenantId(t.id))
 }
@@ -175,11 +161,7 @@ async fn resolve(core: &Core, reference: &str) -> CoreResult<TenantId> {
 ///
 /// # Errors
 /// `NotFound`, or what [`auth::tenant_ctx`] refuses.
-pub async fn ctx_for(
-    core: &Core,
-    p: &Principal,
-    reference: &str,
-) -> CoreResult<atende_domain::TenantCtx> {
+pub async fn ctx_for(core: &Core, p: &Principal, reference: &str) -> CoreResult<atende_domain::TenantCtx> {
     let ctx = auth::tenant_ctx(core, p).await?;
     let own = match reference.parse::<TenantId>() {
         Ok(id) => id == ctx.tenant_id,
@@ -190,11 +172,7 @@ pub async fn ctx_for(
             t.slug == reference
         }
     };
-    if own {
-        Ok(ctx)
-    } else {
-        Err(CoreError::NotFound)
-    }
+    if own { Ok(ctx) } else { Err(CoreError::NotFound) }
 }
 
 /// One tenant: a super admin sees any; a member sees their own.
@@ -255,9 +233,7 @@ pub async fn update(
             .map(|t| t.as_str().to_owned());
     }
     if let Some(l) = &input.locale {
-        patch.locale = errs
-            .check("locale", Locale::parse(l))
-            .map(|l| l.as_str().to_owned());
+        patch.locale = errs.check("locale", Locale::parse(l)).map(|l| l.as_str().to_owned());
     }
     if let Some(s) = &input.settings {
         if !s.is_object() {
@@ -290,9 +266,7 @@ pub async fn update(
             &tx,
             who,
             meta,
-            Entry::new(action, "tenant", t.id)
-                .before(&before)
-                .after(&after),
+            Entry::new(action, "tenant", t.id).before(&before).after(&after),
         )
         .await?;
         tx.commit().await?;
@@ -375,11 +349,7 @@ pub async fn add_domain(
 ///
 /// # Errors
 /// 404 for another tenant.
-pub async fn list_domains(
-    core: &Core,
-    p: &Principal,
-    reference: &str,
-) -> CoreResult<Vec<DomainView>> {
+pub async fn list_domains(core: &Core, p: &Principal, reference: &str) -> CoreResult<Vec<DomainView>> {
     let ctx = ctx_for(core, p, reference).await?;
     require(&ctx, Action::TenantRead)?;
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
@@ -394,10 +364,7 @@ mod tests {
 
     #[test]
     fn domains() {
-        assert_eq!(
-            parse_domain("Atende.Example.com.").unwrap(),
-            "atende.example.com"
-        );
+        assert_eq!(parse_domain("Atende.Example.com.").unwrap(), "atende.example.com");
         for bad in ["localhost", "a..b", "-a.b", "a b.c", "<x>.com", ""] {
             assert!(parse_domain(bad).is_err(), "{bad}");
         }

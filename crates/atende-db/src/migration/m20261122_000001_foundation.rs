@@ -10,11 +10,7 @@ fn a(name: &str) -> Alias {
 }
 
 fn id() -> ColumnDef {
-    ColumnDef::new(a("id"))
-        .uuid()
-        .not_null()
-        .primary_key()
-        .to_owned()
+    ColumnDef::new(a("id")).uuid().not_null().primary_key().to_owned()
 }
 
 fn uuid(name: &str) -> ColumnDef {
@@ -38,25 +34,15 @@ fn text_null(name: &str) -> ColumnDef {
 }
 
 fn ts(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name))
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
+    ColumnDef::new(a(name)).timestamp_with_time_zone().not_null().to_owned()
 }
 
 fn ts_null(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name))
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
+    ColumnDef::new(a(name)).timestamp_with_time_zone().null().to_owned()
 }
 
 fn boolean(name: &str, default: bool) -> ColumnDef {
-    ColumnDef::new(a(name))
-        .boolean()
-        .not_null()
-        .default(default)
-        .to_owned()
+    ColumnDef::new(a(name)).boolean().not_null().default(default).to_owned()
 }
 
 fn json(name: &str) -> ColumnDef {
@@ -68,11 +54,7 @@ fn json_null(name: &str) -> ColumnDef {
 }
 
 fn int(name: &str, default: i32) -> ColumnDef {
-    ColumnDef::new(a(name))
-        .integer()
-        .not_null()
-        .default(default)
-        .to_owned()
+    ColumnDef::new(a(name)).integer().not_null().default(default).to_owned()
 }
 
 fn fk(table: &str, col: &str, to: &str, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
@@ -120,12 +102,7 @@ impl MigrationTrait for Migration {
                 .col(id())
                 .col(string("slug"))
                 .col(string("name"))
-                .col(
-                    ColumnDef::new(a("status"))
-                        .string()
-                        .not_null()
-                        .default("active"),
-                )
+                .col(ColumnDef::new(a("status")).string().not_null().default("active"))
                 .col(uuid_null("plan_id"))
                 .col(
                     ColumnDef::new(a("time_zone"))
@@ -133,12 +110,7 @@ impl MigrationTrait for Migration {
                         .not_null()
                         .default("America/Sao_Paulo"),
                 )
-                .col(
-                    ColumnDef::new(a("locale"))
-                        .string()
-                        .not_null()
-                        .default("pt-BR"),
-                )
+                .col(ColumnDef::new(a("locale")).string().not_null().default("pt-BR"))
                 .col(json("settings"))
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
@@ -159,8 +131,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(unique("tenant_domains", &["domain"]))
-            .await?;
+        m.create_index(unique("tenant_domains", &["domain"])).await?;
         m.create_index(index("tenant_domains", "tenant", &["tenant_id"]))
             .await?;
 
@@ -172,12 +143,7 @@ impl MigrationTrait for Migration {
                 .col(string("name"))
                 .col(string_null("password_hash"))
                 .col(boolean("is_super_admin", false))
-                .col(
-                    ColumnDef::new(a("locale"))
-                        .string()
-                        .not_null()
-                        .default("pt-BR"),
-                )
+                .col(ColumnDef::new(a("locale")).string().not_null().default("pt-BR"))
                 .col(boolean("active", true))
                 .col(string_null("totp_secret_enc"))
                 .col(boolean("totp_enabled", false))
@@ -203,10 +169,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(unique("memberships", &["tenant_id", "user_id"]))
-            .await?;
-        m.create_index(index("memberships", "user", &["user_id"]))
-            .await?;
+        m.create_index(unique("memberships", &["tenant_id", "user_id"])).await?;
+        m.create_index(index("memberships", "user", &["user_id"])).await?;
 
         m.create_table(
             Table::create()
@@ -221,8 +185,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(unique("departments", &["tenant_id", "name"]))
-            .await?;
+        m.create_index(unique("departments", &["tenant_id", "name"])).await?;
 
         m.create_table(
             Table::create()
@@ -239,8 +202,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(unique("teams", &["tenant_id", "name"]))
-            .await?;
+        m.create_index(unique("teams", &["tenant_id", "name"])).await?;
 
         m.create_table(
             Table::create()
@@ -277,8 +239,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(unique("refresh_tokens", &["token_hash"]))
-            .await?;
+        m.create_index(unique("refresh_tokens", &["token_hash"])).await?;
         m.create_index(index("refresh_tokens", "family", &["family_id"]))
             .await?;
 
@@ -294,17 +255,11 @@ impl MigrationTrait for Migration {
                 .col(ts_null("used_at"))
                 .col(ts("created_at"))
                 .foreign_key(&mut fk("magic_link_tokens", "user_id", "users", Cascade))
-                .foreign_key(&mut fk(
-                    "magic_link_tokens",
-                    "tenant_id",
-                    "tenants",
-                    Cascade,
-                ))
+                .foreign_key(&mut fk("magic_link_tokens", "tenant_id", "tenants", Cascade))
                 .to_owned(),
         )
         .await?;
-        m.create_index(unique("magic_link_tokens", &["token_hash"]))
-            .await?;
+        m.create_index(unique("magic_link_tokens", &["token_hash"])).await?;
 
         m.create_table(
             Table::create()
@@ -325,8 +280,7 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(unique("api_keys", &["key_hash"])).await?;
-        m.create_index(index("api_keys", "tenant", &["tenant_id"]))
-            .await?;
+        m.create_index(index("api_keys", "tenant", &["tenant_id"])).await?;
 
         // Audit rows outlive what they describe: no foreign keys, so deleting a user or a
         // tenant never deletes its history.
@@ -367,12 +321,7 @@ impl MigrationTrait for Migration {
                 .col(string("queue"))
                 .col(string("kind"))
                 .col(json("payload"))
-                .col(
-                    ColumnDef::new(a("status"))
-                        .string()
-                        .not_null()
-                        .default("queued"),
-                )
+                .col(ColumnDef::new(a("status")).string().not_null().default("queued"))
                 .col(ts("run_at"))
                 .col(int("attempts", 0))
                 .col(int("max_attempts", 8))

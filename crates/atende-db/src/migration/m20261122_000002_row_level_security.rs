@@ -15,11 +15,7 @@ use sea_orm_migration::sea_orm::DbBackend;
 pub struct Migration;
 
 fn policy_expr(table: &str) -> String {
-    let col = if table == "tenants" {
-        "id"
-    } else {
-        "tenant_id"
-    };
+    let col = if table == "tenants" { "id" } else { "tenant_id" };
     format!(
         "current_setting('app.scope', true) = 'platform' \
          OR {col} = NULLIF(current_setting('app.tenant_id', true), '')::uuid"

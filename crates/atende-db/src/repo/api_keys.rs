@@ -7,9 +7,7 @@ use crate::page::{self, Direction, Page, PageRequest};
 use crate::repo::{ensure_own, now};
 use atende_domain::ApiKeyId;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 /// A key to store: the secret itself is never stored, only its digest and a shown prefix.

@@ -8,10 +8,7 @@ use crate::repo::now;
 use atende_domain::{AuditLogId, TenantId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::ExprTrait;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 /// One audit entry. `tenant_id` is ignored inside a tenant transaction (the transaction's
@@ -75,11 +72,7 @@ pub struct AuditFilter {
 ///
 /// # Errors
 /// Database failure.
-pub async fn list(
-    tx: &TenantTx,
-    f: &AuditFilter,
-    page: PageRequest,
-) -> Result<Page<Model>, DbError> {
+pub async fn list(tx: &TenantTx, f: &AuditFilter, page: PageRequest) -> Result<Page<Model>, DbError> {
     let mut q = Entity::find().filter(Column::TenantId.eq(tx.tenant_id().uuid()));
     if let Some(from) = f.from {
         q = q.filter(Column::CreatedAt.gte(from));
@@ -95,11 +88,7 @@ pub async fn list(
         }
     }
     if let Some(actor) = f.actor {
-        q = q.filter(
-            Column::ActorUserId
-                .eq(actor)
-                .or(Column::ActorApiKeyId.eq(actor)),
-        );
+        q = q.filter(Column::ActorUserId.eq(actor).or(Column::ActorApiKeyId.eq(actor)));
     }
     if let Some(t) = &f.entity_type {
         q = q.filter(Column::EntityType.eq(t.as_str()));

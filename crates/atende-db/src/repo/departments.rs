@@ -6,17 +6,11 @@ use crate::error::DbError;
 use crate::page::{self, Direction, Page, PageRequest};
 use crate::repo::{ensure_own, now};
 use atende_domain::DepartmentId;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, ModelTrait, QueryFilter,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, ModelTrait, QueryFilter};
 
 /// # Errors
 /// `Conflict { field: "name" }` when the name is taken in this tenant.
-pub async fn create(
-    tx: &TenantTx,
-    name: &str,
-    description: Option<String>,
-) -> Result<Model, DbError> {
+pub async fn create(tx: &TenantTx, name: &str, description: Option<String>) -> Result<Model, DbError> {
     let at = now();
     Ok(ActiveModel {
         id: Set(DepartmentId::new().uuid()),

@@ -5,9 +5,7 @@ use crate::entities::tenant_domains::{ActiveModel, Column, Entity, Model};
 use crate::error::DbError;
 use crate::repo::now;
 use atende_domain::TenantDomainId;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// # Errors
 /// `Conflict { field: "domain" }` when any tenant already has it.

@@ -6,9 +6,7 @@ use crate::error::DbError;
 use crate::page::{self, Direction, Page, PageRequest};
 use crate::repo::{ensure_own, now};
 use atende_domain::{MembershipId, Role, TenantId, UserId};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// Adds `user` to the transaction's tenant.
 ///
@@ -23,21 +21,11 @@ pub async fn create(tx: &TenantTx, user: UserId, role: Role) -> Result<Model, Db
 ///
 /// # Errors
 /// `Conflict { field: "user_id" }` when already a member.
-pub async fn create_in(
-    tx: &impl Scoped,
-    tenant: TenantId,
-    user: UserId,
-    role: Role,
-) -> Result<Model, DbError> {
+pub async fn create_in(tx: &impl Scoped, tenant: TenantId, user: UserId, role: Role) -> Result<Model, DbError> {
     insert(tx, tx.scope_tenant().unwrap_or(tenant), user, role).await
 }
 
-async fn insert(
-    tx: &impl Scoped,
-    tenant: TenantId,
-    user: UserId,
-    role: Role,
-) -> Result<Model, DbError> {
+async fn insert(tx: &impl Scoped, tenant: TenantId, user: UserId, role: Role) -> Result<Model, DbError> {
     let at = now();
     Ok(ActiveModel {
         id: Set(MembershipId::new().uuid()),
@@ -92,11 +80,7 @@ pub async fn get(tx: &TenantTx, id: MembershipId) -> Result<Model, DbError> {
 ///
 /// # Errors
 /// Database failure.
-pub async fn list(
-    tx: &TenantTx,
-    page: PageRequest,
-    active: Option<bool>,
-) -> Result<Page<Model>, DbError> {
+pub async fn list(tx: &TenantTx, page: PageRequest, active: Option<bool>) -> Result<Page<Model>, DbError> {
     let mut q = Entity::find().filter(Column::TenantId.eq(tx.tenant_id().uuid()));
     if let Some(a) = active {
         q = q.filter(Column::Active.eq(a));
@@ -122,12 +106,7 @@ pub async fn count_active_admins(tx: &TenantTx) -> Result<usize, DbError> {
 ///
 /// # Errors
 /// Database failure.
-pub async fn update(
-    tx: &TenantTx,
-    current: Model,
-    role: Option<Role>,
-    active: Option<bool>,
-) -> Result<Model, DbError> {
+pub async fn update(tx: &TenantTx, current: Model, role: Option<Role>, active: Option<bool>) -> Result<Model, DbError> {
     ensure_own(tx, current.tenant_id)?;
     let mut am: ActiveModel = current.into();
     if let Some(r) = role {

@@ -7,10 +7,7 @@ use crate::error::DbError;
 use crate::page::{self, Direction, Page, PageRequest};
 use crate::repo::{ensure_own, now};
 use atende_domain::{TeamId, UserId};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, ModelTrait, QueryFilter,
-    QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, ModelTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 /// # Errors
@@ -47,11 +44,7 @@ pub async fn get(tx: &TenantTx, id: TeamId) -> Result<Model, DbError> {
 
 /// # Errors
 /// Database failure.
-pub async fn list(
-    tx: &TenantTx,
-    page: PageRequest,
-    department: Option<Uuid>,
-) -> Result<Page<Model>, DbError> {
+pub async fn list(tx: &TenantTx, page: PageRequest, department: Option<Uuid>) -> Result<Page<Model>, DbError> {
     let mut q = Entity::find().filter(Column::TenantId.eq(tx.tenant_id().uuid()));
     if let Some(d) = department {
         q = q.filter(Column::DepartmentId.eq(d));

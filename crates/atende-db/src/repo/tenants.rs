@@ -6,9 +6,7 @@ use crate::error::DbError;
 use crate::page::{self, Direction, Page, PageRequest};
 use crate::repo::now;
 use atende_domain::TenantId;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 /// What creating a tenant needs.
@@ -56,10 +54,7 @@ pub async fn get(tx: &PlatformTx, id: TenantId) -> Result<Model, DbError> {
 /// # Errors
 /// Database failure.
 pub async fn by_slug(tx: &PlatformTx, slug: &str) -> Result<Option<Model>, DbError> {
-    Ok(Entity::find()
-        .filter(Column::Slug.eq(slug))
-        .one(tx.conn())
-        .await?)
+    Ok(Entity::find().filter(Column::Slug.eq(slug)).one(tx.conn()).await?)
 }
 
 /// The transaction's own tenant.
@@ -91,11 +86,7 @@ pub async fn many(tx: &PlatformTx, ids: &[Uuid]) -> Result<Vec<Model>, DbError> 
 ///
 /// # Errors
 /// Database failure.
-pub async fn list(
-    tx: &PlatformTx,
-    page: PageRequest,
-    status: Option<&str>,
-) -> Result<Page<Model>, DbError> {
+pub async fn list(tx: &PlatformTx, page: PageRequest, status: Option<&str>) -> Result<Page<Model>, DbError> {
     let mut q = Entity::find();
     if let Some(s) = status {
         q = q.filter(Column::Status.eq(s));

@@ -83,11 +83,7 @@ pub async fn revoke_family(tx: &impl Scoped, family: Uuid) -> Result<u64, DbErro
 ///
 /// # Errors
 /// Database failure.
-pub async fn revoke_user(
-    tx: &impl Scoped,
-    user: Uuid,
-    except_family: Option<Uuid>,
-) -> Result<u64, DbError> {
+pub async fn revoke_user(tx: &impl Scoped, user: Uuid, except_family: Option<Uuid>) -> Result<u64, DbError> {
     let mut q = rt::Entity::update_many()
         .col_expr(rt::Column::RevokedAt, Expr::value(now()))
         .filter(rt::Column::UserId.eq(user))
@@ -130,10 +126,7 @@ pub async fn insert_magic_link(tx: &impl Scoped, t: NewMagicLink) -> Result<ml::
 ///
 /// # Errors
 /// Database failure. `Ok(None)` for an unknown, used or expired link.
-pub async fn consume_magic_link(
-    tx: &impl Scoped,
-    hash: &str,
-) -> Result<Option<ml::Model>, DbError> {
+pub async fn consume_magic_link(tx: &impl Scoped, hash: &str) -> Result<Option<ml::Model>, DbError> {
     let at = now();
     let Some(row) = ml::Entity::find()
         .filter(ml::Column::TokenHash.eq(hash))

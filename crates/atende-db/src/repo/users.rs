@@ -43,10 +43,7 @@ pub async fn create(tx: &impl Scoped, u: NewUser<'_>) -> Result<Model, DbError> 
 /// # Errors
 /// Database failure.
 pub async fn by_email(tx: &impl Scoped, email: &str) -> Result<Option<Model>, DbError> {
-    Ok(Entity::find()
-        .filter(Column::Email.eq(email))
-        .one(tx.conn())
-        .await?)
+    Ok(Entity::find().filter(Column::Email.eq(email)).one(tx.conn()).await?)
 }
 
 /// # Errors

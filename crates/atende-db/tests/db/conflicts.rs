@@ -83,9 +83,7 @@ async fn other_unique_keys_map_to_their_field(t: TestDb) {
     let tx = t.db.tenant_tx(a).await.unwrap();
     memberships::create(&tx, user, Role::Agent).await.unwrap();
     let team = teams::create(&tx, "Plantão", None, None).await.unwrap();
-    teams::add_member(&tx, TeamId::from(team.id), user)
-        .await
-        .unwrap();
+    teams::add_member(&tx, TeamId::from(team.id), user).await.unwrap();
     domains::create(&tx, "suporte.a.example").await.unwrap();
     tx.commit().await.unwrap();
 

@@ -71,12 +71,8 @@ pub async fn populated_tenant(db: &Db, slug: &str) -> Owned {
     let tx = db.tenant_tx(tenant).await.unwrap();
     let membership = memberships::create(&tx, user, Role::Agent).await.unwrap();
     let department = departments::create(&tx, "Suporte", None).await.unwrap();
-    let team = teams::create(&tx, "Plantão", None, Some(department.id))
-        .await
-        .unwrap();
-    teams::add_member(&tx, TeamId::from(team.id), user)
-        .await
-        .unwrap();
+    let team = teams::create(&tx, "Plantão", None, Some(department.id)).await.unwrap();
+    teams::add_member(&tx, TeamId::from(team.id), user).await.unwrap();
     let key = api_keys::create(
         &tx,
         api_keys::NewApiKey {

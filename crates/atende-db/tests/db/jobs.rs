@@ -27,10 +27,7 @@ fn job(kind: &'static str) -> NewJob {
 /// Claims and completes until the queue is empty; returns the ids this worker ran.
 async fn drain(db: Db, worker: &'static str) -> Vec<JobId> {
     let mut ran = Vec::new();
-    while let Some(j) = jobs::claim(&db, &[queue::DEFAULT], worker, LEASE)
-        .await
-        .unwrap()
-    {
+    while let Some(j) = jobs::claim(&db, &[queue::DEFAULT], worker, LEASE).await.unwrap() {
         let id = JobId::from(j.id);
         assert_eq!(j.locked_by.as_deref(), Some(worker));
         assert_eq!(j.status, status::RUNNING);
@@ -84,7 +81,7 @@ async fn two_workers_claim_every_job_exactly_once(t: TestDb) {
         assert!(row.locked_by.is_none() && row.locked_until.is_none());
         assert!(row.finished_at.is_some());
     }
-    assert_eq!(jobs::depth(&t.db, queue::DEFAULT).await.unwrap(), 0);
+    assert_eq!(jobs::stats(&t.db, queue::DEFAULT).await.unwrap().depth, 0);
 }
 
 async fn claim_takes_only_due_jobs_of_the_asked_queues(t: TestDb) {
@@ -97,32 +94,20 @@ async fn claim_takes_only_due_jobs_of_the_asked_queues(t: TestDb) {
         },
     )
     .await;
-    let outbound = enqueue_one(
-        &t.db,
-        NewJob::new(queue::OUTBOUND, "test.send", serde_json::json!({})),
-    )
-    .await;
+    let outbound = enqueue_one(&t.db, NewJob::new(queue::OUTBOUND, "test.send", serde_json::json!({}))).await;
 
     // Act
-    let from_default = jobs::claim(&t.db, &[queue::DEFAULT], "w", LEASE)
-        .await
-        .unwrap();
+    let from_default = jobs::claim(&t.db, &[queue::DEFAULT], "w", LEASE).await.unwrap();
     let from_none = jobs::claim(&t.db, &[], "w", LEASE).await.unwrap();
     let from_both = jobs::claim(&t.db, &[queue::DEFAULT, queue::OUTBOUND], "w", LEASE)
         .await
         .unwrap();
 
     // Assert
-    assert!(
-        from_default.is_none(),
-        "a job scheduled for later is not due"
-    );
+    assert!(from_default.is_none(), "a job scheduled for later is not due");
     assert!(from_none.is_none());
     assert_eq!(from_both.map(|j| j.id), Some(outbound.uuid()));
-    assert_eq!(
-        jobs::get(&t.db, later).await.unwrap().status,
-        status::QUEUED
-    );
+    assert_eq!(jobs::get(&t.db, later).await.unwrap().status, status::QUEUED);
 }
 
 async fn a_failing_job_is_retried_later_and_then_buried(t: TestDb) {
@@ -146,9 +131,7 @@ async fn a_failing_job_is_retried_later_and_then_buried(t: TestDb) {
     let retried = jobs::retry(&t.db, id, "w", "timeout talking to provider", retry_at)
         .await
         .unwrap();
-    let before_run_at = jobs::claim(&t.db, &[queue::DEFAULT], "w", LEASE)
-        .await
-        .unwrap();
+    let before_run_at = jobs::claim(&t.db, &[queue::DEFAULT], "w", LEASE).await.unwrap();
     let after_retry = jobs::get(&t.db, id).await.unwrap();
 
     // Assert
@@ -158,10 +141,7 @@ async fn a_failing_job_is_retried_later_and_then_buried(t: TestDb) {
     assert_eq!(after_retry.run_at, retry_at);
     assert!(after_retry.run_at > claimed.run_at);
     assert_eq!(after_retry.attempts, 1);
-    assert_eq!(
-        after_retry.last_error.as_deref(),
-        Some("timeout talking to provider")
-    );
+    assert_eq!(after_retry.last_error.as_deref(), Some("timeout talking to provider"));
     assert!(after_retry.locked_by.is_none());
 
     // Arrange: time passes (the schedule is moved into the past instead of sleeping an hour).
@@ -177,10 +157,7 @@ async fn a_failing_job_is_retried_later_and_then_buried(t: TestDb) {
                 Backend::Sqlite => "UPDATE jobs SET run_at = ?1 WHERE id = ?2",
                 Backend::Postgres => "UPDATE jobs SET run_at = $1 WHERE id = $2",
             },
-            [
-                (Utc::now() - ChronoDuration::seconds(1)).into(),
-                id.uuid().into(),
-            ],
+            [(Utc::now() - ChronoDuration::seconds(1)).into(), id.uuid().into()],
         ))
         .await
         .unwrap();
@@ -192,13 +169,9 @@ async fn a_failing_job_is_retried_later_and_then_buried(t: TestDb) {
         .await
         .unwrap()
         .unwrap();
-    let buried = jobs::bury(&t.db, id, "w", "provider said no")
-        .await
-        .unwrap();
+    let buried = jobs::bury(&t.db, id, "w", "provider said no").await.unwrap();
     let dead = jobs::get(&t.db, id).await.unwrap();
-    let after_bury = jobs::claim(&t.db, &[queue::DEFAULT], "w", LEASE)
-        .await
-        .unwrap();
+    let after_bury = jobs::claim(&t.db, &[queue::DEFAULT], "w", LEASE).await.unwrap();
 
     // Assert
     assert_eq!(second.id, id.uuid());
@@ -222,13 +195,9 @@ async fn an_expired_lease_is_claimed_again_and_the_old_worker_cannot_complete(t:
     tokio::time::sleep(Duration::from_millis(20)).await;
 
     // Act
-    let second = jobs::claim(&other, &[queue::DEFAULT], "healthy", LEASE)
-        .await
-        .unwrap();
+    let second = jobs::claim(&other, &[queue::DEFAULT], "healthy", LEASE).await.unwrap();
     let stale_complete = jobs::complete(&t.db, id, "dying").await.unwrap();
-    let stale_retry = jobs::retry(&t.db, id, "dying", "late", Utc::now())
-        .await
-        .unwrap();
+    let stale_retry = jobs::retry(&t.db, id, "dying", "late", Utc::now()).await.unwrap();
     let fresh_complete = jobs::complete(&other, id, "healthy").await.unwrap();
 
     // Assert
@@ -252,9 +221,7 @@ async fn a_live_lease_is_not_claimed_by_another_worker(t: TestDb) {
         .unwrap();
 
     // Act
-    let other = jobs::claim(&t.db, &[queue::DEFAULT], "other", LEASE)
-        .await
-        .unwrap();
+    let other = jobs::claim(&t.db, &[queue::DEFAULT], "other", LEASE).await.unwrap();
 
     // Assert
     assert!(other.is_none());
@@ -295,7 +262,7 @@ async fn release_worker_requeues_its_running_jobs_and_restores_attempts(t: TestD
     }
     let row = jobs::get(&t.db, theirs).await.unwrap();
     assert_eq!((row.status.as_str(), row.attempts), (status::RUNNING, 1));
-    assert_eq!(jobs::depth(&t.db, queue::DEFAULT).await.unwrap(), 2);
+    assert_eq!(jobs::stats(&t.db, queue::DEFAULT).await.unwrap().depth, 2);
     let again = jobs::claim(&t.db, &[queue::DEFAULT], "next", LEASE)
         .await
         .unwrap()
@@ -322,7 +289,7 @@ async fn a_duplicate_dedupe_key_conflicts(t: TestDb) {
         matches!(&again, Err(DbError::Conflict { field }) if field == "dedupe_key"),
         "got {again:?}"
     );
-    assert_eq!(jobs::depth(&t.db, queue::DEFAULT).await.unwrap(), 1);
+    assert_eq!(jobs::stats(&t.db, queue::DEFAULT).await.unwrap().depth, 1);
 }
 
 async fn a_job_enqueued_in_a_tenant_tx_belongs_to_that_tenant(t: TestDb) {
@@ -354,18 +321,9 @@ async fn a_job_enqueued_in_a_tenant_tx_belongs_to_that_tenant(t: TestDb) {
     let global = enqueue_one(&t.db, job("test.global")).await;
 
     // Assert
-    assert_eq!(
-        jobs::get(&t.db, claimed_for_b).await.unwrap().tenant_id,
-        Some(a.uuid())
-    );
-    assert_eq!(
-        jobs::get(&t.db, unassigned).await.unwrap().tenant_id,
-        Some(a.uuid())
-    );
-    assert_eq!(
-        jobs::get(&t.db, platform).await.unwrap().tenant_id,
-        Some(b.uuid())
-    );
+    assert_eq!(jobs::get(&t.db, claimed_for_b).await.unwrap().tenant_id, Some(a.uuid()));
+    assert_eq!(jobs::get(&t.db, unassigned).await.unwrap().tenant_id, Some(a.uuid()));
+    assert_eq!(jobs::get(&t.db, platform).await.unwrap().tenant_id, Some(b.uuid()));
     assert_eq!(jobs::get(&t.db, global).await.unwrap().tenant_id, None);
 }
 

@@ -55,26 +55,16 @@ async fn app_role_is_bound_by_row_level_security(t: TestDb) {
             .unwrap();
 
     // Assert
-    assert_eq!(
-        row.try_get::<String>("", "u").unwrap(),
-        crate::harness::APP_ROLE
-    );
+    assert_eq!(row.try_get::<String>("", "u").unwrap(), crate::harness::APP_ROLE);
     assert!(!row.try_get::<bool>("", "su").unwrap());
     assert!(!row.try_get::<bool>("", "bypass").unwrap());
-    assert_ne!(
-        row.try_get::<String>("", "owner").unwrap(),
-        crate::harness::APP_ROLE
-    );
+    assert_ne!(row.try_get::<String>("", "owner").unwrap(), crate::harness::APP_ROLE);
 }
 
 async fn create_app_role_is_refused_on_sqlite_and_repeatable_on_postgres(t: TestDb) {
     // Act
     let again = match t.backend() {
-        Backend::Sqlite => {
-            t.owner
-                .create_app_role(crate::harness::APP_ROLE, None)
-                .await
-        }
+        Backend::Sqlite => t.owner.create_app_role(crate::harness::APP_ROLE, None).await,
         Backend::Postgres => crate::harness::create_app_role(&t.owner).await,
     };
     let invalid = t.owner.create_app_role("bad name; drop", None).await;
@@ -110,8 +100,7 @@ async fn a_fresh_database_reports_every_migration_pending_without_creating_table
     let after = db.pending_migrations().await.unwrap();
 
     // Assert
-    let all =
-        <atende_db::migration::Migrator as sea_orm_migration::MigratorTrait>::migrations().len();
+    let all = <atende_db::migration::Migrator as sea_orm_migration::MigratorTrait>::migrations().len();
     assert!(all > 0);
     assert_eq!(before, all);
     assert_eq!(after, 0);

@@ -36,20 +36,10 @@ async fn five_departments_page_by_two_in_three_pages(t: TestDb) {
     }
 
     // Assert
-    assert_eq!(
-        pages.iter().map(Vec::len).collect::<Vec<_>>(),
-        vec![2, 2, 1]
-    );
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), vec![2, 2, 1]);
     let seen: Vec<Uuid> = pages.concat();
-    assert_eq!(
-        seen, created,
-        "every department once, oldest first, no gaps"
-    );
-    assert_eq!(
-        seen.iter().collect::<HashSet<_>>().len(),
-        5,
-        "no duplicates"
-    );
+    assert_eq!(seen, created, "every department once, oldest first, no gaps");
+    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 5, "no duplicates");
 }
 
 async fn an_exact_page_has_no_next_cursor_after_the_last_row(t: TestDb) {
@@ -61,15 +51,9 @@ async fn an_exact_page_has_no_next_cursor_after_the_last_row(t: TestDb) {
 
     // Act
     let tx = t.db.tenant_tx(a).await.unwrap();
-    let page = departments::list(
-        &tx,
-        PageRequest {
-            limit: 2,
-            after: None,
-        },
-    )
-    .await
-    .unwrap();
+    let page = departments::list(&tx, PageRequest { limit: 2, after: None })
+        .await
+        .unwrap();
 
     // Assert
     assert_eq!(page.items.len(), 2);
@@ -91,26 +75,13 @@ async fn record(db: &Db, tenant: TenantId, e: NewAudit) -> Uuid {
     tx.commit().await.unwrap();
     // The newest entry of the tenant is the one just written.
     let tx = db.tenant_tx(tenant).await.unwrap();
-    let page = audit::list(
-        &tx,
-        &AuditFilter::default(),
-        PageRequest {
-            limit: 1,
-            after: None,
-        },
-    )
-    .await
-    .unwrap();
+    let page = audit::list(&tx, &AuditFilter::default(), PageRequest { limit: 1, after: None })
+        .await
+        .unwrap();
     page.items[0].id
 }
 
-fn entry(
-    action: &str,
-    actor: Option<Uuid>,
-    key: Option<Uuid>,
-    entity_type: &str,
-    entity_id: &str,
-) -> NewAudit {
+fn entry(action: &str, actor: Option<Uuid>, key: Option<Uuid>, entity_type: &str, entity_id: &str) -> NewAudit {
     NewAudit {
         actor_user_id: actor,
         actor_api_key_id: key,
@@ -139,12 +110,7 @@ async fn trail(db: &Db) -> Trail {
         tokio::time::sleep(Duration::from_millis(3)).await;
     }
     // Another tenant's entry that matches every filter below.
-    record(
-        db,
-        other,
-        entry("members.invited", Some(ana), None, "membership", "m1"),
-    )
-    .await;
+    record(db, other, entry("members.invited", Some(ana), None, "membership", "m1")).await;
     Trail {
         tenant,
         ids,
@@ -181,14 +147,9 @@ async fn the_audit_trail_lists_newest_first_in_pages(t: TestDb) {
     let all = list_audit(&t.db, tr.tenant, AuditFilter::default()).await;
     let tx = t.db.tenant_tx(tr.tenant).await.unwrap();
     let mut paged = Vec::new();
-    let mut req = PageRequest {
-        limit: 2,
-        after: None,
-    };
+    let mut req = PageRequest { limit: 2, after: None };
     loop {
-        let page = audit::list(&tx, &AuditFilter::default(), req)
-            .await
-            .unwrap();
+        let page = audit::list(&tx, &AuditFilter::default(), req).await.unwrap();
         paged.extend(page.items.iter().map(|m| m.id));
         match page.next_cursor {
             Some(c) => req = PageRequest::parse(Some(2), Some(&c)).unwrap(),

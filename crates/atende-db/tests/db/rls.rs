@@ -4,9 +4,7 @@
 use crate::fixtures::{self, Owned};
 use crate::harness::TestDb;
 use atende_db::repo::departments;
-use atende_db::sea_orm::{
-    ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, Statement, Value,
-};
+use atende_db::sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, Statement, Value};
 use atende_db::{Backend, PageRequest, Scoped};
 use uuid::Uuid;
 
@@ -38,29 +36,19 @@ async fn tenants_seen(conn: &impl ConnectionTrait, table: &str, col: &str) -> Ve
 }
 
 async fn exec(tx: &DatabaseTransaction, sql: &str, values: Vec<Value>) -> Result<u64, DbErr> {
-    tx.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        sql,
-        values,
-    ))
-    .await
-    .map(|r| r.rows_affected())
+    tx.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values))
+        .await
+        .map(|r| r.rows_affected())
 }
 
 fn assert_refused_by_policy(r: Result<u64, DbErr>, what: &str) {
     let err = r.expect_err(what).to_string();
-    assert!(
-        err.contains("row-level security"),
-        "{what}: unexpected error {err}"
-    );
+    assert!(err.contains("row-level security"), "{what}: unexpected error {err}");
 }
 
 fn assert_permission_denied(r: Result<u64, DbErr>, what: &str) {
     let err = r.expect_err(what).to_string();
-    assert!(
-        err.contains("permission denied"),
-        "{what}: unexpected error {err}"
-    );
+    assert!(err.contains("permission denied"), "{what}: unexpected error {err}");
 }
 
 async fn two_tenants(t: &TestDb) -> (Owned, Owned) {
@@ -76,10 +64,7 @@ async fn raw_reads_in_a_tenant_tx_see_only_that_tenant(t: TestDb) {
     if t.backend() == Backend::Sqlite {
         // No RLS on SQLite: the repository filter is the only wall.
         let tx = t.db.tenant_tx(a.tenant).await.unwrap();
-        let deps = departments::list(&tx, PageRequest::default())
-            .await
-            .unwrap()
-            .items;
+        let deps = departments::list(&tx, PageRequest::default()).await.unwrap().items;
         assert!(deps.iter().all(|d| d.tenant_id == a.tenant.uuid()));
         return;
     }
@@ -94,10 +79,7 @@ async fn raw_reads_in_a_tenant_tx_see_only_that_tenant(t: TestDb) {
 
     // Assert
     for (table, tenants) in seen {
-        assert!(
-            !tenants.is_empty(),
-            "{table}: tenant A's own rows are visible"
-        );
+        assert!(!tenants.is_empty(), "{table}: tenant A's own rows are visible");
         assert!(
             tenants.iter().all(|x| *x == Some(a.tenant.uuid())),
             "{table}: only tenant A's rows, got {tenants:?}"
@@ -207,12 +189,7 @@ async fn writes_for_another_tenant_are_refused_by_the_policy(t: TestDb) {
         vec![b_id.clone()],
     )
     .await;
-    let delete_b = exec(
-        tx.conn(),
-        "DELETE FROM teams WHERE tenant_id = $1",
-        vec![b_id.clone()],
-    )
-    .await;
+    let delete_b = exec(tx.conn(), "DELETE FROM teams WHERE tenant_id = $1", vec![b_id.clone()]).await;
     drop(tx);
 
     // Assert
@@ -220,11 +197,7 @@ async fn writes_for_another_tenant_are_refused_by_the_policy(t: TestDb) {
     assert_refused_by_policy(audit_row, "insert an audit row for B");
     assert_refused_by_policy(job, "insert a job for B");
     assert_refused_by_policy(move_to_b, "move A's department to B");
-    assert_eq!(
-        touch_b.unwrap(),
-        0,
-        "B's departments are invisible to an update"
-    );
+    assert_eq!(touch_b.unwrap(), 0, "B's departments are invisible to an update");
     assert_eq!(delete_b.unwrap(), 0, "B's teams are invisible to a delete");
     let tx = t.db.tenant_tx(b.tenant).await.unwrap();
     let dep = departments::get(&tx, b.department).await.unwrap();

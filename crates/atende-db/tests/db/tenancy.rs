@@ -8,10 +8,7 @@ use atende_db::{DbError, PageRequest};
 use uuid::Uuid;
 
 fn not_found<T: std::fmt::Debug>(r: Result<T, DbError>) {
-    assert!(
-        matches!(r, Err(DbError::NotFound)),
-        "expected NotFound, got {r:?}"
-    );
+    assert!(matches!(r, Err(DbError::NotFound)), "expected NotFound, got {r:?}");
 }
 
 async fn two_tenants(t: &TestDb) -> (Owned, Owned) {
@@ -51,18 +48,12 @@ async fn another_tenants_ids_are_not_found(t: TestDb) {
     teams::get(&tx, a.team).await.unwrap();
     memberships::get(&tx, a.membership).await.unwrap();
     api_keys::get(&tx, a.api_key).await.unwrap();
-    assert_eq!(
-        teams::members(&tx, a.team).await.unwrap(),
-        vec![a.user.uuid()]
-    );
+    assert_eq!(teams::members(&tx, a.team).await.unwrap(), vec![a.user.uuid()]);
     drop(tx);
 
     // B's rows are untouched by A's attempt to remove its member.
     let tx = t.db.tenant_tx(b.tenant).await.unwrap();
-    assert_eq!(
-        teams::members(&tx, b.team).await.unwrap(),
-        vec![b.user.uuid()]
-    );
+    assert_eq!(teams::members(&tx, b.team).await.unwrap(), vec![b.user.uuid()]);
 }
 
 async fn lists_hold_only_the_transactions_tenant(t: TestDb) {
@@ -89,22 +80,13 @@ async fn lists_hold_only_the_transactions_tenant(t: TestDb) {
     let admins = memberships::count_active_admins(&tx).await.unwrap();
 
     // Assert
-    assert_eq!(
-        deps.iter().map(|d| d.id).collect::<Vec<_>>(),
-        vec![a.department.uuid()]
-    );
-    assert_eq!(
-        team_list.iter().map(|x| x.id).collect::<Vec<_>>(),
-        vec![a.team.uuid()]
-    );
+    assert_eq!(deps.iter().map(|d| d.id).collect::<Vec<_>>(), vec![a.department.uuid()]);
+    assert_eq!(team_list.iter().map(|x| x.id).collect::<Vec<_>>(), vec![a.team.uuid()]);
     assert_eq!(
         members.iter().map(|x| x.id).collect::<Vec<_>>(),
         vec![a.membership.uuid()]
     );
-    assert_eq!(
-        keys.iter().map(|x| x.id).collect::<Vec<_>>(),
-        vec![a.api_key.uuid()]
-    );
+    assert_eq!(keys.iter().map(|x| x.id).collect::<Vec<_>>(), vec![a.api_key.uuid()]);
     assert_eq!(trail.len(), 1);
     assert_eq!(trail_count, 1);
     assert_eq!(domain_list.len(), 1);
@@ -124,16 +106,9 @@ async fn platform_scope_sees_every_tenant(t: TestDb) {
 
     // Act
     let tx = t.db.platform_tx().await.unwrap();
-    let all = tenants::list(
-        &tx,
-        PageRequest {
-            limit: 10,
-            after: None,
-        },
-        None,
-    )
-    .await
-    .unwrap();
+    let all = tenants::list(&tx, PageRequest { limit: 10, after: None }, None)
+        .await
+        .unwrap();
     let memberships_of_b = memberships::all_of_user(&tx, b.user).await.unwrap();
     let by_hash = api_keys::authenticate(&tx, "hash-b").await.unwrap();
 

@@ -75,10 +75,7 @@ async fn revoke_family_revokes_every_live_token_of_the_family(t: TestDb) {
     tx.commit().await.unwrap();
 
     // Assert
-    assert_eq!(
-        revoked, 2,
-        "the live ones; the rotated token was already revoked"
-    );
+    assert_eq!(revoked, 2, "the live ones; the rotated token was already revoked");
     assert_eq!(again, 0);
     let tx = t.db.platform_tx().await.unwrap();
     for hash in ["f1", "f2", "f3"] {
@@ -101,9 +98,7 @@ async fn revoke_user_revokes_the_users_tokens_except_the_current_family(t: TestD
 
     // Act
     let tx = t.db.platform_tx().await.unwrap();
-    let others = tokens::revoke_user(&tx, ana, Some(current_session))
-        .await
-        .unwrap();
+    let others = tokens::revoke_user(&tx, ana, Some(current_session)).await.unwrap();
     let live_after_others = tokens::refresh_by_hash(&tx, "a3")
         .await
         .unwrap()
@@ -115,10 +110,7 @@ async fn revoke_user_revokes_the_users_tokens_except_the_current_family(t: TestD
 
     // Assert
     assert_eq!(others, 2);
-    assert!(
-        live_after_others,
-        "the session making the change keeps its family"
-    );
+    assert!(live_after_others, "the session making the change keeps its family");
     assert_eq!(rest, 1);
     let tx = t.db.platform_tx().await.unwrap();
     for hash in ["a1", "a2", "a3"] {

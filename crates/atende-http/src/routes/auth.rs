@@ -70,18 +70,30 @@ pub struct LogoutBody {
 }
 
 /// End the session (revokes its refresh tokens).
-#[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body = LogoutBody,
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body = Option<LogoutBody>,
     security(("bearer" = [])), responses((status = 204)))]
 pub async fn logout(
     State(s): State<AppState>,
     Auth(p): Auth,
     Meta(meta): Meta,
+    headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> ApiResult<StatusCode> {
-    // The body is optional here, so an empty one is fine; a present one must be valid JSON.
+    // The body is optional here, so an empty one is fine; a present one must be JSON.
     let b: LogoutBody = if body.iter().all(u8::is_ascii_whitespace) {
         LogoutBody::default()
     } else {
+        let json = headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !json {
+            return Err(crate::error::ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as application/json",
+            ));
+        }
         serde_json::from_slice(&body).map_err(|e| {
             crate::error::ApiError::new(
                 StatusCode::BAD_REQUEST,

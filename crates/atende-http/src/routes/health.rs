@@ -40,9 +40,10 @@ pub async fn readyz(State(s): State<AppState>) -> ApiResult<Json<Status>> {
 #[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 pub async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
     for q in atende_db::jobs::queue::ALL {
-        if let Ok(n) = atende_db::jobs::depth(&s.core.db, q).await {
+        if let Ok(st) = atende_db::jobs::stats(&s.core.db, q).await {
             #[allow(clippy::cast_precision_loss)]
-            metrics::gauge!("atende_queue_depth", "queue" => *q).set(n as f64);
+            metrics::gauge!("atende_queue_depth", "queue" => *q).set(st.depth as f64);
+            metrics::gauge!("atende_queue_oldest_due_seconds", "queue" => *q).set(st.oldest_due_secs);
         }
     }
     let body = s

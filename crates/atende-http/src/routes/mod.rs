@@ -80,39 +80,30 @@ impl Modify for ErrorResponses {
                     .build(),
             )
         };
-        for item in openapi.paths.paths.values_mut() {
-            let ops = [
-                item.get.as_mut(),
-                item.post.as_mut(),
-                item.put.as_mut(),
-                item.patch.as_mut(),
-                item.delete.as_mut(),
-            ];
-            for op in ops.into_iter().flatten() {
-                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
-                let has_body = op.request_body.is_some();
-                let rs = &mut op.responses.responses;
-                let mut add = |code: &str, desc: &str| {
-                    rs.entry(code.to_owned()).or_insert_with(|| err(desc));
-                };
-                add("400", "Malformed request (bad JSON, bad path or query)");
-                add("429", "Too many requests (see Retry-After)");
-                add(
-                    "500",
-                    "Internal error (details in the server log, under the request id)",
-                );
-                if has_body {
-                    add("413", "Body too large");
-                    add("415", "Content type is not application/json");
-                    add("422", "Validation failed (`fields` names each problem)");
-                }
-                if secured {
-                    add("401", "Missing or invalid credentials (WWW-Authenticate: Bearer)");
-                    add("403", "Not allowed for this role, or tenant suspended");
-                    add("404", "Not found (also for ids of another tenant)");
-                }
+        for_each_operation(openapi, |_, op| {
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let has_body = op.request_body.is_some();
+            let rs = &mut op.responses.responses;
+            let mut add = |code: &str, desc: &str| {
+                rs.entry(code.to_owned()).or_insert_with(|| err(desc));
+            };
+            add("400", "Malformed request (bad JSON, bad path or query)");
+            add("429", "Too many requests (see Retry-After)");
+            add(
+                "500",
+                "Internal error (details in the server log, under the request id)",
+            );
+            if has_body {
+                add("413", "Body too large");
+                add("415", "Content type is not application/json");
+                add("422", "Validation failed (`fields` names each problem)");
             }
-        }
+            if secured {
+                add("401", "Missing or invalid credentials (WWW-Authenticate: Bearer)");
+                add("403", "Not allowed for this role, or tenant suspended");
+                add("404", "Not found (also for ids of another tenant)");
+            }
+        });
     }
 }
 
@@ -163,17 +154,11 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
     let mut doc = doc;
     ErrorResponses.modify(&mut doc);
     unique_operation_ids(&mut doc);
-    query_parameters_in_query(&mut doc);
     (router, doc)
 }
 
-/// `#[derive(IntoParams)]` documents a struct's fields as *path* parameters unless told
-/// otherwise, so the query structs (`limit`, `cursor`, filters) came out as required path
-/// parameters. A parameter the path template does not name is read from the query; it is
-/// required only when its schema does not admit `null` (the `Option` fields).
-fn query_parameters_in_query(doc: &mut OpenApiDoc) {
-    use utoipa::openapi::Required;
-    use utoipa::openapi::path::ParameterIn;
+/// Calls `f` on every operation of the document with its path.
+fn for_each_operation(doc: &mut OpenApiDoc, mut f: impl FnMut(&str, &mut utoipa::openapi::path::Operation)) {
     for (path, item) in &mut doc.paths.paths {
         let ops = [
             item.get.as_mut(),
@@ -183,17 +168,7 @@ fn query_parameters_in_query(doc: &mut OpenApiDoc) {
             item.delete.as_mut(),
         ];
         for op in ops.into_iter().flatten() {
-            for p in op.parameters.iter_mut().flatten() {
-                let RefOr::T(p) = p else { continue };
-                let in_template = path.contains(&format!("{{{}}}", p.name));
-                if !matches!(p.parameter_in, ParameterIn::Path) || in_template {
-                    continue;
-                }
-                let nullable = serde_json::to_value(&p.schema)
-                    .is_ok_and(|s| s["type"].as_array().is_some_and(|t| t.iter().any(|t| t == "null")));
-                p.parameter_in = ParameterIn::Query;
-                p.required = if nullable { Required::False } else { Required::True };
-            }
+            f(path, op);
         }
     }
 }
@@ -203,26 +178,12 @@ fn query_parameters_in_query(doc: &mut OpenApiDoc) {
 /// becomes `{resource}_{id}`, the resource being the path's last literal segment.
 fn unique_operation_ids(doc: &mut OpenApiDoc) {
     let mut seen = std::collections::HashMap::<String, usize>::new();
-    let mut ops_of = |f: &mut dyn FnMut(&str, &mut utoipa::openapi::path::Operation)| {
-        for (path, item) in &mut doc.paths.paths {
-            let ops = [
-                item.get.as_mut(),
-                item.post.as_mut(),
-                item.put.as_mut(),
-                item.patch.as_mut(),
-                item.delete.as_mut(),
-            ];
-            for op in ops.into_iter().flatten() {
-                f(path, op);
-            }
-        }
-    };
-    ops_of(&mut |_, op| {
+    for_each_operation(doc, |_, op| {
         if let Some(id) = &op.operation_id {
             *seen.entry(id.clone()).or_default() += 1;
         }
     });
-    ops_of(&mut |path, op| {
+    for_each_operation(doc, |path, op| {
         let Some(id) = &op.operation_id else { return };
         if seen.get(id).copied().unwrap_or(0) > 1 {
             let resource = path

@@ -10,10 +10,7 @@ use std::collections::HashSet;
 /// The items of `/audit/logs?{query}` as the tenant's admin sees them.
 async fn logs(app: &TestApp, t: &TenantFixture, query: &str) -> Vec<Value> {
     let (s, b) = app
-        .get(
-            &format!("/api/v1/audit/logs?limit=200&{query}"),
-            &t.admin.access,
-        )
+        .get(&format!("/api/v1/audit/logs?limit=200&{query}"), &t.admin.access)
         .await;
     assert_eq!(s, StatusCode::OK, "{query}: {b}");
     b["items"].as_array().unwrap().clone()
@@ -24,10 +21,7 @@ fn created_at(e: &Value) -> DateTime<Utc> {
 }
 
 fn actions(items: &[Value]) -> Vec<&str> {
-    items
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect()
+    items.iter().map(|e| e["action"].as_str().unwrap()).collect()
 }
 
 async fn ok(app: &TestApp, method: Method, path: &str, token: &str, body: Option<Value>) -> Value {
@@ -67,14 +61,7 @@ async fn every_mutation_writes_a_row_with_actor_request_id_and_ip(engine: Engine
     let dept = d["id"].as_str().unwrap().to_owned();
     expected.push(("departments.create", "department", dept.clone()));
     let path = format!("/api/v1/departments/{dept}");
-    ok(
-        &app,
-        Method::PATCH,
-        &path,
-        &tok,
-        Some(json!({"name": "Comercial"})),
-    )
-    .await;
+    ok(&app, Method::PATCH, &path, &tok, Some(json!({"name": "Comercial"}))).await;
     expected.push(("departments.update", "department", dept.clone()));
     let tm = ok(
         &app,
@@ -128,14 +115,7 @@ async fn every_mutation_writes_a_row_with_actor_request_id_and_ip(engine: Engine
     )
     .await;
     expected.push(("members.role_changed", "membership", membership.clone()));
-    ok(
-        &app,
-        Method::PATCH,
-        &member_path,
-        &tok,
-        Some(json!({"active": false})),
-    )
-    .await;
+    ok(&app, Method::PATCH, &member_path, &tok, Some(json!({"active": false}))).await;
     expected.push(("members.deactivated", "membership", membership.clone()));
     let inv = ok(
         &app,
@@ -145,11 +125,7 @@ async fn every_mutation_writes_a_row_with_actor_request_id_and_ip(engine: Engine
         Some(json!({"email": "new@acme.test", "role": "viewer"})),
     )
     .await;
-    expected.push((
-        "members.invite",
-        "membership",
-        inv["id"].as_str().unwrap().to_owned(),
-    ));
+    expected.push(("members.invite", "membership", inv["id"].as_str().unwrap().to_owned()));
     let k = ok(
         &app,
         Method::POST,
@@ -160,14 +136,7 @@ async fn every_mutation_writes_a_row_with_actor_request_id_and_ip(engine: Engine
     .await;
     let key = k["key"]["id"].as_str().unwrap().to_owned();
     expected.push(("api_keys.create", "api_key", key.clone()));
-    ok(
-        &app,
-        Method::DELETE,
-        &format!("/api/v1/api-keys/{key}"),
-        &tok,
-        None,
-    )
-    .await;
+    ok(&app, Method::DELETE, &format!("/api/v1/api-keys/{key}"), &tok, None).await;
     expected.push(("api_keys.revoke", "api_key", key.clone()));
     ok(
         &app,
@@ -209,10 +178,7 @@ async fn every_mutation_writes_a_row_with_actor_request_id_and_ip(engine: Engine
             .as_str()
             .unwrap_or_else(|| panic!("no request id: {row}"));
         assert!(!rid.is_empty());
-        assert!(
-            request_ids.insert(rid.to_owned()),
-            "each request has its own id: {row}"
-        );
+        assert!(request_ids.insert(rid.to_owned()), "each request has its own id: {row}");
     }
     let by_action = |a: &str| items.iter().find(|e| e["action"] == a).unwrap().clone();
     let upd = by_action("departments.update");
@@ -222,11 +188,7 @@ async fn every_mutation_writes_a_row_with_actor_request_id_and_ip(engine: Engine
     assert_eq!(role["before"]["role"], "agent", "{role}");
     assert_eq!(role["after"]["role"], "supervisor", "{role}");
     let added = by_action("teams.member_added");
-    assert_eq!(
-        added["after"]["user_id"],
-        agent.user_id.to_string(),
-        "{added}"
-    );
+    assert_eq!(added["after"]["user_id"], agent.user_id.to_string(), "{added}");
     let tenant = by_action("tenants.update");
     assert_eq!(tenant["before"]["name"], "Tenant acme", "{tenant}");
     assert_eq!(tenant["after"]["name"], "Acme Ltda", "{tenant}");
@@ -236,10 +198,7 @@ async fn every_mutation_writes_a_row_with_actor_request_id_and_ip(engine: Engine
         !text.contains(k["secret"].as_str().unwrap()),
         "a key's secret never reaches the trail"
     );
-    assert!(
-        !text.contains("password_hash") && !text.contains("key_hash"),
-        "{text}"
-    );
+    assert!(!text.contains("password_hash") && !text.contains("key_hash"), "{text}");
 }
 
 async fn the_request_id_of_the_request_is_recorded(engine: Engine) {
@@ -287,9 +246,7 @@ async fn a_failed_mutation_writes_no_row(engine: Engine) {
     let (dup, _) = app
         .post("/api/v1/departments", Some(tok), json!({"name": "Vendas"}))
         .await;
-    let (bad, _) = app
-        .post("/api/v1/departments", Some(tok), json!({"name": ""}))
-        .await;
+    let (bad, _) = app.post("/api/v1/departments", Some(tok), json!({"name": ""})).await;
     let (missing, _) = app
         .patch(
             "/api/v1/departments/01a20000-0000-7000-8000-000000000000",
@@ -372,10 +329,7 @@ async fn filters_by_action_exact_and_prefix(engine: Engine) {
     let none = logs(&app, &t, "action=departments").await;
 
     // Assert
-    assert_eq!(
-        actions(&exact),
-        ["departments.update", "departments.update"]
-    );
+    assert_eq!(actions(&exact), ["departments.update", "departments.update"]);
     assert_eq!(
         actions(&prefix),
         [
@@ -396,12 +350,7 @@ async fn filters_by_actor_and_entity(engine: Engine) {
 
     // Act
     let by_sup = logs(&app, &t, &format!("actor={sup}")).await;
-    let of_dept = logs(
-        &app,
-        &t,
-        &format!("entity=department&entity_id={}", depts[0]),
-    )
-    .await;
+    let of_dept = logs(&app, &t, &format!("entity=department&entity_id={}", depts[0])).await;
     let teams = logs(&app, &t, "entity=team").await;
     let combined = logs(&app, &t, &format!("actor={sup}&entity=department")).await;
 
@@ -410,16 +359,9 @@ async fn filters_by_actor_and_entity(engine: Engine) {
         .into_iter()
         .filter(|a| !a.starts_with("auth."))
         .collect();
-    assert_eq!(
-        written,
-        ["departments.update", "teams.create"],
-        "{by_sup:?}"
-    );
+    assert_eq!(written, ["departments.update", "teams.create"], "{by_sup:?}");
     assert!(by_sup.iter().all(|e| e["actor_user_id"] == sup.as_str()));
-    assert_eq!(
-        actions(&of_dept),
-        ["departments.update", "departments.create"]
-    );
+    assert_eq!(actions(&of_dept), ["departments.update", "departments.create"]);
     assert!(of_dept.iter().all(|e| e["entity_id"] == depts[0].as_str()));
     assert_eq!(actions(&teams), ["teams.create"]);
     assert_eq!(actions(&combined), ["departments.update"]);
@@ -437,12 +379,7 @@ async fn filters_by_time_range(engine: Engine) {
     // Act
     let past = logs(&app, &t, "to=2001-01-01T00:00:00Z").await;
     let future = logs(&app, &t, "from=2999-01-01T00:00:00Z").await;
-    let wide = logs(
-        &app,
-        &t,
-        "from=2001-01-01T00:00:00Z&to=2999-01-01T00:00:00Z",
-    )
-    .await;
+    let wide = logs(&app, &t, "from=2001-01-01T00:00:00Z&to=2999-01-01T00:00:00Z").await;
     let since = logs(&app, &t, &format!("from={at}")).await;
     let until = logs(&app, &t, &format!("to={at}")).await;
     let offset = logs(&app, &t, "from=2001-01-01T00:00:00-03:00").await;
@@ -452,24 +389,12 @@ async fn filters_by_time_range(engine: Engine) {
     assert!(future.is_empty(), "`from` in the future: {future:?}");
     assert_eq!(wide, all);
     assert_eq!(offset, all, "offsets other than Z are understood");
-    assert!(
-        since.iter().any(|e| e["id"] == middle["id"]),
-        "`from` is inclusive"
-    );
-    assert!(
-        until.iter().all(|e| e["id"] != middle["id"]),
-        "`to` is exclusive"
-    );
+    assert!(since.iter().any(|e| e["id"] == middle["id"]), "`from` is inclusive");
+    assert!(until.iter().all(|e| e["id"] != middle["id"]), "`to` is exclusive");
     assert!(since.iter().all(|e| created_at(e) >= created_at(middle)));
     assert!(until.iter().all(|e| created_at(e) < created_at(middle)));
-    assert_eq!(
-        since.len() + until.len(),
-        all.len(),
-        "the two halves make the whole"
-    );
-    let (s, b) = app
-        .get("/api/v1/audit/logs?from=yesterday", &t.admin.access)
-        .await;
+    assert_eq!(since.len() + until.len(), all.len(), "the two halves make the whole");
+    let (s, b) = app.get("/api/v1/audit/logs?from=yesterday", &t.admin.access).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
     error_code(s, &b);
 }
@@ -496,32 +421,20 @@ async fn pages_newest_first_without_duplicates(engine: Engine) {
     }
 
     // Assert
-    assert_eq!(
-        seen, all,
-        "pages join into the full list, in the same order"
-    );
+    assert_eq!(seen, all, "pages join into the full list, in the same order");
     let ids: HashSet<&str> = seen.iter().map(|e| e["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), seen.len(), "no duplicates");
     for pair in seen.windows(2) {
-        assert!(
-            created_at(&pair[0]) >= created_at(&pair[1]),
-            "newest first: {pair:?}"
-        );
+        assert!(created_at(&pair[0]) >= created_at(&pair[1]), "newest first: {pair:?}");
         assert!(
             pair[0]["id"].as_str() > pair[1]["id"].as_str(),
             "newest first: {pair:?}"
         );
     }
     let (_, filtered) = app
-        .get(
-            "/api/v1/audit/logs?action=departments.*&limit=1",
-            &t.admin.access,
-        )
+        .get("/api/v1/audit/logs?action=departments.*&limit=1", &t.admin.access)
         .await;
-    assert_eq!(
-        actions(filtered["items"].as_array().unwrap()),
-        ["departments.update"]
-    );
+    assert_eq!(actions(filtered["items"].as_array().unwrap()), ["departments.update"]);
     assert!(filtered["next_cursor"].is_string(), "{filtered}");
 }
 
@@ -549,9 +462,7 @@ async fn only_admins_read_the_trail(engine: Engine) {
         assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
         assert_eq!(error_code(s, &b), "forbidden");
     }
-    let (s, b) = app
-        .call(Method::GET, "/api/v1/audit/logs", None, None)
-        .await;
+    let (s, b) = app.call(Method::GET, "/api/v1/audit/logs", None, None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
     error_code(s, &b);
 }

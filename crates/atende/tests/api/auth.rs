@@ -6,14 +6,25 @@ use serde_json::json;
 
 fn totp_code(secret_b32: &str) -> String {
     let secret = totp_rs::Secret::try_from_base32(secret_b32).expect("base32 secret");
-    totp_rs::Builder::new().with_secret(secret).build().expect("totp").generate_current().to_string()
+    totp_rs::Builder::new()
+        .with_secret(secret)
+        .build()
+        .expect("totp")
+        .generate_current()
+        .to_string()
 }
 
 async fn login_returns_tokens_user_and_tenants(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let t = app.tenant("acme").await;
 
-    let (s, b) = app.post("/api/v1/auth/token", None, json!({"email": "ADMIN@acme.test ", "password": PASSWORD})).await;
+    let (s, b) = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            json!({"email": "ADMIN@acme.test ", "password": PASSWORD}),
+        )
+        .await;
 
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["token_type"], "Bearer");
@@ -32,8 +43,20 @@ async fn wrong_password_and_unknown_email_look_the_same(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     app.tenant("acme").await;
 
-    let (s1, b1) = app.post("/api/v1/auth/token", None, json!({"email": "admin@acme.test", "password": "wrong password!"})).await;
-    let (s2, b2) = app.post("/api/v1/auth/token", None, json!({"email": "nobody@acme.test", "password": "wrong password!"})).await;
+    let (s1, b1) = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            json!({"email": "admin@acme.test", "password": "wrong password!"}),
+        )
+        .await;
+    let (s2, b2) = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            json!({"email": "nobody@acme.test", "password": "wrong password!"}),
+        )
+        .await;
 
     assert_eq!(s1, StatusCode::UNAUTHORIZED);
     assert_eq!(error_code(s1, &b1), "invalid_credentials");
@@ -45,7 +68,13 @@ async fn five_failures_lock_the_account_with_retry_after(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     app.tenant("acme").await;
     for _ in 0..5 {
-        let (s, _) = app.post("/api/v1/auth/token", None, json!({"email": "admin@acme.test", "password": "not the password"})).await;
+        let (s, _) = app
+            .post(
+                "/api/v1/auth/token",
+                None,
+                json!({"email": "admin@acme.test", "password": "not the password"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
     }
 
@@ -57,7 +86,11 @@ async fn five_failures_lock_the_account_with_retry_after(engine: Engine) {
         .await
         .unwrap();
 
-    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits out the lock");
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits out the lock"
+    );
     let retry: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=900).contains(&retry), "{retry}");
     let b: serde_json::Value = res.json().await.unwrap();
@@ -67,10 +100,23 @@ async fn five_failures_lock_the_account_with_retry_after(engine: Engine) {
 }
 
 async fn per_ip_limit_answers_429(engine: Engine) {
-    let app = TestApp::spawn_with(engine, Options { auth_per_ip_per_minute: 3, ..Options::default() }).await;
+    let app = TestApp::spawn_with(
+        engine,
+        Options {
+            auth_per_ip_per_minute: 3,
+            ..Options::default()
+        },
+    )
+    .await;
     let mut statuses = vec![];
     for i in 0..5 {
-        let (s, b) = app.post("/api/v1/auth/magic-link", None, json!({"email": format!("x{i}@y.test")})).await;
+        let (s, b) = app
+            .post(
+                "/api/v1/auth/magic-link",
+                None,
+                json!({"email": format!("x{i}@y.test")}),
+            )
+            .await;
         statuses.push(s);
         if s == StatusCode::TOO_MANY_REQUESTS {
             assert_eq!(error_code(s, &b), "too_many_requests");
@@ -85,7 +131,9 @@ async fn refresh_rotates_and_reuse_revokes_the_family(engine: Engine) {
     let t = app.tenant("acme").await;
     let first = t.admin.refresh.clone();
 
-    let (s, b) = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": first})).await;
+    let (s, b) = app
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": first}))
+        .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     let second = b["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(first, second);
@@ -93,21 +141,29 @@ async fn refresh_rotates_and_reuse_revokes_the_family(engine: Engine) {
     assert_eq!(s, StatusCode::OK);
 
     // The first token comes back: it was copied. The whole session ends.
-    let (s, b) = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": first})).await;
+    let (s, b) = app
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": first}))
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(error_code(s, &b), "token_reused");
-    let (s, b) = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": second})).await;
+    let (s, b) = app
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": second}))
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED, "the legitimate holder must sign in again");
     assert_eq!(error_code(s, &b), "invalid_token");
     // Another session of the same user is untouched.
     let other = app.login("admin@acme.test", PASSWORD).await;
-    let (s, _) = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": other.refresh})).await;
+    let (s, _) = app
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": other.refresh}))
+        .await;
     assert_eq!(s, StatusCode::OK);
 }
 
 async fn garbage_refresh_token_is_401(engine: Engine) {
     let app = TestApp::spawn(engine).await;
-    let (s, b) = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": "rt_nope"})).await;
+    let (s, b) = app
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": "rt_nope"}))
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(error_code(s, &b), "invalid_token");
 }
@@ -116,10 +172,19 @@ async fn logout_ends_the_session(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let t = app.tenant("acme").await;
 
-    let (s, _) = app.call(reqwest::Method::POST, "/api/v1/auth/logout", Some(&t.admin.access), None).await;
+    let (s, _) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/auth/logout",
+            Some(&t.admin.access),
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
 
-    let (s, b) = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": t.admin.refresh})).await;
+    let (s, b) = app
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": t.admin.refresh}))
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(error_code(s, &b), "invalid_token");
 }
@@ -130,10 +195,22 @@ async fn switch_tenant_moves_the_session(engine: Engine) {
     let b = app.tenant("beta").await;
     app.tenant("gamma").await;
     // alpha's admin is also an agent in beta.
-    let (s, _) = app.post(&format!("/api/v1/tenants/{}/members", b.slug), Some(&b.admin.access), json!({"email": "admin@alpha.test", "role": "agent"})).await;
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/tenants/{}/members", b.slug),
+            Some(&b.admin.access),
+            json!({"email": "admin@alpha.test", "role": "agent"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED);
 
-    let (s, body) = app.post("/api/v1/auth/switch-tenant", Some(&a.admin.access), json!({"tenant": "beta"})).await;
+    let (s, body) = app
+        .post(
+            "/api/v1/auth/switch-tenant",
+            Some(&a.admin.access),
+            json!({"tenant": "beta"}),
+        )
+        .await;
 
     assert_eq!(s, StatusCode::OK, "{body}");
     assert_eq!(body["tenant"]["slug"], "beta");
@@ -143,32 +220,55 @@ async fn switch_tenant_moves_the_session(engine: Engine) {
     assert_eq!(me["tenant"]["id"], b.id.to_string());
     assert_eq!(me["tenants"].as_array().unwrap().len(), 2);
     // The old session is closed.
-    let (s, _) = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": a.admin.refresh})).await;
+    let (s, _) = app
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": a.admin.refresh}))
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     // Not a member of gamma.
-    let (s, b2) = app.post("/api/v1/auth/switch-tenant", Some(token), json!({"tenant": "gamma"})).await;
+    let (s, b2) = app
+        .post("/api/v1/auth/switch-tenant", Some(token), json!({"tenant": "gamma"}))
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(error_code(s, &b2), "not_a_member");
 }
 
 async fn magic_link_signs_in_over_real_smtp_once(engine: Engine) {
-    let app = TestApp::spawn_with(engine, Options { smtp: true, ..Options::default() }).await;
+    let app = TestApp::spawn_with(
+        engine,
+        Options {
+            smtp: true,
+            ..Options::default()
+        },
+    )
+    .await;
     app.tenant("acme").await;
 
-    let (s, _) = app.post("/api/v1/auth/magic-link", None, json!({"email": "admin@acme.test"})).await;
+    let (s, _) = app
+        .post("/api/v1/auth/magic-link", None, json!({"email": "admin@acme.test"}))
+        .await;
     assert_eq!(s, StatusCode::ACCEPTED);
-    let (s, _) = app.post("/api/v1/auth/magic-link", None, json!({"email": "nobody@acme.test"})).await;
+    let (s, _) = app
+        .post("/api/v1/auth/magic-link", None, json!({"email": "nobody@acme.test"}))
+        .await;
     assert_eq!(s, StatusCode::ACCEPTED, "no account enumeration");
-    assert_eq!(app.run_pending_jobs().await, 1, "one mail job: none for the unknown address");
+    assert_eq!(
+        app.run_pending_jobs().await,
+        1,
+        "one mail job: none for the unknown address"
+    );
     let mails = app.wait_for_mails(1).await;
 
     assert_eq!(mails[0].to, vec!["admin@acme.test".to_owned()]);
     assert!(mails[0].text().contains("/auth/magic?token=ml_"), "{}", mails[0].text());
     let token = mails[0].magic_token();
-    let (s, b) = app.post("/api/v1/auth/magic-link/verify", None, json!({"token": token})).await;
+    let (s, b) = app
+        .post("/api/v1/auth/magic-link/verify", None, json!({"token": token}))
+        .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["tenant"]["slug"], "acme");
-    let (s, b) = app.post("/api/v1/auth/magic-link/verify", None, json!({"token": token})).await;
+    let (s, b) = app
+        .post("/api/v1/auth/magic-link/verify", None, json!({"token": token}))
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED, "single use");
     assert_eq!(error_code(s, &b), "invalid_token");
 }
@@ -178,33 +278,67 @@ async fn totp_enrol_confirm_login_and_disable(engine: Engine) {
     let t = app.tenant("acme").await;
     let tok = t.admin.access.as_str();
 
-    let (s, b) = app.call(reqwest::Method::POST, "/api/v1/users/me/totp/enroll", Some(tok), None).await;
+    let (s, b) = app
+        .call(reqwest::Method::POST, "/api/v1/users/me/totp/enroll", Some(tok), None)
+        .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     let uri = b["otpauth_uri"].as_str().unwrap();
     assert!(uri.starts_with("otpauth://totp/Atende:admin%40acme.test?"), "{uri}");
     let secret = b["secret"].as_str().unwrap().to_owned();
     assert!(uri.contains(&secret));
 
-    let (s, b) = app.post("/api/v1/users/me/totp/confirm", Some(tok), json!({"code": "000000"})).await;
+    let (s, b) = app
+        .post("/api/v1/users/me/totp/confirm", Some(tok), json!({"code": "000000"}))
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     assert!(b["error"]["fields"]["code"].is_array());
-    let (s, _) = app.post("/api/v1/users/me/totp/confirm", Some(tok), json!({"code": totp_code(&secret)})).await;
+    let (s, _) = app
+        .post(
+            "/api/v1/users/me/totp/confirm",
+            Some(tok),
+            json!({"code": totp_code(&secret)}),
+        )
+        .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
 
-    let (s, b) = app.post("/api/v1/auth/token", None, json!({"email": "admin@acme.test", "password": PASSWORD})).await;
-    assert_eq!((s, error_code(s, &b)), (StatusCode::UNAUTHORIZED, "totp_required".to_owned()));
     let (s, b) = app
-        .post("/api/v1/auth/token", None, json!({"email": "admin@acme.test", "password": PASSWORD, "totp_code": "123456"}))
+        .post(
+            "/api/v1/auth/token",
+            None,
+            json!({"email": "admin@acme.test", "password": PASSWORD}),
+        )
         .await;
-    assert_eq!((s, error_code(s, &b)), (StatusCode::UNAUTHORIZED, "invalid_totp".to_owned()));
+    assert_eq!(
+        (s, error_code(s, &b)),
+        (StatusCode::UNAUTHORIZED, "totp_required".to_owned())
+    );
     let (s, b) = app
-        .post("/api/v1/auth/token", None, json!({"email": "admin@acme.test", "password": PASSWORD, "totp_code": totp_code(&secret)}))
+        .post(
+            "/api/v1/auth/token",
+            None,
+            json!({"email": "admin@acme.test", "password": PASSWORD, "totp_code": "123456"}),
+        )
+        .await;
+    assert_eq!(
+        (s, error_code(s, &b)),
+        (StatusCode::UNAUTHORIZED, "invalid_totp".to_owned())
+    );
+    let (s, b) = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            json!({"email": "admin@acme.test", "password": PASSWORD, "totp_code": totp_code(&secret)}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["user"]["totp_enabled"], true);
 
     let (s, _) = app
-        .post("/api/v1/users/me/totp/disable", Some(tok), json!({"password": PASSWORD, "code": totp_code(&secret)}))
+        .post(
+            "/api/v1/users/me/totp/disable",
+            Some(tok),
+            json!({"password": PASSWORD, "code": totp_code(&secret)}),
+        )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     app.login("admin@acme.test", PASSWORD).await;
@@ -216,47 +350,102 @@ async fn profile_update_and_password_change(engine: Engine) {
     let other_session = app.login("admin@acme.test", PASSWORD).await;
     let tok = t.admin.access.as_str();
 
-    let (s, b) = app.patch("/api/v1/users/me", tok, json!({"name": "Ana Souza", "locale": "es"})).await;
+    let (s, b) = app
+        .patch("/api/v1/users/me", tok, json!({"name": "Ana Souza", "locale": "es"}))
+        .await;
     assert_eq!(s, StatusCode::OK, "{b}");
-    assert_eq!((b["name"].as_str(), b["locale"].as_str()), (Some("Ana Souza"), Some("es")));
+    assert_eq!(
+        (b["name"].as_str(), b["locale"].as_str()),
+        (Some("Ana Souza"), Some("es"))
+    );
 
-    let (s, b) = app.patch("/api/v1/users/me", tok, json!({"locale": "fr", "name": ""})).await;
+    let (s, b) = app
+        .patch("/api/v1/users/me", tok, json!({"locale": "fr", "name": ""}))
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(b["error"]["fields"]["locale"].is_array() && b["error"]["fields"]["name"].is_array(), "{b}");
+    assert!(
+        b["error"]["fields"]["locale"].is_array() && b["error"]["fields"]["name"].is_array(),
+        "{b}"
+    );
 
-    let (s, b) = app.patch("/api/v1/users/me", tok, json!({"new_password": "a brand new secret", "current_password": "wrong one!"})).await;
+    let (s, b) = app
+        .patch(
+            "/api/v1/users/me",
+            tok,
+            json!({"new_password": "a brand new secret", "current_password": "wrong one!"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(b["error"]["fields"]["current_password"].is_array());
 
-    let (s, _) = app.patch("/api/v1/users/me", tok, json!({"new_password": "a brand new secret", "current_password": PASSWORD})).await;
+    let (s, _) = app
+        .patch(
+            "/api/v1/users/me",
+            tok,
+            json!({"new_password": "a brand new secret", "current_password": PASSWORD}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
-    let (s, _) = app.post("/api/v1/auth/token", None, json!({"email": "admin@acme.test", "password": PASSWORD})).await;
+    let (s, _) = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            json!({"email": "admin@acme.test", "password": PASSWORD}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     app.login("admin@acme.test", "a brand new secret").await;
     // Other sessions are closed; the one that made the change goes on.
-    let (s, _) = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": other_session.refresh})).await;
+    let (s, _) = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": other_session.refresh}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    let (s, _) = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": t.admin.refresh})).await;
+    let (s, _) = app
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": t.admin.refresh}))
+        .await;
     assert_eq!(s, StatusCode::OK);
 }
 
 async fn api_key_authenticates_until_revoked(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let t = app.tenant("acme").await;
-    let (s, b) = app.post("/api/v1/api-keys", Some(&t.admin.access), json!({"name": "ERP", "role": "supervisor"})).await;
+    let (s, b) = app
+        .post(
+            "/api/v1/api-keys",
+            Some(&t.admin.access),
+            json!({"name": "ERP", "role": "supervisor"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     let secret = b["secret"].as_str().unwrap().to_owned();
     assert!(secret.starts_with("atk_") && secret.starts_with(b["key"]["prefix"].as_str().unwrap()));
 
-    let (s, _) = app.post("/api/v1/departments", Some(&secret), json!({"name": "Vendas"})).await;
+    let (s, _) = app
+        .post("/api/v1/departments", Some(&secret), json!({"name": "Vendas"}))
+        .await;
     assert_eq!(s, StatusCode::CREATED);
     let (s, b2) = app.get("/api/v1/users/me", &secret).await;
-    assert_eq!((s, error_code(s, &b2)), (StatusCode::FORBIDDEN, "user_required".to_owned()));
+    assert_eq!(
+        (s, error_code(s, &b2)),
+        (StatusCode::FORBIDDEN, "user_required".to_owned())
+    );
 
-    let (s, _) = app.delete(&format!("/api/v1/api-keys/{}", b["key"]["id"].as_str().unwrap()), &t.admin.access).await;
+    let (s, _) = app
+        .delete(
+            &format!("/api/v1/api-keys/{}", b["key"]["id"].as_str().unwrap()),
+            &t.admin.access,
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     let (s, b) = app.get("/api/v1/departments", &secret).await;
-    assert_eq!((s, error_code(s, &b)), (StatusCode::UNAUTHORIZED, "invalid_token".to_owned()));
+    assert_eq!(
+        (s, error_code(s, &b)),
+        (StatusCode::UNAUTHORIZED, "invalid_token".to_owned())
+    );
 }
 
 both_engines!(

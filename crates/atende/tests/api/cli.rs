@@ -11,7 +11,11 @@ use std::time::Duration;
 const BIN: &str = env!("CARGO_BIN_EXE_atende");
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn temp_dir() -> std::path::PathBuf {
@@ -35,7 +39,12 @@ fn atende(dir: &std::path::Path, db_url: &str) -> Command {
 async fn wait_healthy(base: &str) {
     let client = reqwest::Client::new();
     for _ in 0..400 {
-        if client.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == StatusCode::OK) {
+        if client
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == StatusCode::OK)
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
@@ -48,7 +57,15 @@ fn help_lists_every_command_and_each_has_help() {
     let out = Command::new(BIN).arg("--help").output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    for cmd in ["serve", "worker", "migrate", "tenant", "superadmin", "user", "healthcheck"] {
+    for cmd in [
+        "serve",
+        "worker",
+        "migrate",
+        "tenant",
+        "superadmin",
+        "user",
+        "healthcheck",
+    ] {
         assert!(text.contains(cmd), "{cmd} missing from --help:\n{text}");
     }
     for args in [
@@ -118,9 +135,15 @@ async fn first_start_prints_demo_login_and_sigterm_stops_cleanly() {
         assert_eq!(key.permissions().mode() & 0o777, 0o600);
     }
 
-    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(kill.success());
-    let status = tokio::task::spawn_blocking(move || child.wait()).await.unwrap().unwrap();
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(status.success(), "graceful exit after SIGTERM: {status:?}");
 
     // A second start on the same database creates nothing and prints no password.
@@ -134,8 +157,17 @@ async fn first_start_prints_demo_login_and_sigterm_stops_cleanly() {
     let stdout = child.stdout.take().unwrap();
     let (_, creds) = tokio::task::spawn_blocking(move || read_banner(stdout)).await.unwrap();
     assert!(creds.is_none());
-    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    assert!(tokio::task::spawn_blocking(move || child.wait()).await.unwrap().unwrap().success());
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(
+        tokio::task::spawn_blocking(move || child.wait())
+            .await
+            .unwrap()
+            .unwrap()
+            .success()
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -147,22 +179,64 @@ async fn shell_commands_create_tenant_super_admin_and_user(engine: Engine) {
     };
     let cmd = |args: &[&str]| {
         let mut c = atende(&dir, &tdb.url);
-        c.env("ATENDE_MIGRATION_DATABASE_URL", &tdb.owner_url).env("ATENDE_SECRET_KEY", "7f".repeat(32)).args(args);
+        c.env("ATENDE_MIGRATION_DATABASE_URL", &tdb.owner_url)
+            .env("ATENDE_SECRET_KEY", "7f".repeat(32))
+            .args(args);
         c
     };
     let run = |args: &[&str]| {
         let out = cmd(args).output().unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
 
-    let out = run(&["tenant", "create", "--slug", "loja", "--name", "Loja", "--admin-email", "dona@loja.test", "--admin-password", PASSWORD]);
+    let out = run(&[
+        "tenant",
+        "create",
+        "--slug",
+        "loja",
+        "--name",
+        "Loja",
+        "--admin-email",
+        "dona@loja.test",
+        "--admin-password",
+        PASSWORD,
+    ]);
     assert!(out.contains("tenant loja"), "{out}");
-    run(&["superadmin", "create", "--email", "root@platform.test", "--password", PASSWORD]);
-    run(&["user", "create", "--email", "ana@loja.test", "--name", "Ana", "--password", PASSWORD, "--tenant", "loja", "--role", "agent"]);
-    let bad = cmd(&["user", "create", "--email", "x", "--name", "X", "--password", "short"]).output().unwrap();
+    run(&[
+        "superadmin",
+        "create",
+        "--email",
+        "root@platform.test",
+        "--password",
+        PASSWORD,
+    ]);
+    run(&[
+        "user",
+        "create",
+        "--email",
+        "ana@loja.test",
+        "--name",
+        "Ana",
+        "--password",
+        PASSWORD,
+        "--tenant",
+        "loja",
+        "--role",
+        "agent",
+    ]);
+    let bad = cmd(&["user", "create", "--email", "x", "--name", "X", "--password", "short"])
+        .output()
+        .unwrap();
     assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("email"), "a clear message names the field");
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("email"),
+        "a clear message names the field"
+    );
 
     // The same database, served: every account signs in.
     let port = free_port();
@@ -175,14 +249,32 @@ async fn shell_commands_create_tenant_super_admin_and_user(engine: Engine) {
     let base = format!("http://127.0.0.1:{port}");
     wait_healthy(&base).await;
     let client = reqwest::Client::new();
-    for (email, role) in [("dona@loja.test", Some("admin")), ("ana@loja.test", Some("agent")), ("root@platform.test", None)] {
-        let r = client.post(format!("{base}/api/v1/auth/token")).json(&json!({"email": email, "password": PASSWORD})).send().await.unwrap();
+    for (email, role) in [
+        ("dona@loja.test", Some("admin")),
+        ("ana@loja.test", Some("agent")),
+        ("root@platform.test", None),
+    ] {
+        let r = client
+            .post(format!("{base}/api/v1/auth/token"))
+            .json(&json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{email}");
         let b: serde_json::Value = r.json().await.unwrap();
         assert_eq!(b["tenant"]["role"].as_str(), role, "{email}");
     }
-    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    assert!(tokio::task::spawn_blocking(move || child.wait()).await.unwrap().unwrap().success());
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(
+        tokio::task::spawn_blocking(move || child.wait())
+            .await
+            .unwrap()
+            .unwrap()
+            .success()
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -196,7 +288,10 @@ async fn migrate_creates_an_app_role_bound_by_rls() {
     }
     let tdb = TestDb::postgres().await.unwrap();
     let dir = temp_dir();
-    let out = atende(&dir, &tdb.owner_url).args(["migrate", "--create-app-role", "atende_cli_app"]).output().unwrap();
+    let out = atende(&dir, &tdb.owner_url)
+        .args(["migrate", "--create-app-role", "atende_cli_app"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("atende_cli_app"));
     use atende_db::sea_orm::ConnectionTrait;

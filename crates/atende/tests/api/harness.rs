@@ -57,7 +57,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { smtp: false, auth_per_ip_per_minute: 10_000 }
+        Self {
+            smtp: false,
+            auth_per_ip_per_minute: 10_000,
+        }
     }
 }
 
@@ -71,12 +74,16 @@ pub struct Mail {
 impl Mail {
     /// The decoded plain-text body.
     pub fn text(&self) -> String {
-        let msg = mail_parser::MessageParser::default().parse(&self.raw).expect("parseable message");
+        let msg = mail_parser::MessageParser::default()
+            .parse(&self.raw)
+            .expect("parseable message");
         msg.body_text(0).expect("a text body").into_owned()
     }
 
     pub fn subject(&self) -> String {
-        let msg = mail_parser::MessageParser::default().parse(&self.raw).expect("parseable message");
+        let msg = mail_parser::MessageParser::default()
+            .parse(&self.raw)
+            .expect("parseable message");
         msg.subject().unwrap_or_default().to_owned()
     }
 
@@ -84,7 +91,10 @@ impl Mail {
     pub fn magic_token(&self) -> String {
         let text = self.text();
         let start = text.find("token=").expect("a magic link in the mail") + "token=".len();
-        text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect()
+        text[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect()
     }
 }
 
@@ -109,7 +119,10 @@ impl mailin_embedded::Handler for Sink {
     }
 
     fn data_end(&mut self) -> mailin_embedded::Response {
-        self.inbox.lock().unwrap().push(Mail { to: self.to.clone(), raw: std::mem::take(&mut self.current) });
+        self.inbox.lock().unwrap().push(Mail {
+            to: self.to.clone(),
+            raw: std::mem::take(&mut self.current),
+        });
         mailin_embedded::response::OK
     }
 }
@@ -118,7 +131,11 @@ fn start_smtp() -> (String, Arc<Mutex<Vec<Mail>>>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let inbox = Arc::new(Mutex::new(Vec::new()));
-    let mut server = mailin_embedded::Server::new(Sink { inbox: inbox.clone(), current: vec![], to: vec![] });
+    let mut server = mailin_embedded::Server::new(Sink {
+        inbox: inbox.clone(),
+        current: vec![],
+        to: vec![],
+    });
     server.with_name("atende-test-smtp").with_tcp_listener(listener);
     std::thread::spawn(move || {
         let _ = server.serve();
@@ -199,7 +216,16 @@ impl TestApp {
             auth_per_ip_per_minute: opts.auth_per_ip_per_minute,
             ..Settings::default()
         };
-        let running = atende::start(settings, None, StartOptions { worker: false, banner: false }).await.expect("server starts");
+        let running = atende::start(
+            settings,
+            None,
+            StartOptions {
+                worker: false,
+                banner: false,
+            },
+        )
+        .await
+        .expect("server starts");
         let base = format!("http://{}", running.addr);
         Self {
             base,
@@ -243,7 +269,13 @@ impl TestApp {
     }
 
     /// Sends a request; returns status and JSON body (`Value::Null` when empty).
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut req = self.client.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -254,7 +286,11 @@ impl TestApp {
         let res = req.send().await.expect("request sent");
         let status = res.status();
         let text = res.text().await.unwrap_or_default();
-        let v = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        let v = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
         (status, v)
     }
 
@@ -276,13 +312,25 @@ impl TestApp {
 
     /// Signs in; panics unless 200.
     pub async fn login(&self, email: &str, password: &str) -> Session {
-        let (s, b) = self.post("/api/v1/auth/token", None, json!({"email": email, "password": password})).await;
+        let (s, b) = self
+            .post(
+                "/api/v1/auth/token",
+                None,
+                json!({"email": email, "password": password}),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "login of {email} failed: {b}");
         Session::from_body(b)
     }
 
     pub async fn login_to(&self, email: &str, tenant: &str) -> Session {
-        let (s, b) = self.post("/api/v1/auth/token", None, json!({"email": email, "password": PASSWORD, "tenant": tenant})).await;
+        let (s, b) = self
+            .post(
+                "/api/v1/auth/token",
+                None,
+                json!({"email": email, "password": PASSWORD, "tenant": tenant}),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK, "login of {email} to {tenant} failed: {b}");
         Session::from_body(b)
     }
@@ -290,7 +338,9 @@ impl TestApp {
     /// A super admin (created as the CLI does), signed in.
     pub async fn super_admin(&self) -> Session {
         let email = format!("root-{}@platform.test", Uuid::now_v7().simple());
-        atende_core::people::bootstrap::create_super_admin(self.core(), &email, PASSWORD).await.expect("super admin");
+        atende_core::people::bootstrap::create_super_admin(self.core(), &email, PASSWORD)
+            .await
+            .expect("super admin");
         self.login(&email, PASSWORD).await
     }
 
@@ -313,15 +363,26 @@ impl TestApp {
         .await
         .expect("tenant created");
         let admin = self.login_to(&admin_email, slug).await;
-        TenantFixture { id: created.tenant.id, slug: slug.into(), admin, admin_email }
+        TenantFixture {
+            id: created.tenant.id,
+            slug: slug.into(),
+            admin,
+            admin_email,
+        }
     }
 
     /// A member of `tenant` with `role`, signed in to it.
     pub async fn member(&self, tenant: &TenantFixture, role: &str) -> Session {
         let email = format!("{role}-{}@{}.test", Uuid::now_v7().simple(), tenant.slug);
-        atende_core::people::bootstrap::create_user(self.core(), &email, &format!("A {role}"), PASSWORD, Some((&tenant.slug, role)))
-            .await
-            .expect("member created");
+        atende_core::people::bootstrap::create_user(
+            self.core(),
+            &email,
+            &format!("A {role}"),
+            PASSWORD,
+            Some((&tenant.slug, role)),
+        )
+        .await
+        .expect("member created");
         self.login_to(&email, &tenant.slug).await
     }
 }
@@ -337,8 +398,13 @@ impl Drop for TestApp {
 
 /// Asserts the standard error body and returns its code.
 pub fn error_code(status: StatusCode, body: &Value) -> String {
-    assert!(status.is_client_error() || status.is_server_error(), "not an error: {status} {body}");
-    let code = body["error"]["code"].as_str().unwrap_or_else(|| panic!("no error body: {status} {body}"));
+    assert!(
+        status.is_client_error() || status.is_server_error(),
+        "not an error: {status} {body}"
+    );
+    let code = body["error"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error body: {status} {body}"));
     assert!(body["error"]["message"].is_string(), "error without message: {body}");
     code.to_owned()
 }

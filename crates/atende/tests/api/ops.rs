@@ -16,16 +16,36 @@ async fn health_and_readiness_answer(engine: Engine) {
 async fn request_id_is_generated_or_propagated(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let r = app.client.get(app.url("/healthz")).send().await.unwrap();
-    let id = r.headers().get("x-request-id").expect("generated id").to_str().unwrap().to_owned();
+    let id = r
+        .headers()
+        .get("x-request-id")
+        .expect("generated id")
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(id.len(), 36);
-    let r = app.client.get(app.url("/healthz")).header("x-request-id", "abc-123").send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.headers().get("x-request-id").unwrap(), "abc-123");
 }
 
 async fn metrics_expose_request_counters(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     app.client.get(app.url("/healthz")).send().await.unwrap();
-    let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(text.contains("atende_http_requests_total"), "{text}");
     assert!(text.contains("atende_queue_depth"), "{text}");
 }
@@ -44,8 +64,21 @@ async fn missing_auth_is_401_with_www_authenticate(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let r = app.client.get(app.url("/api/v1/users/me")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    assert!(r.headers().get("www-authenticate").unwrap().to_str().unwrap().starts_with("Bearer"));
-    let r = app.client.get(app.url("/api/v1/users/me")).bearer_auth("not-a-jwt").send().await.unwrap();
+    assert!(
+        r.headers()
+            .get("www-authenticate")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("Bearer")
+    );
+    let r = app
+        .client
+        .get(app.url("/api/v1/users/me"))
+        .bearer_auth("not-a-jwt")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let b: serde_json::Value = r.json().await.unwrap();
     assert_eq!(b["error"]["code"], "invalid_token");
@@ -54,11 +87,23 @@ async fn missing_auth_is_401_with_www_authenticate(engine: Engine) {
 async fn docs_page_is_served_without_cdn(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let r = app.client.get(app.url("/api/docs")).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK, "web/dist is built by scripts/test before the suite");
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "web/dist is built by scripts/test before the suite"
+    );
     let html = r.text().await.unwrap();
     assert!(html.contains("/api/docs/swagger-ui-bundle.js"));
-    assert!(!html.contains("https://"), "the docs page must not load anything from the internet");
-    let js = app.client.get(app.url("/api/docs/swagger-ui-bundle.js")).send().await.unwrap();
+    assert!(
+        !html.contains("https://"),
+        "the docs page must not load anything from the internet"
+    );
+    let js = app
+        .client
+        .get(app.url("/api/docs/swagger-ui-bundle.js"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(js.status(), StatusCode::OK);
     assert!(js.headers()["content-type"].to_str().unwrap().contains("javascript"));
 }

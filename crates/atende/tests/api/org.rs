@@ -52,10 +52,7 @@ async fn department_crud_answers_201_200_200_204(engine: Engine) {
     let (s, upd) = app.patch(&path, tok, json!({"name": "Comercial"})).await;
     assert_eq!(s, StatusCode::OK, "{upd}");
     assert_eq!(upd["name"], "Comercial");
-    assert_eq!(
-        upd["description"], "sales",
-        "an absent field is left as it was"
-    );
+    assert_eq!(upd["description"], "sales", "an absent field is left as it was");
     let (_, listed) = app.get("/api/v1/departments", tok).await;
     assert_eq!(listed["items"], json!([upd]));
 
@@ -108,14 +105,10 @@ async fn team_crud_answers_201_200_200_204(engine: Engine) {
     assert_eq!(upd["name"], "Nível 2");
     assert_eq!(upd["description"], "escalations");
     assert_eq!(upd["department_id"], Value::Null);
-    let (s, upd) = app
-        .patch(&path, tok, json!({"department_id": id(&d)}))
-        .await;
+    let (s, upd) = app.patch(&path, tok, json!({"department_id": id(&d)})).await;
     assert_eq!(s, StatusCode::OK, "{upd}");
     assert_eq!(upd["department_id"], d["id"]);
-    let (_, by_dept) = app
-        .get(&format!("/api/v1/teams?department_id={}", id(&d)), tok)
-        .await;
+    let (_, by_dept) = app.get(&format!("/api/v1/teams?department_id={}", id(&d)), tok).await;
     assert_eq!(by_dept["items"], json!([upd]));
 
     // delete
@@ -173,40 +166,20 @@ async fn invalid_bodies_are_422(engine: Engine) {
     let t = app.tenant("acme").await;
     let tok = &t.admin.access;
     let long = "x".repeat(200);
-    let d = create(
-        &app,
-        tok,
-        "/api/v1/departments",
-        json!({"name": "Existing"}),
-    )
-    .await;
+    let d = create(&app, tok, "/api/v1/departments", json!({"name": "Existing"})).await;
     let tm = create(&app, tok, "/api/v1/teams", json!({"name": "Existing"})).await;
 
     for path in ["/api/v1/departments", "/api/v1/teams"] {
         let one = format!(
             "{path}/{}",
-            if path.ends_with("departments") {
-                id(&d)
-            } else {
-                id(&tm)
-            }
+            if path.ends_with("departments") { id(&d) } else { id(&tm) }
         );
         // (method, path, body, field at fault)
         let cases = [
             (Method::POST, path.to_owned(), json!({"name": ""}), "name"),
-            (
-                Method::POST,
-                path.to_owned(),
-                json!({"name": "   "}),
-                "name",
-            ),
+            (Method::POST, path.to_owned(), json!({"name": "   "}), "name"),
             (Method::POST, path.to_owned(), json!({"name": long}), "name"),
-            (
-                Method::POST,
-                path.to_owned(),
-                json!({"name": "tab\there"}),
-                "name",
-            ),
+            (Method::POST, path.to_owned(), json!({"name": "tab\there"}), "name"),
             (
                 Method::POST,
                 path.to_owned(),
@@ -238,9 +211,7 @@ async fn invalid_bodies_are_422(engine: Engine) {
             assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{path} {body}: {b}");
             error_code(s, &b);
         }
-        let (s, b) = app
-            .post(path, Some(tok), json!({"name": "x".repeat(120)}))
-            .await;
+        let (s, b) = app.post(path, Some(tok), json!({"name": "x".repeat(120)})).await;
         assert_eq!(s, StatusCode::CREATED, "120 characters are allowed: {b}");
     }
     let (_, list) = app.get("/api/v1/departments", tok).await;
@@ -286,13 +257,7 @@ async fn deleting_a_department_keeps_its_teams_without_one(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let t = app.tenant("acme").await;
     let tok = &t.admin.access;
-    let d = create(
-        &app,
-        tok,
-        "/api/v1/departments",
-        json!({"name": "Logística"}),
-    )
-    .await;
+    let d = create(&app, tok, "/api/v1/departments", json!({"name": "Logística"})).await;
     let keep = create(&app, tok, "/api/v1/departments", json!({"name": "Outro"})).await;
     let t1 = create(
         &app,
@@ -317,9 +282,7 @@ async fn deleting_a_department_keeps_its_teams_without_one(engine: Engine) {
     .await;
 
     // Act
-    let (s, b) = app
-        .delete(&format!("/api/v1/departments/{}", id(&d)), tok)
-        .await;
+    let (s, b) = app.delete(&format!("/api/v1/departments/{}", id(&d)), tok).await;
 
     // Assert
     assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
@@ -343,9 +306,7 @@ async fn team_members_are_added_listed_and_removed(engine: Engine) {
     let one = format!("{members}/{}", agent.user_id);
 
     // Act / Assert: add
-    let (s, b) = app
-        .post(&members, Some(tok), json!({"user_id": agent.user_id}))
-        .await;
+    let (s, b) = app.post(&members, Some(tok), json!({"user_id": agent.user_id})).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     assert_eq!(b["member_ids"], json!([agent.user_id]));
     let (s, b) = app.get(&members, tok).await;
@@ -353,9 +314,7 @@ async fn team_members_are_added_listed_and_removed(engine: Engine) {
     assert_eq!(b["member_ids"], json!([agent.user_id]));
 
     // add again
-    let (s, b) = app
-        .post(&members, Some(tok), json!({"user_id": agent.user_id}))
-        .await;
+    let (s, b) = app.post(&members, Some(tok), json!({"user_id": agent.user_id})).await;
     assert_eq!(s, StatusCode::CONFLICT, "{b}");
     assert_eq!(error_code(s, &b), "already_member");
     assert!(b["error"]["fields"]["user_id"].is_array(), "{b}");
@@ -376,21 +335,13 @@ async fn adding_someone_outside_the_tenant_to_a_team_is_404(engine: Engine) {
     let tok = &t.admin.access;
     let tm = create(&app, tok, "/api/v1/teams", json!({"name": "Plantão"})).await;
     let members = format!("/api/v1/teams/{}/members", id(&tm));
-    let loner = atende_core::people::bootstrap::create_user(
-        app.core(),
-        "loner@nowhere.test",
-        "Loner",
-        PASSWORD,
-        None,
-    )
-    .await
-    .expect("a user without a tenant");
+    let loner = atende_core::people::bootstrap::create_user(app.core(), "loner@nowhere.test", "Loner", PASSWORD, None)
+        .await
+        .expect("a user without a tenant");
 
     for user in [loner.id, uuid::Uuid::now_v7()] {
         // Act
-        let (s, b) = app
-            .post(&members, Some(tok), json!({"user_id": user}))
-            .await;
+        let (s, b) = app.post(&members, Some(tok), json!({"user_id": user})).await;
 
         // Assert
         assert_eq!(s, StatusCode::NOT_FOUND, "{b}");
@@ -433,9 +384,7 @@ async fn lists_page_through_with_a_keyset_cursor(engine: Engine) {
     for path in ["/api/v1/departments", "/api/v1/teams"] {
         let mut created = vec![];
         for i in 0..5 {
-            created.push(
-                id(&create(&app, tok, path, json!({"name": format!("N{i}")})).await).to_owned(),
-            );
+            created.push(id(&create(&app, tok, path, json!({"name": format!("N{i}")})).await).to_owned());
         }
 
         // Act

@@ -61,11 +61,7 @@ async fn targets(app: &TestApp, t: &TenantFixture, role: &str) -> Targets {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{d}");
     let (s, tm) = app
-        .post(
-            "/api/v1/teams",
-            Some(tok),
-            json!({"name": format!("Team of {role}")}),
-        )
+        .post("/api/v1/teams", Some(tok), json!({"name": format!("Team of {role}")}))
         .await;
     assert_eq!(s, StatusCode::CREATED, "{tm}");
     let (s, k) = app
@@ -112,44 +108,14 @@ fn table(t: &TenantFixture, role: &str, x: &Targets) -> Vec<Row> {
     vec![
         // Reads: everyone in the tenant.
         row(Method::GET, "/api/v1/departments".into(), None, EVERYONE),
-        row(
-            Method::GET,
-            format!("/api/v1/departments/{d}"),
-            None,
-            EVERYONE,
-        ),
+        row(Method::GET, format!("/api/v1/departments/{d}"), None, EVERYONE),
         row(Method::GET, "/api/v1/teams".into(), None, EVERYONE),
         row(Method::GET, format!("/api/v1/teams/{tm}"), None, EVERYONE),
-        row(
-            Method::GET,
-            format!("/api/v1/teams/{tm}/members"),
-            None,
-            EVERYONE,
-        ),
-        row(
-            Method::GET,
-            format!("/api/v1/tenants/{slug}"),
-            None,
-            EVERYONE,
-        ),
-        row(
-            Method::GET,
-            format!("/api/v1/tenants/{}", t.id),
-            None,
-            EVERYONE,
-        ),
-        row(
-            Method::GET,
-            format!("/api/v1/tenants/{slug}/members"),
-            None,
-            EVERYONE,
-        ),
-        row(
-            Method::GET,
-            format!("/api/v1/tenants/{slug}/domains"),
-            None,
-            EVERYONE,
-        ),
+        row(Method::GET, format!("/api/v1/teams/{tm}/members"), None, EVERYONE),
+        row(Method::GET, format!("/api/v1/tenants/{slug}"), None, EVERYONE),
+        row(Method::GET, format!("/api/v1/tenants/{}", t.id), None, EVERYONE),
+        row(Method::GET, format!("/api/v1/tenants/{slug}/members"), None, EVERYONE),
+        row(Method::GET, format!("/api/v1/tenants/{slug}/domains"), None, EVERYONE),
         // Departments and teams: supervisors and admins.
         row(
             Method::POST,
@@ -187,18 +153,8 @@ fn table(t: &TenantFixture, role: &str, x: &Targets) -> Vec<Row> {
             None,
             SUPERVISOR_UP,
         ),
-        row(
-            Method::DELETE,
-            format!("/api/v1/teams/{tm}"),
-            None,
-            SUPERVISOR_UP,
-        ),
-        row(
-            Method::DELETE,
-            format!("/api/v1/departments/{d}"),
-            None,
-            SUPERVISOR_UP,
-        ),
+        row(Method::DELETE, format!("/api/v1/teams/{tm}"), None, SUPERVISOR_UP),
+        row(Method::DELETE, format!("/api/v1/departments/{d}"), None, SUPERVISOR_UP),
         // People, the tenant's settings, keys and the audit trail: admins.
         row(
             Method::POST,
@@ -237,12 +193,7 @@ fn table(t: &TenantFixture, role: &str, x: &Targets) -> Vec<Row> {
             Some(json!({"name": format!("Made by {role}"), "role": "viewer"})),
             ADMIN_ONLY,
         ),
-        row(
-            Method::DELETE,
-            format!("/api/v1/api-keys/{key}"),
-            None,
-            ADMIN_ONLY,
-        ),
+        row(Method::DELETE, format!("/api/v1/api-keys/{key}"), None, ADMIN_ONLY),
         row(Method::GET, "/api/v1/audit/logs".into(), None, ADMIN_ONLY),
         // The platform's: no tenant role reaches them.
         row(Method::GET, "/api/v1/tenants".into(), None, NOBODY),
@@ -270,17 +221,11 @@ async fn each_role_gets_exactly_what_the_matrix_allows(engine: Engine) {
         let x = targets(&app, &t, role).await;
         for r in table(&t, role, &x) {
             if r.method != Method::GET {
-                assert_eq!(
-                    r.expect[0], N,
-                    "the table lets a viewer write: {} {}",
-                    r.method, r.path
-                );
+                assert_eq!(r.expect[0], N, "the table lets a viewer write: {} {}", r.method, r.path);
             }
 
             // Act
-            let (s, b) = app
-                .call(r.method.clone(), &r.path, Some(&session.access), r.body)
-                .await;
+            let (s, b) = app.call(r.method.clone(), &r.path, Some(&session.access), r.body).await;
 
             // Assert
             let ok = match r.expect[i] {
@@ -327,16 +272,10 @@ async fn refused_writes_leave_no_trace(engine: Engine) {
         app.get("/api/v1/departments", &t.admin.access).await.1,
         departments_before
     );
-    assert_eq!(
-        app.get("/api/v1/teams", &t.admin.access).await.1,
-        teams_before
-    );
+    assert_eq!(app.get("/api/v1/teams", &t.admin.access).await.1, teams_before);
     for who in [&viewer, &agent] {
         let (s, logs) = app
-            .get(
-                &format!("/api/v1/audit/logs?actor={}", who.user_id),
-                &t.admin.access,
-            )
+            .get(&format!("/api/v1/audit/logs?actor={}", who.user_id), &t.admin.access)
             .await;
         assert_eq!(s, StatusCode::OK, "{logs}");
         let written: Vec<&Value> = logs["items"]
@@ -345,10 +284,7 @@ async fn refused_writes_leave_no_trace(engine: Engine) {
             .iter()
             .filter(|e| !e["action"].as_str().unwrap().starts_with("auth."))
             .collect();
-        assert!(
-            written.is_empty(),
-            "a refused write left an audit row: {written:?}"
-        );
+        assert!(written.is_empty(), "a refused write left an audit row: {written:?}");
     }
 }
 
@@ -377,11 +313,7 @@ async fn an_agent_key_acts_as_an_agent(engine: Engine) {
     // Act
     let (read, read_body) = app.get("/api/v1/departments", &secret).await;
     let (write, write_body) = app
-        .post(
-            "/api/v1/departments",
-            Some(&secret),
-            json!({"name": "Not allowed"}),
-        )
+        .post("/api/v1/departments", Some(&secret), json!({"name": "Not allowed"}))
         .await;
     let (keys, keys_body) = app.get("/api/v1/api-keys", &secret).await;
 
@@ -401,26 +333,15 @@ async fn a_supervisor_key_manages_departments(engine: Engine) {
 
     // Act
     let (s, b) = app
-        .post(
-            "/api/v1/departments",
-            Some(&secret),
-            json!({"name": "Made by a key"}),
-        )
+        .post("/api/v1/departments", Some(&secret), json!({"name": "Made by a key"}))
         .await;
 
     // Assert
     assert_eq!(s, StatusCode::CREATED, "{b}");
     let (_, logs) = app
-        .get(
-            "/api/v1/audit/logs?action=departments.create",
-            &t.admin.access,
-        )
+        .get("/api/v1/audit/logs?action=departments.create", &t.admin.access)
         .await;
-    assert_eq!(
-        logs["items"][0]["actor_api_key_id"],
-        key_id.as_str(),
-        "{logs}"
-    );
+    assert_eq!(logs["items"][0]["actor_api_key_id"], key_id.as_str(), "{logs}");
     assert_eq!(logs["items"][0]["actor_user_id"], Value::Null, "{logs}");
 }
 
@@ -429,15 +350,10 @@ async fn a_revoked_key_is_401(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let t = app.tenant("acme").await;
     let (id, secret) = create_key(&app, &t, "admin").await;
-    assert_eq!(
-        app.get("/api/v1/departments", &secret).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(app.get("/api/v1/departments", &secret).await.0, StatusCode::OK);
 
     // Act
-    let (s, revoked) = app
-        .delete(&format!("/api/v1/api-keys/{id}"), &t.admin.access)
-        .await;
+    let (s, revoked) = app.delete(&format!("/api/v1/api-keys/{id}"), &t.admin.access).await;
 
     // Assert
     assert_eq!(s, StatusCode::OK, "{revoked}");
@@ -509,39 +425,24 @@ async fn only_the_super_admin_lists_and_creates_tenants(engine: Engine) {
     // Act
     let (listed, list) = app.get("/api/v1/tenants", &root.access).await;
     let (created, body) = app
-        .post(
-            "/api/v1/tenants",
-            Some(&root.access),
-            new_tenant_body("globex"),
-        )
+        .post("/api/v1/tenants", Some(&root.access), new_tenant_body("globex"))
         .await;
     let (admin_list, admin_list_body) = app.get("/api/v1/tenants", &t.admin.access).await;
     let (admin_create, admin_create_body) = app
-        .post(
-            "/api/v1/tenants",
-            Some(&t.admin.access),
-            new_tenant_body("initech"),
-        )
+        .post("/api/v1/tenants", Some(&t.admin.access), new_tenant_body("initech"))
         .await;
 
     // Assert
     assert_eq!(listed, StatusCode::OK, "{list}");
     assert!(
-        list["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|x| x["slug"] == "acme"),
+        list["items"].as_array().unwrap().iter().any(|x| x["slug"] == "acme"),
         "{list}"
     );
     assert_eq!(created, StatusCode::CREATED, "{body}");
     assert_eq!(body["tenant"]["slug"], "globex");
     assert_eq!(body["admin"]["email"], "boss@globex.test");
     app.login_to("boss@globex.test", "globex").await;
-    for (s, b) in [
-        (admin_list, admin_list_body),
-        (admin_create, admin_create_body),
-    ] {
+    for (s, b) in [(admin_list, admin_list_body), (admin_create, admin_create_body)] {
         assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
         assert_eq!(error_code(s, &b), "forbidden");
     }
@@ -582,23 +483,18 @@ async fn impersonation_acts_as_admin_and_is_recorded(engine: Engine) {
     assert_eq!(me["impersonator_id"], root.user_id.to_string(), "{me}");
     assert_eq!(created, StatusCode::CREATED, "{dept}");
     assert_eq!(keys, StatusCode::OK, "{keys_body}");
-    let (_, logs) = app
-        .get("/api/v1/audit/logs?limit=200", &t.admin.access)
-        .await;
+    let (_, logs) = app.get("/api/v1/audit/logs?limit=200", &t.admin.access).await;
     let items = logs["items"].as_array().unwrap();
     let entry = items
         .iter()
         .find(|e| e["action"] == "departments.create")
         .unwrap_or_else(|| panic!("{logs}"));
     assert_eq!(entry["entity_id"], dept["id"]);
-    assert_eq!(
-        entry["impersonator_id"],
-        root.user_id.to_string(),
-        "{entry}"
-    );
+    assert_eq!(entry["impersonator_id"], root.user_id.to_string(), "{entry}");
     assert!(
-        items.iter().any(|e| e["action"] == "platform.impersonate"
-            && e["actor_user_id"] == root.user_id.to_string()),
+        items
+            .iter()
+            .any(|e| e["action"] == "platform.impersonate" && e["actor_user_id"] == root.user_id.to_string()),
         "the impersonation itself is in the tenant's trail: {logs}"
     );
 }

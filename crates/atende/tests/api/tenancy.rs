@@ -79,9 +79,7 @@ async fn populate(app: &TestApp, slug: &str) -> World {
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
-    let (s, ms) = app
-        .get(&format!("/api/v1/tenants/{slug}/members"), &tok)
-        .await;
+    let (s, ms) = app.get(&format!("/api/v1/tenants/{slug}/members"), &tok).await;
     assert_eq!(s, StatusCode::OK, "{ms}");
     let membership_of = |user: Uuid| {
         ms["items"]
@@ -138,11 +136,7 @@ fn foreign_id_calls(a: &World, b: &World) -> Vec<(Method, String, Option<Value>)
             format!("/api/v1/teams/{team}/members"),
             Some(json!({"user_id": b_agent})),
         ),
-        (
-            Method::DELETE,
-            format!("/api/v1/teams/{team}/members/{b_agent}"),
-            None,
-        ),
+        (Method::DELETE, format!("/api/v1/teams/{team}/members/{b_agent}"), None),
         // A's own team with B's user.
         (
             Method::POST,
@@ -158,10 +152,7 @@ fn foreign_id_calls(a: &World, b: &World) -> Vec<(Method, String, Option<Value>)
         // A's own tenant path with B's membership.
         (
             Method::PATCH,
-            format!(
-                "/api/v1/tenants/{}/members/{}",
-                a.t.slug, b.agent_membership
-            ),
+            format!("/api/v1/tenants/{}/members/{}", a.t.slug, b.agent_membership),
             Some(json!({"role": "viewer"})),
         ),
         (
@@ -178,11 +169,7 @@ fn foreign_id_calls(a: &World, b: &World) -> Vec<(Method, String, Option<Value>)
                 format!("/api/v1/tenants/{tenant}"),
                 Some(json!({"name": "Hijacked"})),
             ),
-            (
-                Method::GET,
-                format!("/api/v1/tenants/{tenant}/members"),
-                None,
-            ),
+            (Method::GET, format!("/api/v1/tenants/{tenant}/members"), None),
             (
                 Method::POST,
                 format!("/api/v1/tenants/{tenant}/members"),
@@ -193,21 +180,13 @@ fn foreign_id_calls(a: &World, b: &World) -> Vec<(Method, String, Option<Value>)
                 format!("/api/v1/tenants/{tenant}/members/{}", b.agent_membership),
                 Some(json!({"role": "admin"})),
             ),
-            (
-                Method::GET,
-                format!("/api/v1/tenants/{tenant}/domains"),
-                None,
-            ),
+            (Method::GET, format!("/api/v1/tenants/{tenant}/domains"), None),
             (
                 Method::POST,
                 format!("/api/v1/tenants/{tenant}/domains"),
                 Some(json!({"domain": "mole.example.com"})),
             ),
-            (
-                Method::POST,
-                format!("/api/v1/tenants/{tenant}/impersonate"),
-                None,
-            ),
+            (Method::POST, format!("/api/v1/tenants/{tenant}/impersonate"), None),
         ]);
     }
     rows
@@ -235,18 +214,11 @@ async fn snapshot(app: &TestApp, b: &World) -> Vec<(String, Value)> {
 
 /// Runs every foreign-id call with `token`; returns a line per call that was not a 404 with
 /// the error body.
-async fn non_404s(
-    app: &TestApp,
-    token: &str,
-    calls: Vec<(Method, String, Option<Value>)>,
-) -> Vec<String> {
+async fn non_404s(app: &TestApp, token: &str, calls: Vec<(Method, String, Option<Value>)>) -> Vec<String> {
     let mut wrong = vec![];
     for (method, path, body) in calls {
         let (s, b) = app.call(method.clone(), &path, Some(token), body).await;
-        if s != StatusCode::NOT_FOUND
-            || b["error"]["code"] != "not_found"
-            || !b["error"]["message"].is_string()
-        {
+        if s != StatusCode::NOT_FOUND || b["error"]["code"] != "not_found" || !b["error"]["message"].is_string() {
             wrong.push(format!("{method} {path} → {s} {b}"));
         }
     }
@@ -264,11 +236,7 @@ async fn every_route_answers_404_for_another_tenants_ids(engine: Engine) {
     let wrong = non_404s(&app, &a.t.admin.access, foreign_id_calls(&a, &b)).await;
 
     // Assert
-    assert!(
-        wrong.is_empty(),
-        "expected 404 not_found for:\n{}",
-        wrong.join("\n")
-    );
+    assert!(wrong.is_empty(), "expected 404 not_found for:\n{}", wrong.join("\n"));
     assert_eq!(snapshot(&app, &b).await, before, "B's data changed");
 }
 
@@ -283,11 +251,7 @@ async fn an_api_key_gets_404_for_another_tenants_ids_too(engine: Engine) {
     let wrong = non_404s(&app, &a.key_secret, foreign_id_calls(&a, &b)).await;
 
     // Assert
-    assert!(
-        wrong.is_empty(),
-        "expected 404 not_found for:\n{}",
-        wrong.join("\n")
-    );
+    assert!(wrong.is_empty(), "expected 404 not_found for:\n{}", wrong.join("\n"));
     assert_eq!(snapshot(&app, &b).await, before, "B's data changed");
 }
 
@@ -329,10 +293,7 @@ async fn lists_never_contain_another_tenants_rows(engine: Engine) {
         // Assert
         assert_eq!(s, StatusCode::OK, "{path}: {body}");
         let text = body.to_string();
-        assert!(
-            text.contains(&own(&path)),
-            "{path} does not show A's own rows: {text}"
-        );
+        assert!(text.contains(&own(&path)), "{path} does not show A's own rows: {text}");
         for id in &foreign {
             assert!(!text.contains(id.as_str()), "{path} leaks B's {id}: {text}");
         }
@@ -344,11 +305,7 @@ async fn lists_never_contain_another_tenants_rows(engine: Engine) {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{body}");
-    assert_eq!(
-        body["items"],
-        json!([]),
-        "filtering by B's department shows nothing"
-    );
+    assert_eq!(body["items"], json!([]), "filtering by B's department shows nothing");
 }
 
 async fn adding_another_tenants_user_to_a_team_is_404(engine: Engine) {
@@ -369,9 +326,7 @@ async fn adding_another_tenants_user_to_a_team_is_404(engine: Engine) {
     // Assert
     assert_eq!(s, StatusCode::NOT_FOUND, "{body}");
     assert_eq!(error_code(s, &body), "not_found");
-    let (_, team) = app
-        .get(&format!("/api/v1/teams/{}", a.team), &a.t.admin.access)
-        .await;
+    let (_, team) = app.get(&format!("/api/v1/teams/{}", a.team), &a.t.admin.access).await;
     assert_eq!(team["member_ids"], json!([a.agent.user_id]));
 }
 
@@ -402,10 +357,7 @@ async fn another_tenants_department_id_in_a_team_body_is_422(engine: Engine) {
     for (s, body) in [(created, created_body), (moved, moved_body)] {
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         error_code(s, &body);
-        assert!(
-            body["error"]["fields"]["department_id"].is_array(),
-            "{body}"
-        );
+        assert!(body["error"]["fields"]["department_id"].is_array(), "{body}");
     }
     let (_, team) = app.get(&format!("/api/v1/teams/{}", a.team), tok).await;
     assert_eq!(team["department_id"], a.department.as_str());
