@@ -33,10 +33,7 @@ impl FieldErrors {
 
     /// Adds one message for `field`.
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0
-            .entry(field.to_owned())
-            .or_default()
-            .push(message.into());
+        self.0.entry(field.to_owned()).or_default().push(message.into());
     }
 
     /// Parses a value, recording the error under `field` and returning `None` on failure.

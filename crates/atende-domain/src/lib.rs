@@ -8,6 +8,11 @@
 //!   by id is pagination by creation time.
 //! - [`values`]: parsed value types (`Email`, `Slug`, `Password`, `TimeZoneName`, `Locale`):
 //!   an instance is valid by construction.
+//! - [`phone`]: `PhoneE164`, one canonical form per number (Brazil's ninth digit restored).
+//! - [`conversation`]: conversation status machine, the reopen policy, priority.
+//! - [`message`]: message type, direction and author.
+//! - [`delivery`]: message delivery status, applied monotonically.
+//! - [`window`]: WhatsApp's 24-hour customer-service window.
 //! - [`role`]: tenant roles and the platform's super-admin flag.
 //! - [`permission`]: the one permission matrix (role × action).
 //! - [`ctx`]: `TenantCtx`, the authenticated caller inside one tenant.
@@ -19,18 +24,29 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod backoff;
+pub mod conversation;
 pub mod ctx;
+pub mod delivery;
 pub mod error;
 pub mod ids;
+pub mod message;
+mod names;
 pub mod permission;
+pub mod phone;
 pub mod role;
 pub mod tenant;
 pub mod values;
+pub mod window;
 
+pub use conversation::{ConversationStatus, InboundOutcome, Priority, Transition, TransitionError};
 pub use ctx::{Actor, TenantCtx};
+pub use delivery::MessageStatus;
 pub use error::{FieldErrors, ValidationError};
 pub use ids::*;
+pub use message::{Author, Direction, MessageType};
 pub use permission::{Action, ConversationScope};
+pub use phone::PhoneE164;
 pub use role::Role;
 pub use tenant::TenantStatus;
 pub use values::{Email, Locale, Password, Slug, TimeZoneName};
+pub use window::WindowClosed;

@@ -111,12 +111,9 @@ pub fn allows(role: Role, action: Action) -> bool {
             matches!(role, Supervisor | Admin)
         }
         // Admins own the tenant: people, channels, settings, keys, the audit trail.
-        A::TenantUpdate
-        | A::MembersInvite
-        | A::MembersManage
-        | A::ChannelsManage
-        | A::AuditRead
-        | A::ApiKeysManage => role == Admin,
+        A::TenantUpdate | A::MembersInvite | A::MembersManage | A::ChannelsManage | A::AuditRead | A::ApiKeysManage => {
+            role == Admin
+        }
     };
     allowed && !(role == Viewer && is_write(action))
 }
@@ -185,12 +182,7 @@ mod tests {
                 (Role::Supervisor, supervisor),
                 (Role::Admin, admin),
             ] {
-                assert_eq!(
-                    allows(role, action),
-                    expected,
-                    "{role:?} × {}",
-                    action.as_str()
-                );
+                assert_eq!(allows(role, action), expected, "{role:?} × {}", action.as_str());
             }
         }
     }
@@ -206,10 +198,7 @@ mod tests {
 
     #[test]
     fn only_agents_are_scoped_to_their_teams() {
-        assert_eq!(
-            conversation_scope(Role::Agent),
-            ConversationScope::TeamsAndOwn
-        );
+        assert_eq!(conversation_scope(Role::Agent), ConversationScope::TeamsAndOwn);
         assert_eq!(conversation_scope(Role::Supervisor), ConversationScope::All);
     }
 }

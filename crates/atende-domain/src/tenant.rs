@@ -26,10 +26,7 @@ impl TenantStatus {
         match raw {
             "active" => Ok(Self::Active),
             "suspended" => Ok(Self::Suspended),
-            _ => Err(ValidationError::new(
-                "invalid_status",
-                "must be active or suspended",
-            )),
+            _ => Err(ValidationError::new("invalid_status", "must be active or suspended")),
         }
     }
 }

@@ -30,15 +30,10 @@ impl Email {
             || domain.starts_with('.')
             || domain.ends_with('.')
             || domain.contains("..")
-            || domain
+            || domain.chars().any(|c| !(c.is_alphanumeric() || c == '-' || c == '.'))
+            || local
                 .chars()
-                .any(|c| !(c.is_alphanumeric() || c == '-' || c == '.'))
-            || local.chars().any(|c| {
-                matches!(
-                    c,
-                    '<' | '>' | '(' | ')' | ',' | ';' | ':' | '\\' | '"' | '[' | ']'
-                )
-            })
+                .any(|c| matches!(c, '<' | '>' | '(' | ')' | ',' | ';' | ':' | '\\' | '"' | '[' | ']'))
         {
             return Err(err());
         }
@@ -178,10 +173,7 @@ impl Locale {
             "pt-BR" | "pt-br" | "pt" => Ok(Self::PtBr),
             "en" => Ok(Self::En),
             "es" => Ok(Self::Es),
-            _ => Err(ValidationError::new(
-                "invalid_locale",
-                "must be one of pt-BR, en, es",
-            )),
+            _ => Err(ValidationError::new("invalid_locale", "must be one of pt-BR, en, es")),
         }
     }
 
