@@ -131,10 +131,9 @@ impl Worker {
             if stop.is_cancelled() {
                 break;
             }
-            let worked = tokio::select! {
-                () = stop.cancelled() => break,
-                r = self.run_one(id) => r,
-            };
+            // Database steps (claim, finish) are never interrupted; only a running handler is,
+            // and its job is then handed back below.
+            let worked = self.run_one(id, Some(&stop)).await;
             match worked {
                 Ok(true) => {}
                 Ok(false) => {
@@ -159,22 +158,35 @@ impl Worker {
         }
     }
 
-    /// Claims and runs one job. `Ok(false)` when nothing was due.
+    /// Claims and runs one job. `Ok(false)` when nothing was due, or when `stop` fired while the
+    /// handler ran (the job stays claimed by `id` until [`jobs::release_worker`] hands it back).
     ///
     /// # Errors
     /// The queue itself is unreachable.
-    pub async fn run_one(&self, id: &str) -> Result<bool, atende_db::DbError> {
+    pub async fn run_one(&self, id: &str, stop: Option<&CancellationToken>) -> Result<bool, atende_db::DbError> {
+        if stop.is_some_and(CancellationToken::is_cancelled) {
+            return Ok(false);
+        }
         let Some(job) = jobs::claim(&self.core.db, &self.config.queues, id, self.config.lease).await? else {
             return Ok(false);
         };
         let job_id = JobId(job.id);
         let started = std::time::Instant::now();
-        let outcome = match self.registry.handlers.get(job.kind.as_str()) {
-            None => Err(JobError::Permanent(format!("no handler for job kind {}", job.kind))),
-            Some(h) => match tokio::time::timeout(self.config.lease, h.run(&self.core, &job)).await {
-                Ok(r) => r,
-                Err(_) => Err(JobError::Retry("timed out".into())),
+        let run = async {
+            match self.registry.handlers.get(job.kind.as_str()) {
+                None => Err(JobError::Permanent(format!("no handler for job kind {}", job.kind))),
+                Some(h) => match tokio::time::timeout(self.config.lease, h.run(&self.core, &job)).await {
+                    Ok(r) => r,
+                    Err(_) => Err(JobError::Retry("timed out".into())),
+                },
+            }
+        };
+        let outcome = match stop {
+            Some(stop) => tokio::select! {
+                () = stop.cancelled() => return Ok(false),
+                r = run => r,
             },
+            None => run.await,
         };
         let label = match &outcome {
             Ok(()) => {
@@ -220,7 +232,7 @@ impl Worker {
     pub async fn drain(&self) -> Result<usize, atende_db::DbError> {
         let id = format!("{}-drain", self.name);
         let mut n = 0;
-        while self.run_one(&id).await? {
+        while self.run_one(&id, None).await? {
             n += 1;
         }
         Ok(n)

@@ -111,7 +111,7 @@ pub async fn migrate(s: &Settings) -> anyhow::Result<Db> {
     let owner = Db::connect(
         url,
         &DbOptions {
-            max_connections: 2,
+            max_connections: 1,
             ..DbOptions::default()
         },
     )
@@ -126,17 +126,31 @@ pub async fn migrate(s: &Settings) -> anyhow::Result<Db> {
 /// # Errors
 /// Database, secret key or SMTP configuration problems.
 pub async fn build_core(s: &Settings, public_url: String) -> anyhow::Result<Core> {
-    migrate(s).await?;
     ensure_sqlite_dir(&s.database_url)?;
-    let db = Db::connect(
-        &s.database_url,
-        &DbOptions {
-            max_connections: s.db_max_connections,
-            ..DbOptions::default()
-        },
-    )
-    .await
-    .context("cannot connect to the database")?;
+    let connect_app = async {
+        Db::connect(
+            &s.database_url,
+            &DbOptions {
+                max_connections: s.db_max_connections,
+                ..DbOptions::default()
+            },
+        )
+        .await
+        .context("cannot connect to the database")
+    };
+    let separate_owner = s.migration_database_url.as_deref().is_some_and(|u| u != s.database_url);
+    let db = if separate_owner {
+        // Two roles (Postgres): connect the application pool while the owner migrates, since
+        // each new Postgres connection costs a round of TLS handshakes.
+        let (migrated, db) = tokio::join!(migrate(s), connect_app);
+        migrated?;
+        db?
+    } else {
+        // One URL (always on SQLite): one pool does both.
+        let db = connect_app.await?;
+        db.migrate().await.context("migration failed")?;
+        db
+    };
     let keys = Keys::from_secret(&secret::load_or_create(s)?).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mailer: Arc<dyn Mailer> = match &s.smtp_url {
         Some(url) => Arc::new(SmtpMailer::new(url, &s.mail_from).map_err(anyhow::Error::msg)?),

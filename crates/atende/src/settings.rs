@@ -51,7 +51,8 @@ impl Default for Settings {
             smtp_url: None,
             mail_from: "Atende <no-reply@atende.local>".into(),
             log_format: None,
-            log: "info".into(),
+            // sqlx reports Postgres notices ("relation … already exists, skipping") at info.
+            log: "info,sqlx=warn".into(),
             demo: true,
             worker_queues: None,
             worker_concurrency: 2,
