@@ -14,6 +14,18 @@ pub mod users;
 
 use chrono::{DateTime, Utc};
 
+/// Copies each `Some` field of a patch into an active model (`None` keeps the stored value).
+macro_rules! apply_patch {
+    ($am:ident, $patch:ident, $($field:ident),+ $(,)?) => {
+        $(
+            if let Some(v) = $patch.$field {
+                $am.$field = sea_orm::ActiveValue::Set(v);
+            }
+        )+
+    };
+}
+pub(crate) use apply_patch;
+
 /// Now, as stored: UTC with microsecond precision (what Postgres keeps), so a value read back
 /// compares equal to the one written on both engines.
 #[must_use]

@@ -5,7 +5,7 @@ use crate::entities::team_members;
 use crate::entities::teams::{ActiveModel, Column, Entity, Model};
 use crate::error::DbError;
 use crate::page::{self, Direction, Page, PageRequest};
-use crate::repo::{ensure_own, now};
+use crate::repo::{apply_patch, ensure_own, now};
 use atende_domain::{TeamId, UserId};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, ModelTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -65,15 +65,7 @@ pub struct TeamPatch {
 pub async fn update(tx: &TenantTx, current: Model, p: TeamPatch) -> Result<Model, DbError> {
     ensure_own(tx, current.tenant_id)?;
     let mut am: ActiveModel = current.into();
-    if let Some(n) = p.name {
-        am.name = Set(n);
-    }
-    if let Some(d) = p.description {
-        am.description = Set(d);
-    }
-    if let Some(d) = p.department_id {
-        am.department_id = Set(d);
-    }
+    apply_patch!(am, p, name, description, department_id);
     am.updated_at = Set(now());
     Ok(am.update(tx.conn()).await?)
 }

@@ -4,7 +4,7 @@ use crate::db::{PlatformTx, Scoped, TenantTx};
 use crate::entities::tenants::{self, ActiveModel, Column, Entity, Model};
 use crate::error::DbError;
 use crate::page::{self, Direction, Page, PageRequest};
-use crate::repo::now;
+use crate::repo::{apply_patch, now};
 use atende_domain::TenantId;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -110,21 +110,7 @@ pub struct TenantPatch {
 /// Database failure.
 pub async fn update(tx: &impl Scoped, current: Model, p: TenantPatch) -> Result<Model, DbError> {
     let mut am: ActiveModel = current.into();
-    if let Some(v) = p.name {
-        am.name = Set(v);
-    }
-    if let Some(v) = p.status {
-        am.status = Set(v);
-    }
-    if let Some(v) = p.time_zone {
-        am.time_zone = Set(v);
-    }
-    if let Some(v) = p.locale {
-        am.locale = Set(v);
-    }
-    if let Some(v) = p.settings {
-        am.settings = Set(v);
-    }
+    apply_patch!(am, p, name, status, time_zone, locale, settings);
     am.updated_at = Set(now());
     Ok(am.update(tx.conn()).await?)
 }

@@ -3,7 +3,7 @@
 use crate::db::Scoped;
 use crate::entities::users::{ActiveModel, Column, Entity, Model};
 use crate::error::DbError;
-use crate::repo::now;
+use crate::repo::{apply_patch, now};
 use atende_domain::UserId;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -83,26 +83,9 @@ pub struct UserPatch {
 /// Database failure.
 pub async fn update(tx: &impl Scoped, current: Model, p: UserPatch) -> Result<Model, DbError> {
     let mut am: ActiveModel = current.into();
-    if let Some(v) = p.name {
-        am.name = Set(v);
-    }
-    if let Some(v) = p.locale {
-        am.locale = Set(v);
-    }
+    apply_patch!(am, p, name, locale, is_super_admin, active, totp_secret_enc, totp_enabled);
     if let Some(v) = p.password_hash {
         am.password_hash = Set(Some(v));
-    }
-    if let Some(v) = p.is_super_admin {
-        am.is_super_admin = Set(v);
-    }
-    if let Some(v) = p.active {
-        am.active = Set(v);
-    }
-    if let Some(v) = p.totp_secret_enc {
-        am.totp_secret_enc = Set(v);
-    }
-    if let Some(v) = p.totp_enabled {
-        am.totp_enabled = Set(v);
     }
     am.updated_at = Set(now());
     Ok(am.update(tx.conn()).await?)
