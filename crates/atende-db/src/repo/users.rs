@@ -83,7 +83,16 @@ pub struct UserPatch {
 /// Database failure.
 pub async fn update(tx: &impl Scoped, current: Model, p: UserPatch) -> Result<Model, DbError> {
     let mut am: ActiveModel = current.into();
-    apply_patch!(am, p, name, locale, is_super_admin, active, totp_secret_enc, totp_enabled);
+    apply_patch!(
+        am,
+        p,
+        name,
+        locale,
+        is_super_admin,
+        active,
+        totp_secret_enc,
+        totp_enabled
+    );
     if let Some(v) = p.password_hash {
         am.password_hash = Set(Some(v));
     }
