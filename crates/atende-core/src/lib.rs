@@ -14,6 +14,8 @@
 //! - [`mail`]: the mailer (SMTP via lettre, or the log in development) and the `mail.send` job.
 //! - [`jobs`]: the worker loop, handlers, retries with back-off, graceful release.
 //! - [`views`]: the response shapes (serde + OpenAPI schemas).
+//! - [`bus`]: the event bus feeding live screens (`EventBus`; in-process, or Postgres
+//!   `LISTEN/NOTIFY` across nodes), events with dotted names and their topics.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
@@ -21,6 +23,7 @@
 pub mod audit;
 pub mod auth;
 pub mod authz;
+pub mod bus;
 pub mod crypto;
 pub mod error;
 pub mod jobs;

@@ -14,9 +14,12 @@
 //! - [`error`]: [`DbError`], with unique violations mapped back to a field.
 //! - [`page`]: keyset pagination ([`PageRequest`], [`Page`]).
 //! - [`repo`]: repositories per aggregate (tenants, users, memberships, departments, teams,
-//!   tokens, API keys, audit logs).
+//!   tokens, API keys, audit logs; channels, contacts, conversations, messages, tags, raw
+//!   webhook events).
 //! - `testing` (feature `testing`): fresh per-test databases on both engines.
 //! - [`jobs`]: enqueue, claim (`FOR UPDATE SKIP LOCKED` / `UPDATE … RETURNING`), finish, retry.
+//! - [`notify`]: Postgres `LISTEN/NOTIFY` (`pg_notify` after a commit, a reconnecting listener)
+//!   under the cross-node event bus.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
@@ -26,6 +29,7 @@ pub mod entities;
 pub mod error;
 pub mod jobs;
 pub mod migration;
+pub mod notify;
 pub mod page;
 pub mod repo;
 #[cfg(feature = "testing")]

@@ -1,95 +1,10 @@
 //! Tenants, people, auth tokens, audit trail and the job queue.
 
+use super::cols::*;
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn a(name: &str) -> Alias {
-    Alias::new(name)
-}
-
-fn id() -> ColumnDef {
-    ColumnDef::new(a("id")).uuid().not_null().primary_key().to_owned()
-}
-
-fn uuid(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).uuid().not_null().to_owned()
-}
-
-fn uuid_null(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).uuid().null().to_owned()
-}
-
-fn string(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).string().not_null().to_owned()
-}
-
-fn string_null(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).string().null().to_owned()
-}
-
-fn text_null(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).text().null().to_owned()
-}
-
-fn ts(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).timestamp_with_time_zone().not_null().to_owned()
-}
-
-fn ts_null(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).timestamp_with_time_zone().null().to_owned()
-}
-
-fn boolean(name: &str, default: bool) -> ColumnDef {
-    ColumnDef::new(a(name)).boolean().not_null().default(default).to_owned()
-}
-
-fn json(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).json_binary().not_null().to_owned()
-}
-
-fn json_null(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).json_binary().null().to_owned()
-}
-
-fn int(name: &str, default: i32) -> ColumnDef {
-    ColumnDef::new(a(name)).integer().not_null().default(default).to_owned()
-}
-
-fn fk(table: &str, col: &str, to: &str, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{table}__{col}"))
-        .from(a(table), a(col))
-        .to(a(to), a("id"))
-        .on_delete(on_delete)
-        .to_owned()
-}
-
-/// Unique indexes are named `uq_{table}__{last column}` so a violation maps back to the field.
-fn unique(table: &str, cols: &[&str]) -> IndexCreateStatement {
-    let last = cols.last().copied().unwrap_or("id");
-    let mut idx = Index::create()
-        .name(format!("uq_{table}__{last}"))
-        .table(a(table))
-        .unique()
-        .to_owned();
-    for c in cols {
-        idx.col(a(c));
-    }
-    idx
-}
-
-fn index(table: &str, name: &str, cols: &[&str]) -> IndexCreateStatement {
-    let mut idx = Index::create()
-        .name(format!("ix_{table}__{name}"))
-        .table(a(table))
-        .to_owned();
-    for c in cols {
-        idx.col(a(c));
-    }
-    idx
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

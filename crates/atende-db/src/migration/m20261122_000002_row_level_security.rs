@@ -7,20 +7,12 @@
 //! policies bind it; migrations run as the owner. SQLite has no RLS: there the repositories'
 //! filter is the wall, and the tests prove it on both engines.
 
-use super::TENANT_TABLES;
+use super::{FOUNDATION_TENANT_TABLES, disable_rls_sql, enable_rls_sql};
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn policy_expr(table: &str) -> String {
-    let col = if table == "tenants" { "id" } else { "tenant_id" };
-    format!(
-        "current_setting('app.scope', true) = 'platform' \
-         OR {col} = NULLIF(current_setting('app.tenant_id', true), '')::uuid"
-    )
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -29,13 +21,8 @@ impl MigrationTrait for Migration {
             return Ok(());
         }
         let db = m.get_connection();
-        for t in TENANT_TABLES {
-            let expr = policy_expr(t);
-            db.execute_unprepared(&format!(
-                "ALTER TABLE {t} ENABLE ROW LEVEL SECURITY; \
-                 CREATE POLICY tenant_isolation ON {t} USING ({expr}) WITH CHECK ({expr});"
-            ))
-            .await?;
+        for t in FOUNDATION_TENANT_TABLES {
+            db.execute_unprepared(&enable_rls_sql(t)).await?;
         }
         Ok(())
     }
@@ -45,11 +32,8 @@ impl MigrationTrait for Migration {
             return Ok(());
         }
         let db = m.get_connection();
-        for t in TENANT_TABLES {
-            db.execute_unprepared(&format!(
-                "DROP POLICY IF EXISTS tenant_isolation ON {t}; ALTER TABLE {t} DISABLE ROW LEVEL SECURITY;"
-            ))
-            .await?;
+        for t in FOUNDATION_TENANT_TABLES {
+            db.execute_unprepared(&disable_rls_sql(t)).await?;
         }
         Ok(())
     }

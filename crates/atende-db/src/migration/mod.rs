@@ -5,8 +5,10 @@
 
 use sea_orm_migration::prelude::*;
 
+mod cols;
 mod m20261122_000001_foundation;
 mod m20261122_000002_row_level_security;
+mod m20261122_000003_messaging;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -17,13 +19,15 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261122_000002_row_level_security::Migration),
+            Box::new(m20261122_000003_messaging::Migration),
         ]
     }
 }
 
-/// Tables that carry a `tenant_id` and are therefore under row-level security on Postgres.
-/// `tenants` is listed too: a tenant transaction sees only its own tenant row.
-pub const TENANT_TABLES: &[&str] = &[
+/// Tenant tables created by the foundation migration: the RLS migration (000002) covers exactly
+/// these. Frozen — a later migration lists its own tables and enables RLS on them itself, because
+/// on a fresh database 000002 runs before those tables exist.
+pub(crate) const FOUNDATION_TENANT_TABLES: &[&str] = &[
     "tenants",
     "tenant_domains",
     "memberships",
@@ -34,3 +38,81 @@ pub const TENANT_TABLES: &[&str] = &[
     "audit_logs",
     "jobs",
 ];
+
+/// Tenant tables created (and put under RLS) by `m20261122_000003_messaging`.
+pub(crate) const MESSAGING_TENANT_TABLES: &[&str] = &[
+    "channels",
+    "contacts",
+    "contact_identities",
+    "tags",
+    "conversations",
+    "conversation_tags",
+    "messages",
+    "webhook_events",
+    "quick_replies",
+    "whatsapp_templates",
+];
+
+const TENANT_TABLE_COUNT: usize = FOUNDATION_TENANT_TABLES.len() + MESSAGING_TENANT_TABLES.len();
+const TENANT_TABLE_ARRAY: [&str; TENANT_TABLE_COUNT] = concat(FOUNDATION_TENANT_TABLES, MESSAGING_TENANT_TABLES);
+
+/// Tables that carry a `tenant_id` and are therefore under row-level security on Postgres.
+/// `tenants` is listed too: a tenant transaction sees only its own tenant row.
+pub const TENANT_TABLES: &[&str] = &TENANT_TABLE_ARRAY;
+
+const fn concat<const N: usize>(a: &[&'static str], b: &[&'static str]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < a.len() {
+        out[i] = a[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < b.len() {
+        out[i + j] = b[j];
+        j += 1;
+    }
+    out
+}
+
+/// The `tenant_isolation` policy's expression for `table`: a row is visible and writable when its
+/// tenant is the transaction's (`app.tenant_id`), or in platform scope (`app.scope`). A row with a
+/// NULL tenant (a job or a webhook delivery not yet routed) is therefore platform-only.
+fn policy_expr(table: &str) -> String {
+    let col = if table == "tenants" { "id" } else { "tenant_id" };
+    format!(
+        "current_setting('app.scope', true) = 'platform' \
+         OR {col} = NULLIF(current_setting('app.tenant_id', true), '')::uuid"
+    )
+}
+
+/// Postgres statements that put `table` under row-level security with the `tenant_isolation`
+/// policy. Every migration that creates tenant tables runs this for its own tables: the RLS
+/// migration only covered the tables that existed when it ran.
+pub(crate) fn enable_rls_sql(table: &str) -> String {
+    let expr = policy_expr(table);
+    format!(
+        "ALTER TABLE {table} ENABLE ROW LEVEL SECURITY; \
+         CREATE POLICY tenant_isolation ON {table} USING ({expr}) WITH CHECK ({expr});"
+    )
+}
+
+/// Undoes [`enable_rls_sql`].
+pub(crate) fn disable_rls_sql(table: &str) -> String {
+    format!("DROP POLICY IF EXISTS tenant_isolation ON {table}; ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tenant_tables_are_every_migrations_list_once() {
+        assert_eq!(
+            TENANT_TABLES,
+            [FOUNDATION_TENANT_TABLES, MESSAGING_TENANT_TABLES].concat().as_slice()
+        );
+        let unique: std::collections::HashSet<_> = TENANT_TABLES.iter().collect();
+        assert_eq!(unique.len(), TENANT_TABLES.len());
+    }
+}

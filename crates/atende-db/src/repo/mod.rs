@@ -4,13 +4,19 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod channels;
+pub mod contacts;
+pub mod conversations;
 pub mod departments;
 pub mod domains;
 pub mod memberships;
+pub mod messages;
+pub mod tags;
 pub mod teams;
 pub mod tenants;
 pub mod tokens;
 pub mod users;
+pub mod webhook_events;
 
 use chrono::{DateTime, Utc};
 
@@ -33,6 +39,13 @@ pub fn now() -> DateTime<Utc> {
     let n = Utc::now();
     let micros = n.timestamp_micros();
     DateTime::from_timestamp_micros(micros).unwrap_or(n)
+}
+
+/// `t` as stored: truncated to microseconds, like [`now`], so a time passed in (a provider's
+/// timestamp) reads back equal on both engines and compares consistently on SQLite.
+#[must_use]
+pub fn stored_time(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
 }
 
 /// Refuses a row of another tenant in a tenant transaction (`NotFound`, like any foreign id).

@@ -6,11 +6,19 @@
 #[macro_use]
 mod harness;
 mod fixtures;
+mod msg_fixtures;
 
+mod channels;
 mod conflicts;
+mod contacts;
+mod conversations;
 mod jobs;
+mod messages;
+mod messaging_rls;
 mod migrations;
+mod notify;
 mod pagination;
 mod rls;
 mod tenancy;
 mod tokens;
+mod webhook_events;

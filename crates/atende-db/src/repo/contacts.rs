@@ -1,0 +1,270 @@
+//! Contacts and their channel identities.
+//!
+//! A contact is found by an identity (`channel_kind`, `external_id`, e.g. WhatsApp's `wa_id`) or
+//! by its canonical phone, so `5511987654321`, `+55 (11) 98765-4321` and an old `wa_id` without
+//! the ninth digit all land on one row: the caller parses them into one `PhoneE164`, which is
+//! unique per tenant. [`find_or_create_by_identity`] is the ingest path's upsert; it is
+//! idempotent and safe under concurrent calls for the same person (see its docs).
+
+use crate::db::{Scoped, TenantTx};
+use crate::entities::contact_identities as identities;
+use crate::entities::contacts::{ActiveModel, Column, Entity, Model};
+use crate::error::DbError;
+use crate::page::{self, Direction, Page, PageRequest};
+use crate::repo::{ensure_own, now};
+use atende_domain::{Email, PhoneE164};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, OnConflict};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, ModelTrait, QueryFilter};
+use uuid::Uuid;
+
+/// A contact to create.
+#[derive(Clone, Debug, Default)]
+pub struct NewContact {
+    pub name: String,
+    pub phone: Option<PhoneE164>,
+    pub email: Option<Email>,
+    pub avatar_url: Option<String>,
+    /// Custom attributes; `None` stores `{}`.
+    pub attributes: Option<serde_json::Value>,
+}
+
+fn active(tx: &TenantTx, c: NewContact) -> ActiveModel {
+    let at = now();
+    ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(tx.tenant_id().uuid()),
+        name: Set(c.name),
+        phone_e164: Set(c.phone.map(|p| p.as_str().to_owned())),
+        email: Set(c.email.map(|e| e.as_str().to_owned())),
+        avatar_url: Set(c.avatar_url),
+        attributes: Set(c.attributes.unwrap_or_else(|| serde_json::json!({}))),
+        blocked: Set(false),
+        opted_out: Set(false),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+}
+
+/// # Errors
+/// `Conflict { field: "phone_e164" }` when another contact of the tenant has the number.
+pub async fn create(tx: &TenantTx, c: NewContact) -> Result<Model, DbError> {
+    Ok(active(tx, c).insert(tx.conn()).await?)
+}
+
+/// # Errors
+/// `NotFound`, also for another tenant's contact.
+pub async fn get(tx: &TenantTx, id: Uuid) -> Result<Model, DbError> {
+    Entity::find_by_id(id)
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .one(tx.conn())
+        .await?
+        .ok_or(DbError::NotFound)
+}
+
+/// The contact with this canonical phone, if any.
+///
+/// # Errors
+/// Database failure.
+pub async fn find_by_phone(tx: &TenantTx, phone: &PhoneE164) -> Result<Option<Model>, DbError> {
+    Ok(Entity::find()
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::PhoneE164.eq(phone.as_str()))
+        .one(tx.conn())
+        .await?)
+}
+
+/// `%text%` for LIKE, with the wildcards of `text` escaped.
+fn contains_pattern(text: &str) -> LikeExpr {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+/// Contacts, oldest first; `search` matches a part of the name or e-mail (case-insensitive
+/// for ASCII) or, when it holds at least three digits, a part of the phone's digits.
+///
+/// # Errors
+/// Database failure.
+pub async fn list(tx: &TenantTx, search: Option<&str>, page: PageRequest) -> Result<Page<Model>, DbError> {
+    let mut q = Entity::find().filter(Column::TenantId.eq(tx.tenant_id().uuid()));
+    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        let lower = s.to_lowercase();
+        let mut any = Condition::any()
+            .add(Expr::expr(Func::lower(Expr::col(Column::Name))).like(contains_pattern(&lower)))
+            .add(Expr::expr(Func::lower(Expr::col(Column::Email))).like(contains_pattern(&lower)));
+        let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() >= 3 {
+            any = any.add(Expr::col(Column::PhoneE164).like(contains_pattern(&digits)));
+        }
+        q = q.filter(any);
+    }
+    page::fetch(tx.conn(), q, Column::Id, page, Direction::OldestFirst, |m| m.id).await
+}
+
+/// Changes to apply; `Some(None)` clears an optional field.
+#[derive(Clone, Debug, Default)]
+pub struct ContactPatch {
+    pub name: Option<String>,
+    pub phone: Option<Option<PhoneE164>>,
+    pub email: Option<Option<Email>>,
+    pub avatar_url: Option<Option<String>>,
+    pub attributes: Option<serde_json::Value>,
+    pub blocked: Option<bool>,
+    pub opted_out: Option<bool>,
+}
+
+/// # Errors
+/// `NotFound` for another tenant's row; `Conflict { field: "phone_e164" }`.
+pub async fn update(tx: &TenantTx, current: Model, p: ContactPatch) -> Result<Model, DbError> {
+    ensure_own(tx, current.tenant_id)?;
+    let mut am: ActiveModel = current.into();
+    if let Some(v) = p.name {
+        am.name = Set(v);
+    }
+    if let Some(v) = p.phone {
+        am.phone_e164 = Set(v.map(|p| p.as_str().to_owned()));
+    }
+    if let Some(v) = p.email {
+        am.email = Set(v.map(|e| e.as_str().to_owned()));
+    }
+    if let Some(v) = p.avatar_url {
+        am.avatar_url = Set(v);
+    }
+    if let Some(v) = p.attributes {
+        am.attributes = Set(v);
+    }
+    if let Some(v) = p.blocked {
+        am.blocked = Set(v);
+    }
+    if let Some(v) = p.opted_out {
+        am.opted_out = Set(v);
+    }
+    am.updated_at = Set(now());
+    Ok(am.update(tx.conn()).await?)
+}
+
+/// Deletes the contact with its identities, conversations and messages (erasure on request).
+///
+/// # Errors
+/// `NotFound` for another tenant's row.
+pub async fn delete(tx: &TenantTx, current: Model) -> Result<(), DbError> {
+    ensure_own(tx, current.tenant_id)?;
+    current.delete(tx.conn()).await?;
+    Ok(())
+}
+
+/// The contact an identity belongs to, if the identity is known.
+///
+/// # Errors
+/// Database failure.
+pub async fn find_by_identity(tx: &TenantTx, channel_kind: &str, external_id: &str) -> Result<Option<Model>, DbError> {
+    let Some(identity) = identities::Entity::find()
+        .filter(identities::Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(identities::Column::ChannelKind.eq(channel_kind))
+        .filter(identities::Column::ExternalId.eq(external_id))
+        .one(tx.conn())
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(get(tx, identity.contact_id).await?))
+}
+
+/// The identities of a contact, oldest first.
+///
+/// # Errors
+/// Database failure.
+pub async fn identities_of(tx: &TenantTx, contact_id: Uuid) -> Result<Vec<identities::Model>, DbError> {
+    use sea_orm::QueryOrder;
+    Ok(identities::Entity::find()
+        .filter(identities::Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(identities::Column::ContactId.eq(contact_id))
+        .order_by_asc(identities::Column::Id)
+        .all(tx.conn())
+        .await?)
+}
+
+/// What [`find_or_create_by_identity`] did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resolved {
+    pub contact: Model,
+    /// A new contact row was created (not merely a new identity on an existing contact).
+    pub created: bool,
+}
+
+/// The contact behind `(channel_kind, external_id)`, created (with `new`) if unknown. With a
+/// phone, an existing contact with that number gains the identity instead of a duplicate.
+/// Existing contacts are returned as stored: a changed profile name is the caller's update.
+///
+/// Idempotent and race-free without retries: both inserts are `ON CONFLICT DO NOTHING`
+/// followed by a read, so two transactions resolving the same person concurrently end on one
+/// contact and one identity (Postgres makes the second insert wait for the first to commit;
+/// SQLite has one writer). Without a phone, the loser of the race has created a contact nobody
+/// points at, and deletes it before returning the winner's.
+///
+/// # Errors
+/// Database failure.
+pub async fn find_or_create_by_identity(
+    tx: &TenantTx,
+    channel_kind: &str,
+    external_id: &str,
+    new: NewContact,
+) -> Result<Resolved, DbError> {
+    if let Some(contact) = find_by_identity(tx, channel_kind, external_id).await? {
+        return Ok(Resolved {
+            contact,
+            created: false,
+        });
+    }
+    let tenant = tx.tenant_id().uuid();
+
+    // The contact: by phone if it has one (inserting it unless the number exists), else new.
+    let (contact, created) = match new.phone.clone() {
+        Some(phone) => {
+            let inserted = Entity::insert(active(tx, new))
+                .on_conflict(
+                    OnConflict::columns([Column::TenantId, Column::PhoneE164])
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .exec_without_returning(tx.conn())
+                .await?;
+            let contact = find_by_phone(tx, &phone).await?.ok_or(DbError::NotFound)?;
+            (contact, inserted == 1)
+        }
+        None => (create(tx, new).await?, true),
+    };
+
+    // The identity, unless a concurrent call linked it first.
+    identities::Entity::insert(identities::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(tenant),
+        contact_id: Set(contact.id),
+        channel_kind: Set(channel_kind.to_owned()),
+        external_id: Set(external_id.to_owned()),
+        created_at: Set(now()),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            identities::Column::TenantId,
+            identities::Column::ChannelKind,
+            identities::Column::ExternalId,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(tx.conn())
+    .await?;
+    let winner = find_by_identity(tx, channel_kind, external_id)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    if winner.id == contact.id {
+        return Ok(Resolved { contact, created });
+    }
+    if created {
+        contact.delete(tx.conn()).await?;
+    }
+    Ok(Resolved {
+        contact: winner,
+        created: false,
+    })
+}

@@ -1,0 +1,369 @@
+//! Conversations: the reopen policy's lookup, the inbox list, status/assignee/priority changes
+//! and the activity counters.
+//!
+//! # The inbox cursor
+//!
+//! The inbox runs newest activity first: `ORDER BY last_message_at DESC, id DESC`. Activity is
+//! not unique (two conversations can share a microsecond) and changes while a client pages, so
+//! the cursor is the *pair* of the last row, `(last_message_at, id)`, and the next page is the
+//! rows strictly after it in that order:
+//! `last_message_at < :at OR (last_message_at = :at AND id < :id)`. Encoded as 24 bytes (the
+//! time in microseconds since the epoch, big-endian `i64`, then the UUID), base64url without
+//! padding: opaque to clients, like every cursor. A conversation that gets a message while the
+//! client pages moves to the top, so it may be missed by the pages still to come (the client
+//! learns of it live through the `conversation.updated` event) but is never shown twice.
+
+use crate::db::{Scoped, TenantTx};
+use crate::entities::conversation_tags;
+use crate::entities::conversations::{ActiveModel, Column, Entity, Model};
+use crate::error::DbError;
+use crate::page::Page;
+use crate::repo::{ensure_own, now, stored_time};
+use atende_domain::{ConversationStatus, Priority, UserId};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+/// A conversation to open.
+#[derive(Clone, Debug)]
+pub struct NewConversation {
+    pub channel_id: Uuid,
+    pub contact_id: Uuid,
+    pub status: ConversationStatus,
+    pub priority: Priority,
+    pub assignee_id: Option<Uuid>,
+    pub team_id: Option<Uuid>,
+    pub department_id: Option<Uuid>,
+}
+
+impl NewConversation {
+    /// An open, unassigned conversation of normal priority.
+    #[must_use]
+    pub fn open(channel_id: Uuid, contact_id: Uuid) -> Self {
+        Self {
+            channel_id,
+            contact_id,
+            status: ConversationStatus::Open,
+            priority: Priority::Normal,
+            assignee_id: None,
+            team_id: None,
+            department_id: None,
+        }
+    }
+}
+
+/// Opens a conversation; its last activity is its creation.
+///
+/// # Errors
+/// `MissingReference` when the channel or the contact is not this tenant's (the foreign keys
+/// include the tenant).
+pub async fn create(tx: &TenantTx, c: NewConversation) -> Result<Model, DbError> {
+    let at = now();
+    Ok(ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(tx.tenant_id().uuid()),
+        channel_id: Set(c.channel_id),
+        contact_id: Set(c.contact_id),
+        status: Set(c.status.as_str().to_owned()),
+        assignee_id: Set(c.assignee_id),
+        team_id: Set(c.team_id),
+        department_id: Set(c.department_id),
+        priority: Set(c.priority.as_str().to_owned()),
+        last_message_at: Set(at),
+        last_inbound_at: Set(None),
+        unread_count: Set(0),
+        snoozed_until: Set(None),
+        resolved_at: Set((c.status == ConversationStatus::Resolved).then_some(at)),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+    .insert(tx.conn())
+    .await?)
+}
+
+/// # Errors
+/// `NotFound`, also for another tenant's conversation.
+pub async fn get(tx: &TenantTx, id: Uuid) -> Result<Model, DbError> {
+    Entity::find_by_id(id)
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .one(tx.conn())
+        .await?
+        .ok_or(DbError::NotFound)
+}
+
+/// The contact's most recently opened conversation on the channel, whatever its status: what
+/// the reopen policy (`atende_domain::conversation::on_inbound`) decides about.
+///
+/// # Errors
+/// Database failure.
+pub async fn latest_for(tx: &TenantTx, contact_id: Uuid, channel_id: Uuid) -> Result<Option<Model>, DbError> {
+    Ok(Entity::find()
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::ContactId.eq(contact_id))
+        .filter(Column::ChannelId.eq(channel_id))
+        .order_by_desc(Column::Id)
+        .one(tx.conn())
+        .await?)
+}
+
+/// Whose conversations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    /// Assigned to the caller (`assignee=me`).
+    Me(UserId),
+    /// Unassigned (`assignee=none`).
+    Nobody,
+    /// Assigned to this user.
+    User(Uuid),
+}
+
+/// The inbox's filters; every one set must hold.
+#[derive(Clone, Debug, Default)]
+pub struct InboxFilter {
+    /// Any of these statuses (empty: all).
+    pub statuses: Vec<ConversationStatus>,
+    pub assignee: Option<AssigneeFilter>,
+    pub team_id: Option<Uuid>,
+    pub department_id: Option<Uuid>,
+    pub channel_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub tag_id: Option<Uuid>,
+    /// Only conversations with unread messages.
+    pub unread: bool,
+}
+
+/// A position in the inbox order (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InboxCursor {
+    pub last_message_at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+impl InboxCursor {
+    #[must_use]
+    pub fn of(c: &Model) -> Self {
+        Self {
+            last_message_at: c.last_message_at,
+            id: c.id,
+        }
+    }
+
+    #[must_use]
+    pub fn encode(&self) -> String {
+        let mut bytes = [0u8; 24];
+        bytes[..8].copy_from_slice(&self.last_message_at.timestamp_micros().to_be_bytes());
+        bytes[8..].copy_from_slice(self.id.as_bytes());
+        URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    /// `None` for anything [`Self::encode`] did not produce.
+    #[must_use]
+    pub fn decode(s: &str) -> Option<Self> {
+        let bytes = URL_SAFE_NO_PAD.decode(s).ok()?;
+        let (micros, id) = bytes.split_at_checked(8)?;
+        let micros = i64::from_be_bytes(micros.try_into().ok()?);
+        Some(Self {
+            last_message_at: DateTime::from_timestamp_micros(micros)?,
+            id: Uuid::from_slice(id).ok()?,
+        })
+    }
+}
+
+/// One page of the inbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InboxPage {
+    pub limit: u64,
+    pub after: Option<InboxCursor>,
+}
+
+impl InboxPage {
+    /// Builds a request from raw query values (same limits as [`crate::PageRequest`]).
+    ///
+    /// # Errors
+    /// A message for the field at fault.
+    pub fn parse(limit: Option<u64>, cursor: Option<&str>) -> Result<Self, (&'static str, &'static str)> {
+        let limit = limit.unwrap_or(crate::page::DEFAULT_LIMIT);
+        if !(1..=crate::page::MAX_LIMIT).contains(&limit) {
+            return Err(("limit", "must be between 1 and 200"));
+        }
+        let after = match cursor {
+            None | Some("") => None,
+            Some(c) => Some(InboxCursor::decode(c).ok_or(("cursor", "is not a valid cursor"))?),
+        };
+        Ok(Self { limit, after })
+    }
+}
+
+/// The inbox: conversations matching `f`, newest activity first, keyset-paged by
+/// `(last_message_at, id)`.
+///
+/// # Errors
+/// Database failure.
+pub async fn list(tx: &TenantTx, f: &InboxFilter, page: InboxPage) -> Result<Page<Model>, DbError> {
+    let tenant = tx.tenant_id().uuid();
+    let mut q = Entity::find().filter(Column::TenantId.eq(tenant));
+    if !f.statuses.is_empty() {
+        q = q.filter(Column::Status.is_in(f.statuses.iter().map(|s| s.as_str())));
+    }
+    match f.assignee {
+        Some(AssigneeFilter::Me(u)) => q = q.filter(Column::AssigneeId.eq(u.uuid())),
+        Some(AssigneeFilter::User(u)) => q = q.filter(Column::AssigneeId.eq(u)),
+        Some(AssigneeFilter::Nobody) => q = q.filter(Column::AssigneeId.is_null()),
+        None => {}
+    }
+    if let Some(t) = f.team_id {
+        q = q.filter(Column::TeamId.eq(t));
+    }
+    if let Some(d) = f.department_id {
+        q = q.filter(Column::DepartmentId.eq(d));
+    }
+    if let Some(c) = f.channel_id {
+        q = q.filter(Column::ChannelId.eq(c));
+    }
+    if let Some(c) = f.contact_id {
+        q = q.filter(Column::ContactId.eq(c));
+    }
+    if let Some(tag) = f.tag_id {
+        q = q.filter(
+            Column::Id.in_subquery(
+                Query::select()
+                    .column(conversation_tags::Column::ConversationId)
+                    .from(conversation_tags::Entity)
+                    .and_where(conversation_tags::Column::TenantId.eq(tenant))
+                    .and_where(conversation_tags::Column::TagId.eq(tag))
+                    .to_owned(),
+            ),
+        );
+    }
+    if f.unread {
+        q = q.filter(Column::UnreadCount.gt(0));
+    }
+    if let Some(c) = page.after {
+        q = q.filter(
+            Condition::any().add(Column::LastMessageAt.lt(c.last_message_at)).add(
+                Condition::all()
+                    .add(Column::LastMessageAt.eq(c.last_message_at))
+                    .add(Column::Id.lt(c.id)),
+            ),
+        );
+    }
+    let mut rows = q
+        .order_by_desc(Column::LastMessageAt)
+        .order_by_desc(Column::Id)
+        .limit(page.limit + 1)
+        .all(tx.conn())
+        .await?;
+    let more = rows.len() as u64 > page.limit;
+    rows.truncate(usize::try_from(page.limit).unwrap_or(usize::MAX));
+    let next_cursor = if more {
+        rows.last().map(|r| InboxCursor::of(r).encode())
+    } else {
+        None
+    };
+    Ok(Page {
+        items: rows,
+        next_cursor,
+    })
+}
+
+/// Changes to apply; `Some(None)` clears an optional field. The status is stored as given:
+/// whether the change is allowed is `atende_domain::conversation::transition`'s call, made by the
+/// use case. Becoming `resolved` stamps `resolved_at`.
+#[derive(Clone, Debug, Default)]
+pub struct ConversationPatch {
+    pub status: Option<ConversationStatus>,
+    pub assignee_id: Option<Option<Uuid>>,
+    pub team_id: Option<Option<Uuid>>,
+    pub department_id: Option<Option<Uuid>>,
+    pub priority: Option<Priority>,
+    pub snoozed_until: Option<Option<DateTime<Utc>>>,
+}
+
+/// # Errors
+/// `NotFound` for another tenant's row.
+pub async fn update(tx: &TenantTx, current: Model, p: ConversationPatch) -> Result<Model, DbError> {
+    ensure_own(tx, current.tenant_id)?;
+    let at = now();
+    let was = current.status.clone();
+    let mut am: ActiveModel = current.into();
+    if let Some(s) = p.status {
+        if s == ConversationStatus::Resolved && was != s.as_str() {
+            am.resolved_at = Set(Some(at));
+        }
+        am.status = Set(s.as_str().to_owned());
+    }
+    if let Some(v) = p.assignee_id {
+        am.assignee_id = Set(v);
+    }
+    if let Some(v) = p.team_id {
+        am.team_id = Set(v);
+    }
+    if let Some(v) = p.department_id {
+        am.department_id = Set(v);
+    }
+    if let Some(v) = p.priority {
+        am.priority = Set(v.as_str().to_owned());
+    }
+    if let Some(v) = p.snoozed_until {
+        am.snoozed_until = Set(v.map(stored_time));
+    }
+    am.updated_at = Set(at);
+    Ok(am.update(tx.conn()).await?)
+}
+
+/// Records a message in the counters, atomically in SQL (concurrent messages never lose an
+/// increment): the last activity moves to `at` unless a later message already set it; an
+/// inbound message also moves `last_inbound_at` (the window; pass
+/// `atende_domain::window::inbound_time`) and adds one unread.
+///
+/// # Errors
+/// `NotFound`, also for another tenant's conversation.
+pub async fn record_message(tx: &TenantTx, id: Uuid, at: DateTime<Utc>, inbound: bool) -> Result<Model, DbError> {
+    let at = stored_time(at);
+    let later = |col: Column| Expr::case(Expr::col(col).lt(at), Expr::value(at)).finally(Expr::col(col));
+    let mut q = Entity::update_many()
+        .col_expr(Column::LastMessageAt, later(Column::LastMessageAt).into())
+        .col_expr(Column::UpdatedAt, Expr::value(now()))
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::Id.eq(id));
+    if inbound {
+        q = q
+            .col_expr(
+                Column::LastInboundAt,
+                Expr::case(
+                    Expr::col(Column::LastInboundAt)
+                        .is_null()
+                        .or(Expr::col(Column::LastInboundAt).lt(at)),
+                    Expr::value(at),
+                )
+                .finally(Expr::col(Column::LastInboundAt))
+                .into(),
+            )
+            .col_expr(Column::UnreadCount, Expr::col(Column::UnreadCount).add(1));
+    }
+    if q.exec(tx.conn()).await?.rows_affected == 0 {
+        return Err(DbError::NotFound);
+    }
+    get(tx, id).await
+}
+
+/// The team read everything: unread back to zero.
+///
+/// # Errors
+/// `NotFound`, also for another tenant's conversation.
+pub async fn mark_read(tx: &TenantTx, id: Uuid) -> Result<(), DbError> {
+    let n = Entity::update_many()
+        .col_expr(Column::UnreadCount, Expr::value(0))
+        .col_expr(Column::UpdatedAt, Expr::value(now()))
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?
+        .rows_affected;
+    if n == 0 { Err(DbError::NotFound) } else { Ok(()) }
+}

@@ -1,0 +1,393 @@
+//! Messages: idempotent insert, a conversation's history, and delivery statuses applied
+//! monotonically.
+//!
+//! # Idempotency
+//!
+//! `(tenant_id, channel_id, provider_message_id)` is unique: a webhook delivered twice, a job
+//! replayed after a crash, or two workers racing on the same delivery all end on one row.
+//! [`insert`] is `INSERT … ON CONFLICT DO NOTHING RETURNING *` followed, on a conflict, by a
+//! read of the existing row — on both engines, with no error and no retry loop. On Postgres a
+//! conflicting insert waits for the transaction holding the other row to finish, then reads the
+//! committed row (each statement of a `READ COMMITTED` transaction takes a new snapshot); on
+//! SQLite the single writer serializes them. API posts without a provider id use
+//! `(tenant_id, idempotency_key)` the same way.
+//!
+//! # Delivery status
+//!
+//! A report is applied with one conditional `UPDATE … WHERE status IN (…)`, where the set is
+//! every status from which `atende_domain::delivery::apply_status` would move to the reported
+//! one. The domain function decides; the `WHERE` makes the decision atomic, so two reports
+//! racing (`read` and `delivered` on two workers) can never leave the message on the lower one.
+
+use crate::db::{Scoped, TenantTx};
+use crate::entities::messages::{ActiveModel, Column, Entity, Model};
+use crate::error::DbError;
+use crate::page::{self, Direction as PageDirection, Page, PageRequest};
+use crate::repo::{now, stored_time};
+use atende_domain::delivery::apply_status as decide;
+use atende_domain::{Author, MessageStatus, MessageType};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait};
+use uuid::Uuid;
+
+/// A file in object storage. A media message's caption is its `body`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MediaRef {
+    pub object_key: Option<String>,
+    pub mime: Option<String>,
+    pub size: Option<i64>,
+    pub file_name: Option<String>,
+    /// Lowercase hex.
+    pub sha256: Option<String>,
+}
+
+/// A message to store. Its direction follows from its author (only the contact writes inbound).
+#[derive(Clone, Debug)]
+pub struct NewMessage {
+    pub conversation_id: Uuid,
+    pub channel_id: Uuid,
+    pub author: Author,
+    pub author_user_id: Option<Uuid>,
+    pub kind: MessageType,
+    pub body: Option<String>,
+    pub payload: Option<serde_json::Value>,
+    pub media: Option<MediaRef>,
+    pub reply_to_id: Option<Uuid>,
+    pub reply_to_provider_id: Option<String>,
+    /// The idempotency key of inbound messages (and of sent ones, once known).
+    pub provider_message_id: Option<String>,
+    /// `None` for messages no provider delivers for us: inbound, private notes, system lines.
+    pub status: Option<MessageStatus>,
+    pub is_private_note: bool,
+    pub mentions: Option<serde_json::Value>,
+    pub provider_timestamp: Option<DateTime<Utc>>,
+    /// The API's `Idempotency-Key`.
+    pub idempotency_key: Option<String>,
+}
+
+impl NewMessage {
+    /// A message with only the required parts; set the rest with struct update syntax.
+    #[must_use]
+    pub fn new(conversation_id: Uuid, channel_id: Uuid, author: Author, kind: MessageType) -> Self {
+        Self {
+            conversation_id,
+            channel_id,
+            author,
+            author_user_id: None,
+            kind,
+            body: None,
+            payload: None,
+            media: None,
+            reply_to_id: None,
+            reply_to_provider_id: None,
+            provider_message_id: None,
+            status: None,
+            is_private_note: false,
+            mentions: None,
+            provider_timestamp: None,
+            idempotency_key: None,
+        }
+    }
+}
+
+/// What [`insert`] did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inserted {
+    pub message: Model,
+    /// `false`: the key was known and `message` is the row stored before; nothing was written.
+    pub created: bool,
+}
+
+/// Where the timestamp of reaching `status` is kept.
+fn time_column(status: MessageStatus) -> Option<Column> {
+    match status {
+        MessageStatus::Queued => None,
+        MessageStatus::Sent => Some(Column::SentAt),
+        MessageStatus::Delivered => Some(Column::DeliveredAt),
+        MessageStatus::Read => Some(Column::ReadAt),
+        MessageStatus::Played => Some(Column::PlayedAt),
+        MessageStatus::Failed => Some(Column::FailedAt),
+    }
+}
+
+/// Stores a message once per idempotency key (see the module docs).
+///
+/// # Errors
+/// `MissingReference` when the conversation or channel is not this tenant's;
+/// `Conflict { field: "idempotency_key" }` when a message with a provider id reuses another
+/// message's API key.
+pub async fn insert(tx: &TenantTx, m: NewMessage) -> Result<Inserted, DbError> {
+    let at = now();
+    let tenant = tx.tenant_id().uuid();
+    let media = m.media.unwrap_or_default();
+    let stamp = |s: MessageStatus| (m.status == Some(s)).then_some(at);
+    let am = ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(tenant),
+        conversation_id: Set(m.conversation_id),
+        channel_id: Set(m.channel_id),
+        direction: Set(m.author.direction().as_str().to_owned()),
+        author_kind: Set(m.author.as_str().to_owned()),
+        author_user_id: Set(m.author_user_id),
+        kind: Set(m.kind.as_str().to_owned()),
+        body: Set(m.body),
+        payload: Set(m.payload),
+        media_object_key: Set(media.object_key),
+        media_mime: Set(media.mime),
+        media_size: Set(media.size),
+        media_file_name: Set(media.file_name),
+        media_sha256: Set(media.sha256),
+        reply_to_id: Set(m.reply_to_id),
+        reply_to_provider_id: Set(m.reply_to_provider_id),
+        provider_message_id: Set(m.provider_message_id.clone()),
+        status: Set(m.status.map(|s| s.as_str().to_owned())),
+        sent_at: Set(stamp(MessageStatus::Sent)),
+        delivered_at: Set(stamp(MessageStatus::Delivered)),
+        read_at: Set(stamp(MessageStatus::Read)),
+        played_at: Set(stamp(MessageStatus::Played)),
+        failed_at: Set(stamp(MessageStatus::Failed)),
+        error_code: Set(None),
+        error_title: Set(None),
+        is_private_note: Set(m.is_private_note),
+        mentions: Set(m.mentions),
+        provider_timestamp: Set(m.provider_timestamp.map(stored_time)),
+        idempotency_key: Set(m.idempotency_key.clone()),
+        created_at: Set(at),
+    };
+    let (target, existing) = match (&m.provider_message_id, &m.idempotency_key) {
+        (Some(p), _) => (
+            [Column::TenantId, Column::ChannelId, Column::ProviderMessageId].as_slice(),
+            Condition::all()
+                .add(Column::ChannelId.eq(m.channel_id))
+                .add(Column::ProviderMessageId.eq(p.as_str())),
+        ),
+        (None, Some(k)) => (
+            [Column::TenantId, Column::IdempotencyKey].as_slice(),
+            Condition::all().add(Column::IdempotencyKey.eq(k.as_str())),
+        ),
+        (None, None) => {
+            let message = Entity::insert(am).exec_with_returning(tx.conn()).await?;
+            return Ok(Inserted { message, created: true });
+        }
+    };
+    // `INSERT … ON CONFLICT (key) DO NOTHING RETURNING *`: one row if inserted, none on a
+    // conflict (built by hand: SeaORM's returning insert reports a conflict differently per engine).
+    let mut insert = Entity::insert(am)
+        .on_conflict(OnConflict::columns(target.iter().copied()).do_nothing().to_owned())
+        .into_query();
+    insert.returning_all();
+    let stmt = tx.conn().get_database_backend().build(&insert);
+    if let Some(message) = Entity::find().from_raw_sql(stmt).one(tx.conn()).await? {
+        return Ok(Inserted { message, created: true });
+    }
+    let message = Entity::find()
+        .filter(Column::TenantId.eq(tenant))
+        .filter(existing)
+        .one(tx.conn())
+        .await?
+        .ok_or(DbError::NotFound)?;
+    Ok(Inserted {
+        message,
+        created: false,
+    })
+}
+
+/// # Errors
+/// `NotFound`, also for another tenant's message.
+pub async fn get(tx: &TenantTx, id: Uuid) -> Result<Model, DbError> {
+    Entity::find_by_id(id)
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .one(tx.conn())
+        .await?
+        .ok_or(DbError::NotFound)
+}
+
+/// The message a provider id names on a channel (replies' `context`, reactions, statuses).
+///
+/// # Errors
+/// Database failure.
+pub async fn find_by_provider_id(
+    tx: &TenantTx,
+    channel_id: Uuid,
+    provider_message_id: &str,
+) -> Result<Option<Model>, DbError> {
+    Ok(Entity::find()
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::ChannelId.eq(channel_id))
+        .filter(Column::ProviderMessageId.eq(provider_message_id))
+        .one(tx.conn())
+        .await?)
+}
+
+/// A conversation's messages, newest first. The page's `after` is the API's `before`: the id of
+/// the oldest message the client holds (ids are time-ordered).
+///
+/// # Errors
+/// Database failure.
+pub async fn list_by_conversation(
+    tx: &TenantTx,
+    conversation_id: Uuid,
+    page: PageRequest,
+) -> Result<Page<Model>, DbError> {
+    let q = Entity::find()
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::ConversationId.eq(conversation_id));
+    page::fetch(tx.conn(), q, Column::Id, page, PageDirection::NewestFirst, |m| m.id).await
+}
+
+/// A delivery status report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusReport {
+    pub status: MessageStatus,
+    /// When the provider says it happened (or when we learned it).
+    pub at: DateTime<Utc>,
+    /// Kept on `failed`: the provider's code and title.
+    pub error_code: Option<String>,
+    pub error_title: Option<String>,
+}
+
+impl StatusReport {
+    #[must_use]
+    pub fn new(status: MessageStatus, at: DateTime<Utc>) -> Self {
+        Self {
+            status,
+            at,
+            error_code: None,
+            error_title: None,
+        }
+    }
+}
+
+/// What a status report did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StatusOutcome {
+    /// The message moved to the reported status.
+    Applied(Model),
+    /// Stale, duplicate or contradicted: the status stays (its time may be filled in).
+    Unchanged(Model),
+    /// No such message (a status for a message we do not know: recorded by the caller, ignored).
+    Unknown,
+}
+
+/// Applies a report to the message `id`.
+///
+/// # Errors
+/// Database failure.
+pub async fn apply_status(tx: &TenantTx, id: Uuid, report: &StatusReport) -> Result<StatusOutcome, DbError> {
+    apply(tx, Condition::all().add(Column::Id.eq(id)), report).await
+}
+
+/// Applies a report to the message a provider id names on a channel (the webhook's path).
+///
+/// # Errors
+/// Database failure.
+pub async fn apply_status_by_provider_id(
+    tx: &TenantTx,
+    channel_id: Uuid,
+    provider_message_id: &str,
+    report: &StatusReport,
+) -> Result<StatusOutcome, DbError> {
+    let at = Condition::all()
+        .add(Column::ChannelId.eq(channel_id))
+        .add(Column::ProviderMessageId.eq(provider_message_id));
+    apply(tx, at, report).await
+}
+
+async fn apply(tx: &TenantTx, which: Condition, report: &StatusReport) -> Result<StatusOutcome, DbError> {
+    let tenant = tx.tenant_id().uuid();
+    let incoming = report.status;
+    let at = stored_time(report.at);
+    // Every status the domain would move from: the guard of the conditional update.
+    let from: Vec<&str> = MessageStatus::ALL
+        .iter()
+        .filter(|s| decide(**s, incoming).is_some())
+        .map(|s| s.as_str())
+        .collect();
+    let mut moved = 0;
+    if !from.is_empty() {
+        let mut q = Entity::update_many()
+            .col_expr(Column::Status, Expr::value(incoming.as_str()))
+            .filter(Column::TenantId.eq(tenant))
+            .filter(which.clone())
+            .filter(Column::Status.is_in(from));
+        if let Some(col) = time_column(incoming) {
+            q = q.col_expr(col, Expr::value(at));
+        }
+        if incoming == MessageStatus::Failed {
+            q = q
+                .col_expr(Column::ErrorCode, Expr::value(report.error_code.clone()))
+                .col_expr(Column::ErrorTitle, Expr::value(report.error_title.clone()));
+        }
+        moved = q.exec(tx.conn()).await?.rows_affected;
+    }
+    if moved == 0 && (incoming.reached_recipient() || incoming == MessageStatus::Sent) {
+        // Not applied, but the fact stands: a late `delivered` after `read` still dates the
+        // delivery. Only fills a missing time, never overwrites, never touches a failure.
+        if let Some(col) = time_column(incoming) {
+            Entity::update_many()
+                .col_expr(col, Expr::value(at))
+                .filter(Column::TenantId.eq(tenant))
+                .filter(which.clone())
+                .filter(Column::Status.is_not_null())
+                .filter(col.is_null())
+                .exec(tx.conn())
+                .await?;
+        }
+    }
+    let row = Entity::find()
+        .filter(Column::TenantId.eq(tenant))
+        .filter(which)
+        .one(tx.conn())
+        .await?;
+    Ok(match row {
+        None => StatusOutcome::Unknown,
+        Some(m) if moved > 0 => StatusOutcome::Applied(m),
+        Some(m) => StatusOutcome::Unchanged(m),
+    })
+}
+
+/// Records the provider's id of a message we sent and moves it to `sent` (unless a report
+/// already took it further). The provider id is set only if the message had none.
+///
+/// # Errors
+/// `NotFound`, also for another tenant's message; `Conflict { field: "provider_message_id" }`
+/// if another message of the channel already has that id.
+pub async fn mark_sent(
+    tx: &TenantTx,
+    id: Uuid,
+    provider_message_id: &str,
+    at: DateTime<Utc>,
+) -> Result<StatusOutcome, DbError> {
+    Entity::update_many()
+        .col_expr(Column::ProviderMessageId, Expr::value(provider_message_id))
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::Id.eq(id))
+        .filter(Column::ProviderMessageId.is_null())
+        .exec(tx.conn())
+        .await?;
+    match apply_status(tx, id, &StatusReport::new(MessageStatus::Sent, at)).await? {
+        StatusOutcome::Unknown => Err(DbError::NotFound),
+        other => Ok(other),
+    }
+}
+
+/// Puts a failed message back in the queue for a manual retry (the one way a status moves
+/// back, and a deliberate one). Returns `false` if it was not `failed`.
+///
+/// # Errors
+/// Database failure.
+pub async fn requeue_failed(tx: &TenantTx, id: Uuid) -> Result<bool, DbError> {
+    let n = Entity::update_many()
+        .col_expr(Column::Status, Expr::value(MessageStatus::Queued.as_str()))
+        .col_expr(Column::FailedAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(Column::ErrorCode, Expr::value(Option::<String>::None))
+        .col_expr(Column::ErrorTitle, Expr::value(Option::<String>::None))
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::Id.eq(id))
+        .filter(Column::Status.eq(MessageStatus::Failed.as_str()))
+        .exec(tx.conn())
+        .await?
+        .rows_affected;
+    Ok(n == 1)
+}
