@@ -37,6 +37,13 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Forgets the per-IP limiter state of addresses not seen recently, so the map does not grow
+    /// with every client that ever connected. Called periodically by the server.
+    pub fn prune_limiters(&self) {
+        self.auth_limiter.retain_recent();
+        self.auth_limiter.shrink_to_fit();
+    }
+
     #[must_use]
     pub fn new(core: Core, metrics: Option<PrometheusHandle>, cfg: &HttpConfig) -> Self {
         let per_min = NonZeroU32::new(cfg.auth_per_ip_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);

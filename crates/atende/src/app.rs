@@ -197,14 +197,27 @@ pub async fn start(s: Settings, listener: Option<TcpListener>, opts: StartOption
         ..HttpConfig::default()
     };
     let state = AppState::new(core.clone(), atende_http::metrics_handle(), &http_cfg);
-    let app = atende_http::router(state, &http_cfg);
     let shutdown = CancellationToken::new();
+    let janitor = {
+        let (state, stop) = (state.clone(), shutdown.clone());
+        async move {
+            let mut every = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tokio::select! {
+                    () = stop.cancelled() => break,
+                    _ = every.tick() => state.prune_limiters(),
+                }
+            }
+        }
+    };
+    let app = atende_http::router(state, &http_cfg);
     let stop = shutdown.clone();
     let server = tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move { stop.cancelled().await })
             .await
     });
+    tokio::spawn(janitor);
     let worker = opts.worker.then(|| {
         let w = worker(core.clone(), &s);
         tokio::spawn(w.run(shutdown.child_token()))
