@@ -17,3 +17,19 @@ pub fn require(ctx: &TenantCtx, action: Action) -> CoreResult<()> {
         ))
     }
 }
+
+/// Fails with `403 person_required` when the caller is an API key: keys may work data, but not
+/// mint more keys, manage people or change the tenant — so a leaked key cannot entrench itself.
+///
+/// # Errors
+/// `Forbidden` for API keys.
+pub fn require_person(ctx: &TenantCtx) -> CoreResult<()> {
+    if ctx.user_id().is_some() {
+        Ok(())
+    } else {
+        Err(CoreError::Forbidden(
+            "person_required",
+            "API keys cannot manage keys, members or tenant settings".into(),
+        ))
+    }
+}

@@ -126,6 +126,28 @@ pub fn dummy_verify(password: &str) {
     let _ = verify_password(password, phc);
 }
 
+/// Verifies a password (or, without a stored hash, burns the same time on a dummy) on the
+/// blocking thread pool, at most one per CPU at a time, so a burst of sign-ins never stalls the
+/// async runtime nor queues unbounded argon2 work.
+pub async fn verify_password_off_runtime(password: String, phc: Option<String>) -> bool {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let slots = SLOTS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
+    });
+    let Ok(_permit) = slots.acquire().await else {
+        return false;
+    };
+    tokio::task::spawn_blocking(move || match phc {
+        Some(h) => verify_password(&password, &h),
+        None => {
+            dummy_verify(&password);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
 /// A fresh random token (256 bits) as URL-safe text, with a readable prefix.
 #[must_use]
 pub fn random_token(prefix: &str) -> String {

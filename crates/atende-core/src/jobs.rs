@@ -171,6 +171,14 @@ impl Worker {
             return Ok(false);
         };
         let job_id = JobId(job.id);
+        if job.attempts > job.max_attempts {
+            // Claimed again after its lease expired on every attempt: its worker died while
+            // running it (e.g. it crashes the process). Stop instead of looping forever.
+            let e = "out of attempts: the worker stopped while running it";
+            tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, "{e}");
+            jobs::bury(&self.core.db, job_id, id, e).await?;
+            return Ok(true);
+        }
         let started = std::time::Instant::now();
         let run = async {
             match self.registry.handlers.get(job.kind.as_str()) {

@@ -84,16 +84,18 @@ impl FromRequestParts<AppState> for Meta {
     }
 }
 
-/// The client's address: the socket peer, or the first `X-Forwarded-For` hop when the
+/// The client's address: the socket peer, or the last `X-Forwarded-For` hop when the
 /// deployment says a trusted proxy sits in front.
 #[must_use]
 pub fn client_ip(parts: &Parts, trust_proxy: bool) -> Option<std::net::IpAddr> {
     if trust_proxy {
+        // The rightmost hop is the one our proxy appended; anything left of it came from the
+        // client and can be forged.
         let forwarded = parts
             .headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.rsplit(',').next())
             .and_then(|s| s.trim().parse().ok());
         if forwarded.is_some() {
             return forwarded;

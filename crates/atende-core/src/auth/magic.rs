@@ -229,6 +229,10 @@ pub async fn verify(core: &Core, input: VerifyInput<'_>, meta: &RequestMeta) -> 
         )
         .await?;
     }
+    if changed_password {
+        // As with a password change in the profile: every other session ends.
+        token_repo::revoke_user(&tx, user.id, None).await?;
+    }
     let out = session::issue(core, &tx, &user, tenant, briefs, None, None).await?;
     tx.commit().await?;
     Ok(out)

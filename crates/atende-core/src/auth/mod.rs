@@ -94,9 +94,10 @@ pub async fn tenant_ctx(core: &Core, p: &Principal) -> CoreResult<TenantCtx> {
         ));
     };
     let tx = core.db.tenant_tx(tenant_id).await?;
-    let tenant = tenants::own(&tx)
-        .await
-        .map_err(|_| CoreError::Unauthorized("invalid_token", "the tenant no longer exists".into()))?;
+    let tenant = tenants::own(&tx).await.map_err(|e| match e {
+        atende_db::DbError::NotFound => CoreError::Unauthorized("invalid_token", "the tenant no longer exists".into()),
+        other => other.into(),
+    })?;
     if tenant.status != "active" {
         return Err(CoreError::Forbidden(
             "tenant_suspended",

@@ -210,19 +210,21 @@ pub(crate) async fn check_throttle(core: &Core, tx: &PlatformTx, email: &str) ->
 /// `invalid_credentials`, `totp_required`, `invalid_totp`, `account_disabled`,
 /// `tenant_suspended`, `not_a_member`, or `TooManyRequests`.
 pub async fn login(core: &Core, input: LoginInput<'_>, meta: &RequestMeta) -> CoreResult<TokenResponse> {
-    let email = Email::parse(input.email)
-        .map(|e| e.as_str().to_owned())
-        .unwrap_or_else(|_| input.email.trim().to_lowercase());
+    let invalid = || CoreError::Unauthorized("invalid_credentials", "e-mail or password is incorrect".into());
+    // Not an address: no account can match, and nothing attacker-sized is written anywhere.
+    let Ok(email) = Email::parse(input.email).map(|e| e.as_str().to_owned()) else {
+        crypto::verify_password_off_runtime(input.password.to_owned(), None).await;
+        return Err(invalid());
+    };
+    // Read, then verify with no transaction open (on SQLite a transaction holds the write lock,
+    // and argon2id takes tens of milliseconds), then write.
     let tx = core.db.platform_tx().await?;
     check_throttle(core, &tx, &email).await?;
     let user = repo::users::by_email(&tx, &email).await?;
-    let password_ok = match user.as_ref().and_then(|u| u.password_hash.as_deref()) {
-        Some(phc) => crypto::verify_password(input.password, phc),
-        None => {
-            crypto::dummy_verify(input.password);
-            false
-        }
-    };
+    tx.commit().await?;
+    let phc = user.as_ref().and_then(|u| u.password_hash.clone());
+    let password_ok = crypto::verify_password_off_runtime(input.password.to_owned(), phc).await;
+    let tx = core.db.platform_tx().await?;
     let (Some(user), true) = (user, password_ok) else {
         audit::record(
             &tx,
@@ -232,10 +234,7 @@ pub async fn login(core: &Core, input: LoginInput<'_>, meta: &RequestMeta) -> Co
         )
         .await?;
         tx.commit().await?;
-        return Err(CoreError::Unauthorized(
-            "invalid_credentials",
-            "e-mail or password is incorrect".into(),
-        ));
+        return Err(invalid());
     };
     let user_id = UserId(user.id);
     if !user.active {
@@ -319,6 +318,16 @@ pub async fn refresh(core: &Core, token: &str, meta: &RequestMeta) -> CoreResult
     let briefs = tenant_briefs(&tx, UserId(user.id)).await?;
     let tenant = match row.tenant_id {
         None => None,
+        // An impersonation lasts only while its user is still a super admin (and is the
+        // impersonator); a demoted admin's impersonation sessions end at the next refresh.
+        Some(_) if row.impersonator_id.is_some() && !(user.is_super_admin && row.impersonator_id == Some(user.id)) => {
+            token_repo::revoke_family(&tx, row.family_id).await?;
+            tx.commit().await?;
+            return Err(CoreError::Unauthorized(
+                "invalid_token",
+                "this impersonation has ended".into(),
+            ));
+        }
         Some(tid) if row.impersonator_id.is_some() => {
             let t = tenants::get(&tx, TenantId(tid)).await?;
             Some(TenantBrief {
@@ -413,6 +422,26 @@ pub async fn logout(core: &Core, p: &Principal, refresh_token: Option<&str>, met
     Ok(())
 }
 
+/// The caller's account, provided the session their access token names is still live and the
+/// account active. Routes that mint a new session (tenant switch, impersonation) call it, so a
+/// stolen access token cannot outlive a logout, a password change or reuse detection by turning
+/// itself into a fresh 30-day session.
+async fn live_session_user(tx: &PlatformTx, p: &Principal, user_id: UserId) -> CoreResult<users::Model> {
+    let session_ended = || CoreError::Unauthorized("invalid_token", "this session has ended; sign in again".into());
+    let family = p.session.ok_or_else(session_ended)?;
+    if !token_repo::family_is_live(tx, family, user_id.uuid()).await? {
+        return Err(session_ended());
+    }
+    let user = repo::users::get(tx, user_id).await?;
+    if !user.active {
+        return Err(CoreError::Forbidden(
+            "account_disabled",
+            "this account is disabled".into(),
+        ));
+    }
+    Ok(user)
+}
+
 /// Starts a session in another tenant of the caller (by slug or id) and closes the current one.
 ///
 /// # Errors
@@ -426,7 +455,7 @@ pub async fn switch_tenant(core: &Core, p: &Principal, tenant: &str, meta: &Requ
         ));
     }
     let tx = core.db.platform_tx().await?;
-    let user = repo::users::get(&tx, user_id).await?;
+    let user = live_session_user(&tx, p, user_id).await?;
     let briefs = tenant_briefs(&tx, user_id).await?;
     let slug = match Uuid::parse_str(tenant) {
         Ok(id) => briefs
@@ -475,7 +504,7 @@ pub async fn impersonate(
         return Err(CoreError::forbidden());
     }
     let tx = core.db.platform_tx().await?;
-    let admin = repo::users::get(&tx, admin_id).await?;
+    let admin = live_session_user(&tx, p, admin_id).await?;
     if !admin.is_super_admin {
         return Err(CoreError::forbidden());
     }

@@ -2,7 +2,7 @@
 
 use crate::audit::{self, Entry, RequestMeta, Who};
 use crate::auth::API_KEY_PREFIX;
-use crate::authz::require;
+use crate::authz::{require, require_person};
 use crate::error::{CoreError, CoreResult};
 use crate::views::{ApiKeyCreated, ApiKeyView, Paged};
 use crate::{Core, crypto};
@@ -12,6 +12,7 @@ use atende_domain::{Action, ApiKeyId, FieldErrors, Role, TenantCtx};
 
 pub async fn list(core: &Core, ctx: &TenantCtx, page: PageRequest) -> CoreResult<Paged<ApiKeyView>> {
     require(ctx, Action::ApiKeysManage)?;
+    require_person(ctx)?;
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
     let rows = api_keys::list(&tx, page).await?;
     tx.commit().await?;
@@ -27,6 +28,7 @@ pub async fn create(
     meta: &RequestMeta,
 ) -> CoreResult<ApiKeyCreated> {
     require(ctx, Action::ApiKeysManage)?;
+    require_person(ctx)?;
     let mut errs = FieldErrors::new();
     let name = errs.check("name", atende_domain::values::parse_name(name, 120));
     let role = errs.check("role", Role::parse(role));
@@ -67,6 +69,7 @@ pub async fn create(
 
 pub async fn revoke(core: &Core, ctx: &TenantCtx, id: ApiKeyId, meta: &RequestMeta) -> CoreResult<ApiKeyView> {
     require(ctx, Action::ApiKeysManage)?;
+    require_person(ctx)?;
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
     let current = api_keys::get(&tx, id).await?;
     if current.revoked_at.is_some() {

@@ -2,7 +2,7 @@
 
 use crate::audit::{self, Entry, RequestMeta, Who};
 use crate::auth::magic::{self, PURPOSE_INVITE};
-use crate::authz::require;
+use crate::authz::{require, require_person};
 use crate::error::{CoreError, CoreResult};
 use crate::views::{MemberView, Paged};
 use crate::{Core, crypto};
@@ -119,6 +119,7 @@ pub async fn invite(
     meta: &RequestMeta,
 ) -> CoreResult<MemberView> {
     require(ctx, Action::MembersInvite)?;
+    require_person(ctx)?;
     let mut errs = atende_domain::FieldErrors::new();
     let email = errs.check("email", Email::parse(email));
     let role = errs.check("role", Role::parse(role));
@@ -164,6 +165,7 @@ pub async fn update(
     meta: &RequestMeta,
 ) -> CoreResult<MemberView> {
     require(ctx, Action::MembersManage)?;
+    require_person(ctx)?;
     let role = match role {
         Some(r) => Some(Role::parse(r).map_err(|e| CoreError::field("role", e.message))?),
         None => None,
@@ -213,10 +215,9 @@ pub async fn update(
         )
         .await?;
         if !after.active {
-            // Refresh tokens belong to the user, not the membership: close all their sessions
-            // (they sign in again to their other tenants). Access tokens already fail the
-            // per-request membership check.
-            token_repo::revoke_user(&tx, user.id, None).await?;
+            // End the member's sessions in this tenant only; their other tenants are theirs.
+            // Access tokens already fail the per-request membership check.
+            token_repo::revoke_user_in_tenant(&tx, user.id, ctx.tenant_id.uuid()).await?;
         }
     }
     tx.commit().await?;

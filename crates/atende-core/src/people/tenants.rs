@@ -4,7 +4,7 @@ use super::members::{Attach, invite_or_attach};
 use crate::Core;
 use crate::audit::{self, Entry, RequestMeta, Who};
 use crate::auth::{self, Principal};
-use crate::authz::require;
+use crate::authz::{require, require_person};
 use crate::error::{CoreError, CoreResult};
 use crate::views::{DomainView, Paged, TenantView, UserView};
 use atende_db::page::PageRequest;
@@ -274,6 +274,7 @@ pub async fn update(
     }
     let ctx = ctx_for(core, p, reference).await?;
     require(&ctx, Action::TenantUpdate)?;
+    require_person(&ctx)?;
     if patch.status.is_some() {
         return Err(CoreError::Forbidden(
             "forbidden",
@@ -330,6 +331,7 @@ pub async fn add_domain(
 ) -> CoreResult<DomainView> {
     let ctx = ctx_for(core, p, reference).await?;
     require(&ctx, Action::TenantUpdate)?;
+    require_person(&ctx)?;
     let domain = parse_domain(domain).map_err(|m| CoreError::field("domain", m))?;
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
     let d = domains::create(&tx, &domain).await?;

@@ -64,6 +64,22 @@ pub async fn rotate_refresh(tx: &impl Scoped, id: Uuid, next: Uuid) -> Result<bo
     Ok(res.rows_affected == 1)
 }
 
+/// Whether a session (refresh-token family) of `user` still has a live, unexpired token — i.e.
+/// it was not logged out, revoked for reuse, or ended by a password change.
+///
+/// # Errors
+/// Database failure.
+pub async fn family_is_live(tx: &impl Scoped, family: Uuid, user: Uuid) -> Result<bool, DbError> {
+    Ok(rt::Entity::find()
+        .filter(rt::Column::FamilyId.eq(family))
+        .filter(rt::Column::UserId.eq(user))
+        .filter(rt::Column::RevokedAt.is_null())
+        .filter(rt::Column::ExpiresAt.gt(now()))
+        .one(tx.conn())
+        .await?
+        .is_some())
+}
+
 /// Revokes every live token of a family (logout, or reuse of a rotated token).
 ///
 /// # Errors
@@ -92,6 +108,22 @@ pub async fn revoke_user(tx: &impl Scoped, user: Uuid, except_family: Option<Uui
         q = q.filter(rt::Column::FamilyId.ne(f));
     }
     let res = q.exec(tx.conn()).await?;
+    Ok(res.rows_affected)
+}
+
+/// Revokes a user's live refresh tokens in one tenant only (a deactivated membership must not
+/// sign the person out of their other tenants).
+///
+/// # Errors
+/// Database failure.
+pub async fn revoke_user_in_tenant(tx: &impl Scoped, user: Uuid, tenant: Uuid) -> Result<u64, DbError> {
+    let res = rt::Entity::update_many()
+        .col_expr(rt::Column::RevokedAt, Expr::value(now()))
+        .filter(rt::Column::UserId.eq(user))
+        .filter(rt::Column::TenantId.eq(tenant))
+        .filter(rt::Column::RevokedAt.is_null())
+        .exec(tx.conn())
+        .await?;
     Ok(res.rows_affected)
 }
 

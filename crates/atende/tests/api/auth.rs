@@ -462,3 +462,148 @@ both_engines!(
     profile_update_and_password_change,
     api_key_authenticates_until_revoked,
 );
+
+mod review_fixes {
+    //! Regressions for the security review of the foundation.
+    use crate::harness::{Engine, PASSWORD, TestApp, error_code};
+    use reqwest::StatusCode;
+    use serde_json::json;
+
+    async fn a_logged_out_access_token_cannot_mint_a_new_session(engine: Engine) {
+        let app = TestApp::spawn(engine).await;
+        let t = app.tenant("acme").await;
+        let (s, _) = app
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/auth/logout",
+                Some(&t.admin.access),
+                None,
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+
+        // The access token still verifies for its last minutes, but it names an ended session.
+        let (s, b) = app
+            .post(
+                "/api/v1/auth/switch-tenant",
+                Some(&t.admin.access),
+                json!({"tenant": "acme"}),
+            )
+            .await;
+
+        assert_eq!(
+            (s, error_code(s, &b)),
+            (StatusCode::UNAUTHORIZED, "invalid_token".to_owned())
+        );
+    }
+
+    async fn deactivation_ends_sessions_in_that_tenant_only(engine: Engine) {
+        let app = TestApp::spawn(engine).await;
+        let a = app.tenant("alpha").await;
+        let b = app.tenant("bravo").await;
+        // alpha's admin is also an agent in bravo, with a session there.
+        let (s, m) = app
+            .post(
+                "/api/v1/tenants/bravo/members",
+                Some(&b.admin.access),
+                json!({"email": "admin@alpha.test", "role": "agent"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+        let in_bravo = app.login_to("admin@alpha.test", "bravo").await;
+
+        let path = format!("/api/v1/tenants/bravo/members/{}", m["id"].as_str().unwrap());
+        let (s, _) = app.patch(&path, &b.admin.access, json!({"active": false})).await;
+        assert_eq!(s, StatusCode::OK);
+
+        let (s, _) = app
+            .post("/api/v1/auth/refresh", None, json!({"refresh_token": in_bravo.refresh}))
+            .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "the bravo session ends");
+        let (s, _) = app
+            .post("/api/v1/auth/refresh", None, json!({"refresh_token": a.admin.refresh}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "the alpha session goes on");
+    }
+
+    async fn an_api_key_cannot_mint_keys_or_manage_members(engine: Engine) {
+        let app = TestApp::spawn(engine).await;
+        let t = app.tenant("acme").await;
+        let (_, k) = app
+            .post(
+                "/api/v1/api-keys",
+                Some(&t.admin.access),
+                json!({"name": "ERP", "role": "admin"}),
+            )
+            .await;
+        let key = k["secret"].as_str().unwrap();
+
+        for (path, body) in [
+            ("/api/v1/api-keys", json!({"name": "more", "role": "admin"})),
+            (
+                "/api/v1/tenants/acme/members",
+                json!({"email": "evil@x.test", "role": "admin"}),
+            ),
+        ] {
+            let (s, b) = app.post(path, Some(key), body).await;
+            assert_eq!(
+                (s, error_code(s, &b)),
+                (StatusCode::FORBIDDEN, "person_required".to_owned()),
+                "{path}"
+            );
+        }
+        let (s, _) = app
+            .post("/api/v1/departments", Some(key), json!({"name": "Vendas"}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "keys still work data");
+    }
+
+    async fn failed_logins_recorded(app: &TestApp) -> u64 {
+        use atende_db::entities::audit_logs::{Column, Entity};
+        use atende_db::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let tx = app.core().db.platform_tx().await.unwrap();
+        let n = Entity::find()
+            .filter(Column::Action.eq("auth.login_failed"))
+            .count(atende_db::Scoped::conn(&tx))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        n
+    }
+
+    async fn a_malformed_email_fails_like_a_wrong_password_and_writes_nothing(engine: Engine) {
+        let app = TestApp::spawn(engine).await;
+        app.tenant("acme").await;
+        let (s, _) = app
+            .post(
+                "/api/v1/auth/token",
+                None,
+                json!({"email": "admin@acme.test", "password": "wrong one!"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        assert_eq!(failed_logins_recorded(&app).await, 1, "a wrong password is recorded");
+
+        let huge = "x".repeat(100_000);
+        let (s, b) = app
+            .post("/api/v1/auth/token", None, json!({"email": huge, "password": PASSWORD}))
+            .await;
+
+        assert_eq!(
+            (s, error_code(s, &b)),
+            (StatusCode::UNAUTHORIZED, "invalid_credentials".to_owned())
+        );
+        assert_eq!(
+            failed_logins_recorded(&app).await,
+            1,
+            "a malformed e-mail writes nothing"
+        );
+    }
+
+    both_engines!(
+        a_logged_out_access_token_cannot_mint_a_new_session,
+        deactivation_ends_sessions_in_that_tenant_only,
+        an_api_key_cannot_mint_keys_or_manage_members,
+        a_malformed_email_fails_like_a_wrong_password_and_writes_nothing,
+    );
+}
