@@ -35,6 +35,12 @@ pub trait JobHandler: Send + Sync {
     /// # Errors
     /// How it failed, which decides retry or dead letter.
     async fn run(&self, core: &Core, job: &Job) -> Result<(), JobError>;
+
+    /// Whether the payload holds secrets to erase once the job is done or dead (kept while it
+    /// may still be retried).
+    fn payload_is_secret(&self) -> bool {
+        false
+    }
 }
 
 /// Job kinds and their handlers.
@@ -65,6 +71,11 @@ impl JobHandler for SendMail {
         let mail: OutgoingMail = serde_json::from_value(job.payload.clone())
             .map_err(|e| JobError::Permanent(format!("bad payload: {e}")))?;
         core.mailer.send(&mail).await.map_err(JobError::Retry)
+    }
+
+    /// Sign-in and invitation mails carry live links.
+    fn payload_is_secret(&self) -> bool {
+        true
     }
 }
 
@@ -226,6 +237,15 @@ impl Worker {
                 "retry"
             }
         };
+        if label != "retry"
+            && self
+                .registry
+                .handlers
+                .get(job.kind.as_str())
+                .is_some_and(|h| h.payload_is_secret())
+        {
+            jobs::clear_payload(&self.core.db, job_id).await?;
+        }
         metrics::counter!("atende_jobs_total", "queue" => job.queue.clone(), "kind" => job.kind.clone(), "outcome" => label)
             .increment(1);
         metrics::histogram!("atende_job_duration_seconds", "queue" => job.queue.clone())

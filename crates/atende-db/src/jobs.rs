@@ -233,6 +233,23 @@ pub async fn bury(db: &Db, id: JobId, worker: &str, error: &str) -> Result<bool,
     .await
 }
 
+/// Empties a finished job's payload (it may carry secrets, such as a mail with a sign-in link,
+/// that must not outlive the job).
+///
+/// # Errors
+/// Database failure.
+pub async fn clear_payload(db: &Db, id: JobId) -> Result<(), DbError> {
+    let tx = db.platform_tx().await?;
+    Entity::update_many()
+        .col_expr(Column::Payload, Expr::value(serde_json::json!({"redacted": true})))
+        .filter(Column::Id.eq(id.uuid()))
+        .filter(Column::Status.is_in([status::DONE, status::DEAD]))
+        .exec(tx.conn())
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// On graceful shutdown: hands this worker's running jobs back to the queue, undoing the
 /// attempt they were charged for, so another worker picks them up at once.
 ///

@@ -162,7 +162,15 @@ pub(crate) async fn check_second_factor(
             "enter the code from your authenticator app".into(),
         ));
     };
-    if totp::check(core, user, code)? {
+    // A code is good once: its step must be later than the last one accepted (RFC 6238 §5.2),
+    // so a code seen over a shoulder or replayed from a log is refused.
+    let step = totp::matched_step(core, user, code)?.and_then(|s| i64::try_from(s).ok());
+    if let Some(step) = step.filter(|s| user.totp_last_step.is_none_or(|last| *s > last)) {
+        let patch = repo::users::UserPatch {
+            totp_last_step: Some(Some(step)),
+            ..Default::default()
+        };
+        repo::users::update(&tx, user.clone(), patch).await?;
         return Ok(tx);
     }
     let who = Who::User {

@@ -56,16 +56,25 @@ async fn save(
     .await
 }
 
-/// Whether `code` is the user's current code. Spaces are ignored ("123 456").
+/// The 30-second time step `code` belongs to, if it is one of the user's current codes
+/// (±1 step of clock skew). Spaces are ignored ("123 456").
+///
+/// # Errors
+/// The stored secret cannot be decrypted.
+pub fn matched_step(core: &Core, user: &users::Model, code: &str) -> CoreResult<Option<u64>> {
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+        return Ok(None);
+    }
+    Ok(load(core, user)?.and_then(|t| t.check_current(&code)))
+}
+
+/// Whether `code` is one of the user's current codes.
 ///
 /// # Errors
 /// The stored secret cannot be decrypted.
 pub fn check(core: &Core, user: &users::Model, code: &str) -> CoreResult<bool> {
-    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
-        return Ok(false);
-    }
-    Ok(load(core, user)?.is_some_and(|t| t.check_current(&code).is_some()))
+    Ok(matched_step(core, user, code)?.is_some())
 }
 
 /// Starts enrolment: a new secret, stored but not active until confirmed with a code.

@@ -15,6 +15,8 @@ pub struct Model {
     pub active: bool,
     pub totp_secret_enc: Option<String>,
     pub totp_enabled: bool,
+    /// The last TOTP time step accepted at sign-in; a code of that step or earlier is refused.
+    pub totp_last_step: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

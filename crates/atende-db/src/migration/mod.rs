@@ -9,6 +9,7 @@ mod cols;
 mod m20261122_000001_foundation;
 mod m20261122_000002_row_level_security;
 mod m20261122_000003_messaging;
+mod m20261122_000004_totp_replay;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261122_000002_row_level_security::Migration),
             Box::new(m20261122_000003_messaging::Migration),
+            Box::new(m20261122_000004_totp_replay::Migration),
         ]
     }
 }

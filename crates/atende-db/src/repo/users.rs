@@ -33,6 +33,7 @@ pub async fn create(tx: &impl Scoped, u: NewUser<'_>) -> Result<Model, DbError> 
         active: Set(true),
         totp_secret_enc: Set(None),
         totp_enabled: Set(false),
+        totp_last_step: Set(None),
         created_at: Set(at),
         updated_at: Set(at),
     }
@@ -77,6 +78,7 @@ pub struct UserPatch {
     pub active: Option<bool>,
     pub totp_secret_enc: Option<Option<String>>,
     pub totp_enabled: Option<bool>,
+    pub totp_last_step: Option<Option<i64>>,
 }
 
 /// # Errors
@@ -91,7 +93,8 @@ pub async fn update(tx: &impl Scoped, current: Model, p: UserPatch) -> Result<Mo
         is_super_admin,
         active,
         totp_secret_enc,
-        totp_enabled
+        totp_enabled,
+        totp_last_step
     );
     if let Some(v) = p.password_hash {
         am.password_hash = Set(Some(v));

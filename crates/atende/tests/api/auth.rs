@@ -600,7 +600,67 @@ mod review_fixes {
         );
     }
 
+    async fn a_totp_code_signs_in_once(engine: Engine) {
+        let app = TestApp::spawn(engine).await;
+        let t = app.tenant("acme").await;
+        let (_, e) = app
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/users/me/totp/enroll",
+                Some(&t.admin.access),
+                None,
+            )
+            .await;
+        let secret = e["secret"].as_str().unwrap().to_owned();
+        let (s, _) = app
+            .post(
+                "/api/v1/users/me/totp/confirm",
+                Some(&t.admin.access),
+                json!({"code": super::totp_code(&secret)}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let code = super::totp_code(&secret);
+        let body = json!({"email": "admin@acme.test", "password": PASSWORD, "totp_code": code});
+        let (s, _) = app.post("/api/v1/auth/token", None, body.clone()).await;
+        assert_eq!(s, StatusCode::OK);
+
+        let (s, b) = app.post("/api/v1/auth/token", None, body).await;
+
+        assert_eq!(
+            (s, error_code(s, &b)),
+            (StatusCode::UNAUTHORIZED, "invalid_totp".to_owned()),
+            "a replayed code"
+        );
+    }
+
+    async fn a_sent_mail_job_keeps_no_link(engine: Engine) {
+        use atende_db::entities::jobs::{Column, Entity};
+        use atende_db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let app = TestApp::spawn(engine).await;
+        app.tenant("acme").await;
+        let (s, _) = app
+            .post("/api/v1/auth/magic-link", None, json!({"email": "admin@acme.test"}))
+            .await;
+        assert_eq!(s, StatusCode::ACCEPTED);
+
+        assert_eq!(app.run_pending_jobs().await, 1);
+
+        let tx = app.core().db.platform_tx().await.unwrap();
+        let job = Entity::find()
+            .filter(Column::Kind.eq("mail.send"))
+            .one(atende_db::Scoped::conn(&tx))
+            .await
+            .unwrap()
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(job.status, "done");
+        assert!(!job.payload.to_string().contains("token="), "{}", job.payload);
+    }
+
     both_engines!(
+        a_totp_code_signs_in_once,
+        a_sent_mail_job_keeps_no_link,
         a_logged_out_access_token_cannot_mint_a_new_session,
         deactivation_ends_sessions_in_that_tenant_only,
         an_api_key_cannot_mint_keys_or_manage_members,
