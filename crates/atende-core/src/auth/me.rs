@@ -1,9 +1,9 @@
 //! The caller's own profile.
 
 use super::Principal;
-use super::session::tenant_briefs;
+use super::session::{self, tenant_briefs};
 use crate::audit::{self, Entry, RequestMeta, Who};
-use crate::error::{CoreError, CoreResult};
+use crate::error::CoreResult;
 use crate::views::{MeView, UserView};
 use crate::{Core, crypto};
 use atende_db::repo::{
@@ -73,22 +73,12 @@ pub async fn update(core: &Core, p: &Principal, input: UpdateMe<'_>, meta: &Requ
         None => None,
     };
     errs.into_result()?;
-    let tx = core.db.platform_tx().await?;
-    let user = user_repo::get(&tx, user_id).await?;
     if let Some(np) = &new_password {
-        let ok = match (&user.password_hash, input.current_password) {
-            (Some(h), Some(cur)) => crypto::verify_password(cur, h),
-            (None, _) => true,
-            (Some(_), None) => false,
-        };
-        if !ok {
-            return Err(CoreError::field(
-                "current_password",
-                "the current password is incorrect",
-            ));
-        }
+        session::reauthenticate(core, user_id, input.current_password, "current_password", meta).await?;
         patch.password_hash = Some(crypto::hash_password(np.expose())?);
     }
+    let tx = core.db.platform_tx().await?;
+    let user = user_repo::get(&tx, user_id).await?;
     let before = UserView::from(&user);
     let changed_password = patch.password_hash.is_some();
     let user = user_repo::update(&tx, user, patch).await?;

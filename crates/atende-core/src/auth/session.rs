@@ -185,6 +185,48 @@ pub(crate) async fn check_second_factor(
     ))
 }
 
+/// Checks the signed-in user's password again before a sensitive change (password, second
+/// factor). Like a sign-in, it honours and feeds the account lock, and verifies off the runtime
+/// with no transaction open. A user without a password (invited, signed in by link) passes.
+///
+/// # Errors
+/// 422 on `field` for a wrong or missing password; 429 while the account is locked.
+pub(crate) async fn reauthenticate(
+    core: &Core,
+    user_id: UserId,
+    password: Option<&str>,
+    field: &str,
+    meta: &RequestMeta,
+) -> CoreResult<()> {
+    let tx = core.db.platform_tx().await?;
+    let user = repo::users::get(&tx, user_id).await?;
+    check_throttle(core, &tx, &user.email).await?;
+    tx.commit().await?;
+    let Some(phc) = user.password_hash.clone() else {
+        return Ok(());
+    };
+    let ok = match password {
+        Some(pw) => crypto::verify_password_off_runtime(pw.to_owned(), Some(phc)).await,
+        None => false,
+    };
+    if ok {
+        return Ok(());
+    }
+    let tx = core.db.platform_tx().await?;
+    audit::record(
+        &tx,
+        Who::User {
+            user: user_id,
+            tenant: None,
+        },
+        meta,
+        failed_login(&user.email, "bad_reauth"),
+    )
+    .await?;
+    tx.commit().await?;
+    Err(CoreError::field(field, "the password is incorrect"))
+}
+
 /// A sign-in request.
 pub struct LoginInput<'a> {
     pub email: &'a str,

@@ -2,10 +2,10 @@
 //! every authenticator app speaks). The secret is stored encrypted with the secrets key.
 
 use super::Principal;
+use crate::Core;
 use crate::audit::{self, Entry, RequestMeta, Who};
 use crate::error::{CoreError, CoreResult};
 use crate::views::TotpEnrollView;
-use crate::{Core, crypto};
 use atende_db::entities::users;
 use atende_db::repo::users::{self as user_repo, UserPatch};
 use data_encoding::BASE32_NOPAD;
@@ -77,12 +77,16 @@ pub fn check(core: &Core, user: &users::Model, code: &str) -> CoreResult<bool> {
     Ok(matched_step(core, user, code)?.is_some())
 }
 
-/// Starts enrolment: a new secret, stored but not active until confirmed with a code.
+/// Starts enrolment (needs the password): a new secret, stored but not active until confirmed
+/// with a code.
 ///
 /// # Errors
 /// `totp_already_enabled` (409) when a factor is active.
-pub async fn enroll(core: &Core, p: &Principal, meta: &RequestMeta) -> CoreResult<TotpEnrollView> {
+pub async fn enroll(core: &Core, p: &Principal, password: &str, meta: &RequestMeta) -> CoreResult<TotpEnrollView> {
     let user_id = p.user_id()?;
+    // Without this, a stolen access token could put a second factor it controls on the account
+    // and lock the owner out.
+    super::session::reauthenticate(core, user_id, Some(password), "password", meta).await?;
     let tx = core.db.platform_tx().await?;
     let user = user_repo::get(&tx, user_id).await?;
     if user.totp_enabled {
@@ -160,15 +164,9 @@ pub async fn confirm(core: &Core, p: &Principal, code: &str, meta: &RequestMeta)
 /// `invalid_credentials` (401) for a wrong password, 422 on `code` for a wrong code.
 pub async fn disable(core: &Core, p: &Principal, password: &str, code: &str, meta: &RequestMeta) -> CoreResult<()> {
     let user_id = p.user_id()?;
+    super::session::reauthenticate(core, user_id, Some(password), "password", meta).await?;
     let tx = core.db.platform_tx().await?;
     let user = user_repo::get(&tx, user_id).await?;
-    if !user
-        .password_hash
-        .as_deref()
-        .is_some_and(|h| crypto::verify_password(password, h))
-    {
-        return Err(CoreError::field("password", "the password is incorrect"));
-    }
     if user.totp_enabled && !check(core, &user, code)? {
         return Err(CoreError::field("code", "the code is incorrect"));
     }

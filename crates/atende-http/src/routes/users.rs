@@ -47,15 +47,23 @@ pub async fn update_me(
     Ok(Json(me::update(&s.core, &p, input, &meta).await?))
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TotpEnrollBody {
+    /// The account's password: a second factor is only set up by its owner.
+    pub password: String,
+}
+
 /// Start two-factor enrolment: returns the secret and an `otpauth://` URI for a QR code.
-#[utoipa::path(post, path = "/users/me/totp/enroll", tag = "users", security(("bearer" = [])),
+#[utoipa::path(post, path = "/users/me/totp/enroll", tag = "users", request_body = TotpEnrollBody, security(("bearer" = [])),
     responses((status = 200, body = TotpEnrollView), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn totp_enroll(
     State(s): State<AppState>,
     Auth(p): Auth,
     Meta(meta): Meta,
+    ApiJson(b): ApiJson<TotpEnrollBody>,
 ) -> ApiResult<Json<TotpEnrollView>> {
-    Ok(Json(totp::enroll(&s.core, &p, &meta).await?))
+    Ok(Json(totp::enroll(&s.core, &p, &b.password, &meta).await?))
 }
 
 #[derive(Deserialize, ToSchema)]

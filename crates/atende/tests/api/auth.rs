@@ -279,7 +279,16 @@ async fn totp_enrol_confirm_login_and_disable(engine: Engine) {
     let tok = t.admin.access.as_str();
 
     let (s, b) = app
-        .call(reqwest::Method::POST, "/api/v1/users/me/totp/enroll", Some(tok), None)
+        .post(
+            "/api/v1/users/me/totp/enroll",
+            Some(tok),
+            json!({"password": "not it at all"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "enrolment needs the password: {b}");
+    assert!(b["error"]["fields"]["password"].is_array());
+    let (s, b) = app
+        .post("/api/v1/users/me/totp/enroll", Some(tok), json!({"password": PASSWORD}))
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     let uri = b["otpauth_uri"].as_str().unwrap();
@@ -604,11 +613,10 @@ mod review_fixes {
         let app = TestApp::spawn(engine).await;
         let t = app.tenant("acme").await;
         let (_, e) = app
-            .call(
-                reqwest::Method::POST,
+            .post(
                 "/api/v1/users/me/totp/enroll",
                 Some(&t.admin.access),
-                None,
+                json!({"password": PASSWORD}),
             )
             .await;
         let secret = e["secret"].as_str().unwrap().to_owned();
@@ -658,7 +666,26 @@ mod review_fixes {
         assert!(!job.payload.to_string().contains("token="), "{}", job.payload);
     }
 
+    async fn wrong_current_passwords_count_toward_the_lock(engine: Engine) {
+        let app = TestApp::spawn(engine).await;
+        let t = app.tenant("acme").await;
+        for _ in 0..5 {
+            let body = json!({"current_password": "guess guess", "new_password": "a brand new secret"});
+            let (s, _) = app.patch("/api/v1/users/me", &t.admin.access, body).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+
+        let body = json!({"current_password": PASSWORD, "new_password": "a brand new secret"});
+        let (s, b) = app.patch("/api/v1/users/me", &t.admin.access, body).await;
+
+        assert_eq!(
+            (s, error_code(s, &b)),
+            (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts".to_owned())
+        );
+    }
+
     both_engines!(
+        wrong_current_passwords_count_toward_the_lock,
         a_totp_code_signs_in_once,
         a_sent_mail_job_keeps_no_link,
         a_logged_out_access_token_cannot_mint_a_new_session,
