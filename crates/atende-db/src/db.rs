@@ -251,6 +251,27 @@ impl TenantTx {
         self.tenant_id
     }
 
+    /// Serialises this transaction with every other one taking the same `purpose` lock in the
+    /// same tenant, until commit or rollback (Postgres `pg_advisory_xact_lock`). For checks that
+    /// read then write across rows, like "keep at least one admin", which READ COMMITTED alone
+    /// would let two transactions pass at once. On SQLite every write transaction already holds
+    /// the database's single write lock from `BEGIN IMMEDIATE`.
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn lock(&self, purpose: &str) -> Result<(), DbError> {
+        if self.tx.get_database_backend() == DbBackend::Postgres {
+            self.tx
+                .execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                    [format!("{}:{purpose}", self.tenant_id).into()],
+                ))
+                .await?;
+        }
+        Ok(())
+    }
+
     /// # Errors
     /// The commit failed; nothing was written.
     pub async fn commit(self) -> Result<(), DbError> {

@@ -171,6 +171,9 @@ pub async fn update(
         None => None,
     };
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
+    // Role and activity changes of one tenant go one at a time, so two admins demoting each
+    // other at once cannot both pass the last-admin check.
+    tx.lock("memberships").await?;
     let current = memberships::get(&tx, id).await?;
     let user = users::get(&tx, UserId(current.user_id)).await?;
     let before = MemberView::new(&current, &user);

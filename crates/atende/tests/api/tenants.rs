@@ -706,3 +706,50 @@ both_engines!(
     last_active_admin_can_be_neither_demoted_nor_deactivated,
     custom_domain_is_unique_across_tenants_and_validated,
 );
+
+mod races {
+    use crate::harness::{Engine, TestApp};
+    use reqwest::StatusCode;
+    use serde_json::json;
+
+    async fn two_admins_demoting_each_other_at_once_leave_one_admin(engine: Engine) {
+        let app = TestApp::spawn(engine).await;
+        let t = app.tenant("acme").await;
+        let other = app.member(&t, "admin").await;
+        let (_, list) = app.get("/api/v1/tenants/acme/members", &t.admin.access).await;
+        let id_of = |user: uuid::Uuid| {
+            list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|m| m["user_id"] == user.to_string())
+                .unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        let (first, second) = (id_of(t.admin.user_id), id_of(other.user_id));
+
+        let (path_second, path_first) = (
+            format!("/api/v1/tenants/acme/members/{second}"),
+            format!("/api/v1/tenants/acme/members/{first}"),
+        );
+        for _ in 0..5 {
+            let a = app.patch(&path_second, &t.admin.access, json!({"role": "agent"}));
+            let b = app.patch(&path_first, &other.access, json!({"role": "agent"}));
+            let ((sa, _), (sb, _)) = tokio::join!(a, b);
+            let (_, list) = app
+                .get("/api/v1/tenants/acme/members?active=true", &t.admin.access)
+                .await;
+            let admins = list["items"]
+                .as_array()
+                .map_or(0, |ms| ms.iter().filter(|m| m["role"] == "admin").count());
+            assert!(admins >= 1, "no admin left ({sa}, {sb})");
+            if sa == StatusCode::OK || sb == StatusCode::OK {
+                return;
+            }
+        }
+    }
+
+    both_engines!(two_admins_demoting_each_other_at_once_leave_one_admin);
+}
