@@ -172,14 +172,7 @@ async fn logout_ends_the_session(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let t = app.tenant("acme").await;
 
-    let (s, _) = app
-        .call(
-            reqwest::Method::POST,
-            "/api/v1/auth/logout",
-            Some(&t.admin.access),
-            None,
-        )
-        .await;
+    let (s, _) = app.post_empty("/api/v1/auth/logout", &t.admin.access).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
 
     let (s, b) = app
@@ -481,14 +474,7 @@ mod review_fixes {
     async fn a_logged_out_access_token_cannot_mint_a_new_session(engine: Engine) {
         let app = TestApp::spawn(engine).await;
         let t = app.tenant("acme").await;
-        let (s, _) = app
-            .call(
-                reqwest::Method::POST,
-                "/api/v1/auth/logout",
-                Some(&t.admin.access),
-                None,
-            )
-            .await;
+        let (s, _) = app.post_empty("/api/v1/auth/logout", &t.admin.access).await;
         assert_eq!(s, StatusCode::NO_CONTENT);
 
         // The access token still verifies for its last minutes, but it names an ended session.

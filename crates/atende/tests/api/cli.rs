@@ -36,6 +36,19 @@ fn atende(dir: &std::path::Path, db_url: &str) -> Command {
     c
 }
 
+/// Sends SIGTERM and waits for the process to exit.
+async fn terminate(mut child: std::process::Child) -> std::process::ExitStatus {
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 async fn wait_healthy(base: &str) {
     let client = reqwest::Client::new();
     for _ in 0..400 {
@@ -157,17 +170,7 @@ async fn first_start_prints_demo_login_and_sigterm_stops_cleanly() {
     let stdout = child.stdout.take().unwrap();
     let (_, creds) = tokio::task::spawn_blocking(move || read_banner(stdout)).await.unwrap();
     assert!(creds.is_none());
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(
-        tokio::task::spawn_blocking(move || child.wait())
-            .await
-            .unwrap()
-            .unwrap()
-            .success()
-    );
+    assert!(terminate(child).await.success(), "graceful exit after SIGTERM");
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -240,7 +243,7 @@ async fn shell_commands_create_tenant_super_admin_and_user(engine: Engine) {
 
     // The same database, served: every account signs in.
     let port = free_port();
-    let mut child = cmd(&["serve", "--no-worker"])
+    let child = cmd(&["serve", "--no-worker"])
         .env("ATENDE_LISTEN", format!("127.0.0.1:{port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -264,17 +267,7 @@ async fn shell_commands_create_tenant_super_admin_and_user(engine: Engine) {
         let b: serde_json::Value = r.json().await.unwrap();
         assert_eq!(b["tenant"]["role"].as_str(), role, "{email}");
     }
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(
-        tokio::task::spawn_blocking(move || child.wait())
-            .await
-            .unwrap()
-            .unwrap()
-            .success()
-    );
+    assert!(terminate(child).await.success(), "graceful exit after SIGTERM");
     let _ = std::fs::remove_dir_all(dir);
 }
 
