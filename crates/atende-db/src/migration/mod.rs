@@ -42,7 +42,7 @@ pub(crate) const FOUNDATION_TENANT_TABLES: &[&str] = &[
 ];
 
 /// Tenant tables created (and put under RLS) by `m20261122_000003_messaging`.
-pub(crate) const MESSAGING_TENANT_TABLES: &[&str] = &[
+pub const MESSAGING_TENANT_TABLES: &[&str] = &[
     "channels",
     "contacts",
     "contact_identities",

@@ -11,7 +11,7 @@ use crate::entities::contact_identities as identities;
 use crate::entities::contacts::{ActiveModel, Column, Entity, Model};
 use crate::error::DbError;
 use crate::page::{self, Direction, Page, PageRequest};
-use crate::repo::{ensure_own, now};
+use crate::repo::{apply_patch, ensure_own, now};
 use atende_domain::{Email, PhoneE164};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, OnConflict};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, ModelTrait, QueryFilter};
@@ -126,18 +126,7 @@ pub async fn update(tx: &TenantTx, current: Model, p: ContactPatch) -> Result<Mo
     if let Some(v) = p.email {
         am.email = Set(v.map(|e| e.as_str().to_owned()));
     }
-    if let Some(v) = p.avatar_url {
-        am.avatar_url = Set(v);
-    }
-    if let Some(v) = p.attributes {
-        am.attributes = Set(v);
-    }
-    if let Some(v) = p.blocked {
-        am.blocked = Set(v);
-    }
-    if let Some(v) = p.opted_out {
-        am.opted_out = Set(v);
-    }
+    apply_patch!(am, p, avatar_url, attributes, blocked, opted_out);
     am.updated_at = Set(now());
     Ok(am.update(tx.conn()).await?)
 }

@@ -18,7 +18,7 @@ use crate::entities::conversation_tags;
 use crate::entities::conversations::{ActiveModel, Column, Entity, Model};
 use crate::error::DbError;
 use crate::page::Page;
-use crate::repo::{ensure_own, now, stored_time};
+use crate::repo::{apply_patch, ensure_own, now, stored_time};
 use atende_domain::{ConversationStatus, Priority, UserId};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -297,15 +297,7 @@ pub async fn update(tx: &TenantTx, current: Model, p: ConversationPatch) -> Resu
         }
         am.status = Set(s.as_str().to_owned());
     }
-    if let Some(v) = p.assignee_id {
-        am.assignee_id = Set(v);
-    }
-    if let Some(v) = p.team_id {
-        am.team_id = Set(v);
-    }
-    if let Some(v) = p.department_id {
-        am.department_id = Set(v);
-    }
+    apply_patch!(am, p, assignee_id, team_id, department_id);
     if let Some(v) = p.priority {
         am.priority = Set(v.as_str().to_owned());
     }

@@ -8,18 +8,7 @@ use atende_db::{Backend, Scoped};
 use uuid::Uuid;
 
 /// Every table the messaging migration created (all carry `tenant_id`).
-const TABLES: &[&str] = &[
-    "channels",
-    "contacts",
-    "contact_identities",
-    "tags",
-    "conversations",
-    "conversation_tags",
-    "messages",
-    "webhook_events",
-    "quick_replies",
-    "whatsapp_templates",
-];
+use atende_db::migration::MESSAGING_TENANT_TABLES as TABLES;
 
 async fn tenants_seen(conn: &impl ConnectionTrait, table: &str) -> Vec<Option<Uuid>> {
     conn.query_all_raw(Statement::from_string(
