@@ -1,0 +1,257 @@
+import * as Dropdown from "@radix-ui/react-dropdown-menu";
+import { useQueryClient } from "@tanstack/react-query";
+import { Link, Outlet, useNavigate, useRouterState } from "@tanstack/react-router";
+import { Building2, Check, ChevronsUpDown, Contact, Inbox, LogOut, Settings, ShieldCheck, UserRound } from "lucide-react";
+import type { ComponentType } from "react";
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+
+import { api, unwrap } from "../../api/client";
+import { Logo } from "../../auth/AuthLayout";
+import { useSession } from "../../auth/session";
+import { useStartSession } from "../../auth/useSignedIn";
+import { setLanguage } from "../../i18n";
+import { cn } from "../../lib/cn";
+import { useMe } from "../../lib/me";
+import { useApiError } from "../../lib/useApiError";
+import { Button } from "../ui/Button";
+import { ErrorState, Spinner } from "../ui/States";
+import { toast } from "../ui/Toaster";
+
+interface NavItem {
+  to: "/inbox" | "/contacts" | "/settings" | "/profile" | "/admin/tenants";
+  label: string;
+  icon: ComponentType<{ className?: string; "aria-hidden"?: boolean }>;
+}
+
+function useNavItems(): NavItem[] {
+  const { t } = useTranslation();
+  const { data: me } = useMe();
+  const items: NavItem[] = [];
+  if (me?.tenant) {
+    items.push(
+      { to: "/inbox", label: t("nav.inbox"), icon: Inbox },
+      { to: "/contacts", label: t("nav.contacts"), icon: Contact },
+      { to: "/settings", label: t("nav.settings"), icon: Settings },
+    );
+  }
+  items.push({ to: "/profile", label: t("nav.profile"), icon: UserRound });
+  if (me?.user.is_super_admin) items.push({ to: "/admin/tenants", label: t("nav.admin"), icon: ShieldCheck });
+  return items;
+}
+
+function useLogout() {
+  const qc = useQueryClient();
+  const signOut = useSession((s) => s.signOut);
+  const navigate = useNavigate();
+  return async () => {
+    try {
+      await unwrap(api.POST("/api/v1/auth/logout", {}));
+    } catch {
+      // The session ends here whatever the server says.
+    }
+    signOut(null);
+    qc.clear();
+    await navigate({ to: "/login", search: { redirect: undefined } });
+  };
+}
+
+function TenantSwitcher({ compact = false }: { compact?: boolean }) {
+  const { t } = useTranslation();
+  const { message } = useApiError();
+  const { data: me } = useMe();
+  const startSession = useStartSession();
+  const navigate = useNavigate();
+  const [busy, setBusy] = useState(false);
+  if (!me) return null;
+  const current = me.tenant;
+  const others = me.tenants;
+  const label = current?.name ?? t("shell.platform");
+
+  if (others.length <= 1) {
+    return (
+      <div className={cn("flex min-w-0 items-center gap-2 px-2 py-1.5", compact && "px-0")}>
+        <Building2 aria-hidden className="size-4 shrink-0 text-brand-200" />
+        <span className="truncate text-sm font-medium">{label}</span>
+      </div>
+    );
+  }
+
+  const switchTo = async (slug: string) => {
+    setBusy(true);
+    try {
+      const tokens = await unwrap(api.POST("/api/v1/auth/switch-tenant", { body: { tenant: slug } }));
+      await startSession(tokens);
+      await navigate({ to: "/inbox" });
+    } catch (e) {
+      toast.error(message(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dropdown.Root>
+      <Dropdown.Trigger
+        className={cn(
+          "flex w-full min-w-0 items-center gap-2 rounded-lg px-2 py-1.5 text-left hover:bg-white/10",
+          compact && "w-auto max-w-48",
+        )}
+        aria-label={t("shell.switchTenant")}
+      >
+        <Building2 aria-hidden className="size-4 shrink-0 text-brand-200" />
+        <span className="flex-1 truncate text-sm font-medium">{label}</span>
+        {busy ? <Spinner className="text-white" /> : <ChevronsUpDown aria-hidden className="size-4 shrink-0 opacity-70" />}
+      </Dropdown.Trigger>
+      <Dropdown.Portal>
+        <Dropdown.Content align="start" sideOffset={6} className="z-50 min-w-56 rounded-lg border border-slate-200 bg-white p-1 shadow-lg">
+          <Dropdown.Label className="px-2 py-1.5 text-xs font-medium text-slate-500">{t("shell.yourTenants")}</Dropdown.Label>
+          {others.map((tn) => (
+            <Dropdown.Item
+              key={tn.id}
+              disabled={tn.status !== "active" || tn.id === current?.id}
+              onSelect={() => void switchTo(tn.slug)}
+              className="flex cursor-pointer items-center gap-2 rounded-md px-2 py-1.5 text-sm text-slate-800 outline-none data-[disabled]:cursor-default data-[disabled]:text-slate-400 data-[highlighted]:bg-brand-50"
+            >
+              <span className="flex-1 truncate">{tn.name}</span>
+              {tn.status !== "active" ? <span className="text-xs">{t("tenantStatus.suspended")}</span> : null}
+              {tn.id === current?.id ? <Check aria-hidden className="size-4 text-brand-700" /> : null}
+            </Dropdown.Item>
+          ))}
+        </Dropdown.Content>
+      </Dropdown.Portal>
+    </Dropdown.Root>
+  );
+}
+
+function ImpersonationBanner() {
+  const { t } = useTranslation();
+  const { data: me } = useMe();
+  const logout = useLogout();
+  if (!me?.impersonator_id) return null;
+  return (
+    <div role="status" className="flex items-center justify-center gap-3 bg-amber-100 px-4 py-1.5 text-sm text-amber-900">
+      <span>{t("shell.impersonating", { tenant: me.tenant?.name ?? "" })}</span>
+      <button type="button" className="font-medium underline" onClick={() => void logout()}>
+        {t("shell.endImpersonation")}
+      </button>
+    </div>
+  );
+}
+
+/** Signed-in layout: sidebar (desktop) or top bar and bottom tabs (phone), and the page. */
+export function AppShell() {
+  const { t } = useTranslation();
+  const session = useSession((s) => s.session);
+  const navigate = useNavigate();
+  const href = useRouterState({ select: (s) => s.location.href });
+  const me = useMe();
+  const items = useNavItems();
+  const logout = useLogout();
+
+  // The session ended (refresh refused, signed out in another tab): back to sign-in, then here.
+  useEffect(() => {
+    if (!session) void navigate({ to: "/login", search: { redirect: href }, replace: true });
+  }, [session, navigate, href]);
+
+  useEffect(() => {
+    if (me.data?.user.locale) void setLanguage(me.data.user.locale);
+  }, [me.data?.user.locale]);
+
+  if (!session) return null;
+  if (me.isPending) {
+    return (
+      <div className="flex h-full items-center justify-center">
+        <Spinner />
+      </div>
+    );
+  }
+  if (me.isError) {
+    return (
+      <div className="mx-auto max-w-md p-6">
+        <ErrorState error={me.error} onRetry={() => void me.refetch()} />
+        <div className="mt-4 flex justify-center">
+          <Button variant="ghost" onClick={() => void logout()}>
+            {t("shell.signOut")}
+          </Button>
+        </div>
+      </div>
+    );
+  }
+
+  const user = me.data.user;
+  return (
+    <div className="flex h-full flex-col">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:z-50 focus:m-2 focus:rounded focus:bg-white focus:p-2">
+        {t("shell.skipToContent")}
+      </a>
+      <ImpersonationBanner />
+      <div className="flex min-h-0 flex-1">
+        {/* Sidebar: md and up. */}
+        <aside className="hidden w-60 shrink-0 flex-col bg-brand-900 text-white md:flex">
+          <div className="flex items-center gap-2 px-4 pt-4 pb-3">
+            <Logo className="size-8" />
+            <span className="text-lg font-semibold tracking-tight">Atende</span>
+          </div>
+          <div className="px-2 pb-3">
+            <TenantSwitcher />
+          </div>
+          <nav aria-label={t("nav.main")} className="flex-1 space-y-0.5 px-2">
+            {items.map((it) => (
+              <Link
+                key={it.to}
+                to={it.to}
+                className="flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium text-brand-100 hover:bg-white/10 hover:text-white"
+                activeProps={{ className: "bg-white/15 text-white", "aria-current": "page" }}
+              >
+                <it.icon aria-hidden className="size-5" />
+                {it.label}
+              </Link>
+            ))}
+          </nav>
+          <div className="border-t border-white/10 p-3">
+            <div className="mb-2 min-w-0 px-1">
+              <p className="truncate text-sm font-medium">{user.name}</p>
+              <p className="truncate text-xs text-brand-200">{user.email}</p>
+            </div>
+            <button type="button" className="flex h-8 w-full items-center gap-2 rounded-lg px-2 text-sm font-medium text-brand-100 hover:bg-white/10 hover:text-white" onClick={() => void logout()}>
+              <LogOut aria-hidden className="size-4" />
+              {t("shell.signOut")}
+            </button>
+          </div>
+        </aside>
+
+        <div className="flex min-w-0 flex-1 flex-col">
+          {/* Top bar: phones. */}
+          <header className="flex h-14 shrink-0 items-center justify-between gap-2 bg-brand-900 px-3 text-white md:hidden">
+            <div className="flex min-w-0 items-center gap-2">
+              <Logo className="size-7" />
+              <TenantSwitcher compact />
+            </div>
+            <button type="button" onClick={() => void logout()} aria-label={t("shell.signOut")} title={t("shell.signOut")} className="rounded-lg p-2 hover:bg-white/10">
+              <LogOut aria-hidden className="size-5" />
+            </button>
+          </header>
+          {/* A reserved scrollbar gutter: content does not jump when a list grows past the fold. */}
+          <main id="main" className="min-h-0 flex-1 overflow-y-auto [scrollbar-gutter:stable]">
+            <Outlet />
+          </main>
+          {/* Bottom tabs: phones. */}
+          <nav aria-label={t("nav.main")} className="grid shrink-0 border-t border-slate-200 bg-white pb-[env(safe-area-inset-bottom)] md:hidden" style={{ gridTemplateColumns: `repeat(${items.length}, minmax(0, 1fr))` }}>
+            {items.map((it) => (
+              <Link
+                key={it.to}
+                to={it.to}
+                className="flex h-14 flex-col items-center justify-center gap-0.5 text-[11px] font-medium text-slate-500"
+                activeProps={{ className: "text-brand-700", "aria-current": "page" }}
+              >
+                <it.icon aria-hidden className="size-5" />
+                <span className="max-w-full truncate px-1">{it.label}</span>
+              </Link>
+            ))}
+          </nav>
+        </div>
+      </div>
+    </div>
+  );
+}

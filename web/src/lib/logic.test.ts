@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+
+import { pickLanguage } from "../i18n";
+import { slugify } from "../pages/admin/TenantsPage";
+import { safeRedirect } from "../pages/auth/LoginPage";
+import { dayToInstant } from "../pages/settings/AuditPage";
+import { assignableRoles, can } from "./permissions";
+
+describe("safeRedirect", () => {
+  it("keeps paths of this app and refuses other origins", () => {
+    expect(safeRedirect("/settings/users?x=1")).toBe("/settings/users?x=1");
+    expect(safeRedirect(undefined)).toBe("/inbox");
+    expect(safeRedirect("https://evil.example/")).toBe("/inbox");
+    expect(safeRedirect("//evil.example/")).toBe("/inbox");
+    expect(safeRedirect("/login?redirect=/x")).toBe("/inbox");
+  });
+});
+
+describe("permissions", () => {
+  it("mirrors the API's role table", () => {
+    expect(can("admin", "members.invite")).toBe(true);
+    expect(can("supervisor", "members.invite")).toBe(false);
+    expect(can("supervisor", "teams.manage")).toBe(true);
+    expect(can("agent", "teams.manage")).toBe(false);
+    expect(can("viewer", "departments.manage")).toBe(false);
+    expect(can(null, "audit.read")).toBe(false);
+  });
+
+  it("never offers a role above the caller's", () => {
+    expect(assignableRoles("supervisor")).toEqual(["viewer", "agent", "supervisor"]);
+    expect(assignableRoles("admin")).toEqual(["viewer", "agent", "supervisor", "admin"]);
+    expect(assignableRoles(null)).toEqual([]);
+  });
+});
+
+describe("helpers", () => {
+  it("suggests slugs the API accepts", () => {
+    expect(slugify("Loja São João")).toBe("loja-sao-joao");
+    expect(slugify("  --Açaí & Cia.-- ")).toBe("acai-cia");
+    expect(slugify("x".repeat(80))).toHaveLength(63);
+  });
+
+  it("maps browser languages to ours", () => {
+    expect(pickLanguage("pt-PT")).toBe("pt-BR");
+    expect(pickLanguage("en-US")).toBe("en");
+    expect(pickLanguage("es-419")).toBe("es");
+    expect(pickLanguage("de")).toBeNull();
+  });
+
+  it("turns audit date filters into instants at local midnight", () => {
+    const from = dayToInstant("2026-11-22");
+    const to = dayToInstant("2026-11-22", true);
+    expect(from).toBe(new Date(2026, 10, 22).toISOString());
+    expect(to).toBe(new Date(2026, 10, 23).toISOString());
+    expect(dayToInstant("")).toBeUndefined();
+  });
+});

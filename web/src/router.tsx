@@ -1,0 +1,148 @@
+import type { QueryClient } from "@tanstack/react-query";
+import {
+  Link,
+  Outlet,
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  redirect,
+} from "@tanstack/react-router";
+import { useTranslation } from "react-i18next";
+
+import { useSession } from "./auth/session";
+import { AppShell } from "./components/shell/AppShell";
+import { EmptyState, ErrorState } from "./components/ui/States";
+import { Toaster } from "./components/ui/Toaster";
+import { ContactsPage } from "./pages/ContactsPage";
+import { InboxPage } from "./pages/InboxPage";
+import { LoginPage } from "./pages/auth/LoginPage";
+import { MagicLinkPage } from "./pages/auth/MagicLinkPage";
+
+function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <div className="mx-auto max-w-md p-6">
+      <EmptyState title={t("notFound.title")} action={<Link to="/" className="text-sm font-medium text-brand-700 underline">{t("notFound.home")}</Link>}>
+        {t("notFound.text")}
+      </EmptyState>
+    </div>
+  );
+}
+
+const rootRoute = createRootRouteWithContext<{ queryClient: QueryClient }>()({
+  component: () => (
+    <>
+      <Outlet />
+      <Toaster />
+    </>
+  ),
+  notFoundComponent: NotFound,
+  errorComponent: ({ error, reset }) => (
+    <div className="mx-auto max-w-md p-6">
+      <ErrorState error={error} onRetry={reset} />
+    </div>
+  ),
+});
+
+const str = (v: unknown) => (typeof v === "string" && v ? v : undefined);
+
+const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/login",
+  validateSearch: (s: Record<string, unknown>) => ({ redirect: str(s.redirect) }),
+  component: LoginPage,
+});
+
+const magicRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/auth/magic",
+  validateSearch: (s: Record<string, unknown>) => ({ token: str(s.token) }),
+  component: MagicLinkPage,
+});
+
+/** Everything behind sign-in. */
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: "app",
+  beforeLoad: ({ location }) => {
+    if (!useSession.getState().session) {
+      throw redirect({ to: "/login", search: { redirect: location.href } });
+    }
+  },
+  component: AppShell,
+});
+
+const indexRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/",
+  beforeLoad: () => {
+    throw redirect({ to: "/inbox" });
+  },
+});
+
+const inboxRoute = createRoute({ getParentRoute: () => appRoute, path: "/inbox", component: InboxPage });
+const contactsRoute = createRoute({ getParentRoute: () => appRoute, path: "/contacts", component: ContactsPage });
+const profileRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/profile",
+  component: lazyRouteComponent(() => import("./pages/ProfilePage"), "ProfilePage"),
+});
+
+const settingsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/settings",
+  component: lazyRouteComponent(() => import("./pages/settings/SettingsLayout"), "SettingsLayout"),
+});
+const settingsIndexRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: "/",
+  component: lazyRouteComponent(() => import("./pages/settings/SettingsLayout"), "SettingsIndex"),
+});
+const settingsPage = <P extends string>(path: P, load: () => Promise<Record<string, unknown>>, name: string) =>
+  createRoute({
+    getParentRoute: () => settingsRoute,
+    path,
+    component: lazyRouteComponent(load as () => Promise<Record<string, React.ComponentType>>, name),
+  });
+
+const usersRoute = settingsPage("/users", () => import("./pages/settings/UsersPage"), "UsersPage");
+const teamsRoute = settingsPage("/teams", () => import("./pages/settings/TeamsPage"), "TeamsPage");
+const departmentsRoute = settingsPage("/departments", () => import("./pages/settings/DepartmentsPage"), "DepartmentsPage");
+const tenantRoute = settingsPage("/tenant", () => import("./pages/settings/TenantPage"), "TenantPage");
+const apiKeysRoute = settingsPage("/api-keys", () => import("./pages/settings/ApiKeysPage"), "ApiKeysPage");
+const auditRoute = settingsPage("/audit", () => import("./pages/settings/AuditPage"), "AuditPage");
+
+const adminTenantsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/admin/tenants",
+  component: lazyRouteComponent(() => import("./pages/admin/TenantsPage"), "TenantsPage"),
+});
+
+const routeTree = rootRoute.addChildren([
+  loginRoute,
+  magicRoute,
+  appRoute.addChildren([
+    indexRoute,
+    inboxRoute,
+    contactsRoute,
+    profileRoute,
+    settingsRoute.addChildren([settingsIndexRoute, usersRoute, teamsRoute, departmentsRoute, tenantRoute, apiKeysRoute, auditRoute]),
+    adminTenantsRoute,
+  ]),
+]);
+
+export function makeRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: "intent",
+    scrollRestoration: false,
+  });
+}
+
+declare module "@tanstack/react-router" {
+  interface Register {
+    router: ReturnType<typeof makeRouter>;
+  }
+}
