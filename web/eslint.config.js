@@ -18,6 +18,11 @@ export default tseslint.config(
     },
   },
   {
+    files: ["scripts/**/*.mjs", "e2e/**/*.mjs", "*.config.js"],
+    extends: [js.configs.recommended],
+    languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: globals.node },
+  },
+  {
     files: ["scripts/**/*.mjs", "e2e/**/*.{mjs,ts}", "*.config.{js,ts}"],
     languageOptions: { globals: globals.node },
     rules: { "no-console": "off" },

@@ -19,7 +19,10 @@ export const authFetch = createAuthFetch({
   refresh: refreshOnce,
 });
 
-export const api = createClient<paths>({ baseUrl: "", fetch: authFetch });
+/** Same origin, as an absolute URL (Request objects outside a browser need one). */
+export const apiOrigin = typeof location !== "undefined" ? location.origin : "";
+
+export const api = createClient<paths>({ baseUrl: apiOrigin, fetch: authFetch });
 
 interface FetchResult<T> {
   data?: T;

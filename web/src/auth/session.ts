@@ -98,7 +98,8 @@ export async function refreshSession(stale: string, fetchFn: typeof fetch = fetc
     }
     let res: Response;
     try {
-      res = await fetchFn("/api/v1/auth/refresh", {
+      const origin = typeof location !== "undefined" ? location.origin : "";
+      res = await fetchFn(`${origin}/api/v1/auth/refresh`, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ refresh_token: stored.refreshToken }),

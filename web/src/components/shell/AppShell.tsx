@@ -21,6 +21,8 @@ import { toast } from "../ui/Toaster";
 interface NavItem {
   to: "/inbox" | "/contacts" | "/settings" | "/profile" | "/admin/tenants";
   label: string;
+  /** For the phone's bottom tabs. */
+  short: string;
   icon: ComponentType<{ className?: string; "aria-hidden"?: boolean }>;
 }
 
@@ -30,13 +32,13 @@ function useNavItems(): NavItem[] {
   const items: NavItem[] = [];
   if (me?.tenant) {
     items.push(
-      { to: "/inbox", label: t("nav.inbox"), icon: Inbox },
-      { to: "/contacts", label: t("nav.contacts"), icon: Contact },
-      { to: "/settings", label: t("nav.settings"), icon: Settings },
+      { to: "/inbox", label: t("nav.inbox"), short: t("nav.short.inbox"), icon: Inbox },
+      { to: "/contacts", label: t("nav.contacts"), short: t("nav.short.contacts"), icon: Contact },
+      { to: "/settings", label: t("nav.settings"), short: t("nav.short.settings"), icon: Settings },
     );
   }
-  items.push({ to: "/profile", label: t("nav.profile"), icon: UserRound });
-  if (me?.user.is_super_admin) items.push({ to: "/admin/tenants", label: t("nav.admin"), icon: ShieldCheck });
+  items.push({ to: "/profile", label: t("nav.profile"), short: t("nav.short.profile"), icon: UserRound });
+  if (me?.user.is_super_admin) items.push({ to: "/admin/tenants", label: t("nav.admin"), short: t("nav.short.admin"), icon: ShieldCheck });
   return items;
 }
 
@@ -158,6 +160,22 @@ export function AppShell() {
     if (me.data?.user.locale) void setLanguage(me.data.user.locale);
   }, [me.data?.user.locale]);
 
+  const pathname = useRouterState({ select: (s) => s.location.pathname });
+  // The tab title names the section (the inbox will prefix its unread count).
+  const section = items.find((it) => pathname.startsWith(it.to))?.label;
+  useEffect(() => {
+    document.title = section ? `${section} · Atende` : "Atende";
+  }, [section]);
+
+  // A platform-only session (super admin without a tenant) has no inbox, contacts or settings.
+  const platformOnly = me.data !== undefined && !me.data.tenant;
+  const tenantPage = !pathname.startsWith("/profile") && !pathname.startsWith("/admin");
+  useEffect(() => {
+    if (platformOnly && tenantPage) {
+      void navigate({ to: me.data?.user.is_super_admin ? "/admin/tenants" : "/profile", replace: true });
+    }
+  }, [platformOnly, tenantPage, navigate, me.data?.user.is_super_admin]);
+
   if (!session) return null;
   if (me.isPending) {
     return (
@@ -246,7 +264,7 @@ export function AppShell() {
                 activeProps={{ className: "text-brand-700", "aria-current": "page" }}
               >
                 <it.icon aria-hidden className="size-5" />
-                <span className="max-w-full truncate px-1">{it.label}</span>
+                <span className="max-w-full truncate px-1">{it.short}</span>
               </Link>
             ))}
           </nav>

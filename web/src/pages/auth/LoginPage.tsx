@@ -120,7 +120,11 @@ export function LoginPage() {
       >
         {endedReason && !err ? (
           <div className="mb-3">
-            <Alert kind="warning">{t("auth.sessionEnded")}</Alert>
+            <Alert kind="warning">
+              {endedReason === "invalid_token" || endedReason === "token_expired"
+                ? t("auth.sessionEnded")
+                : message(new ApiError(401, endedReason, t("auth.sessionEnded")))}
+            </Alert>
           </div>
         ) : null}
         {generalError ? (

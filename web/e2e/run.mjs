@@ -1,0 +1,417 @@
+// End-to-end test of the web app in a real Chromium (Debian's, driven by playwright-core) against
+// a real `atende serve` on a temporary SQLite database.
+//
+//   npm run e2e                  (in web/; scripts/test runs it after the Rust build)
+//
+// Environment:
+//   ATENDE_BIN      the atende binary (default: ../target/debug/atende, built by cargo)
+//   CHROMIUM_PATH   the browser (default: /usr/bin/chromium; installed with apt-get when absent)
+//   E2E_KEEP=1      keep the temporary directory (database and server log)
+//
+// Screenshots of the main screens go to web/e2e/screenshots/ (git-ignored).
+//
+// What it checks: sign-in as the printed demo admin; invite a member and change their role;
+// rename the tenant; the invitee accepts the e-mailed link on a 375 px phone; an expired access
+// token is refreshed without losing the page; two-step verification enrolment with the QR code
+// and a sign-in with the code; a super admin creates a tenant (the demo admin then switches
+// between two tenants) and suspends another (its admin sees the suspended message); the lockout
+// message after repeated wrong passwords.
+
+import { spawn, spawnSync } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const repoRoot = path.resolve(webRoot, "..");
+const shots = path.join(webRoot, "e2e", "screenshots");
+const BIN = path.resolve(process.env.ATENDE_BIN || path.join(repoRoot, "target", "debug", "atende"));
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const SUPER = { email: "root@atende.local", password: "super-secret-123" };
+const NEW_PASSWORD = "maria-senha-forte-1";
+
+const started = Date.now();
+const log = (msg) => console.log(`e2e [${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
+
+function fail(msg) {
+  throw new Error(msg);
+}
+
+// --- environment ---------------------------------------------------------------------------------
+
+function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  if (process.env.CHROMIUM_PATH) fail(`CHROMIUM_PATH=${CHROMIUM} does not exist`);
+  log("chromium missing: apt-get update && apt-get install -y chromium");
+  const sh = (cmd) => spawnSync("sh", ["-c", cmd], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  if (sh("apt-get update").status !== 0 || sh("apt-get install -y chromium").status !== 0 || !existsSync(CHROMIUM)) {
+    fail("could not install chromium (needs root and the Debian mirrors); set CHROMIUM_PATH");
+  }
+}
+
+function ensureBuild() {
+  if (existsSync(path.join(webRoot, "dist", "index.html"))) return;
+  log("web/dist missing: npm run build");
+  if (spawnSync("npm", ["run", "build"], { cwd: webRoot, stdio: "inherit" }).status !== 0) fail("npm run build failed");
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Base32 (RFC 4648) → bytes, and the RFC 6238 code for a time step. */
+function totp(secret, step = Math.floor(Date.now() / 1000 / 30)) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of secret.replace(/=+$/, "").toUpperCase()) {
+    const v = alphabet.indexOf(c);
+    if (v < 0) fail(`bad base32 character in the TOTP secret: ${c}`);
+    bits += v.toString(2).padStart(5, "0");
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const h = createHmac("sha1", key).update(msg).digest();
+  const o = h[h.length - 1] & 0xf;
+  const n = (h.readUInt32BE(o) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, "0");
+}
+
+// --- the server ------------------------------------------------------------------------------------
+
+class Server {
+  constructor(dir, port) {
+    this.dir = dir;
+    this.port = port;
+    this.base = `http://127.0.0.1:${port}`;
+    this.output = "";
+    this.env = {
+      ...process.env,
+      ATENDE_DATABASE_URL: `sqlite://${path.join(dir, "atende.db")}?mode=rwc`,
+      ATENDE_LISTEN: `127.0.0.1:${port}`,
+      ATENDE_DATA_DIR: dir,
+      ATENDE_LOG_FORMAT: "json",
+      NO_COLOR: "1",
+    };
+    // Mail goes to the log (where the test reads the links) when no SMTP server is configured.
+    for (const k of ["ATENDE_CONFIG", "ATENDE_SMTP_URL", "ATENDE_PUBLIC_URL", "ATENDE_SECRET_KEY", "ATENDE_DEMO"]) delete this.env[k];
+  }
+
+  cli(...args) {
+    const r = spawnSync(BIN, args, { env: this.env, encoding: "utf8" });
+    if (r.status !== 0) fail(`atende ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
+    return r.stdout + r.stderr;
+  }
+
+  async start() {
+    this.proc = spawn(BIN, ["serve"], { env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+    const take = (d) => (this.output += d.toString());
+    this.proc.stdout.on("data", take);
+    this.proc.stderr.on("data", take);
+    this.exited = new Promise((r) => this.proc.once("exit", r));
+    for (let i = 0; i < 150; i++) {
+      if (this.proc.exitCode !== null) fail(`atende serve exited (${this.proc.exitCode}):\n${this.output}`);
+      try {
+        const res = await fetch(`${this.base}/readyz`);
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    fail(`atende serve did not become ready:\n${this.output}`);
+  }
+
+  demoPassword() {
+    const m = /password:\s+(\S+)/.exec(this.output);
+    if (!m) fail(`no demo password in the server output:\n${this.output}`);
+    return m[1];
+  }
+
+  /** The newest e-mailed sign-in link for `email` (the log carries mails when SMTP is unset). */
+  async link(email, after = 0) {
+    for (let i = 0; i < 100; i++) {
+      const lines = this.output.slice(after).split("\n").filter((l) => l.includes(email) || l.includes("auth/magic"));
+      for (const line of lines.reverse()) {
+        const m = /(https?:\/\/[^\s"\\]+\/auth\/magic\?token=[A-Za-z0-9_\-.~%]+)/.exec(line);
+        if (m && line.includes(email)) return m[1].replace(/^https?:\/\/[^/]+/, this.base);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    fail(`no sign-in link for ${email} in the server output:\n${this.output.slice(after)}`);
+  }
+
+  async stop() {
+    if (!this.proc || this.proc.exitCode !== null) return;
+    this.proc.kill("SIGTERM");
+    const t = setTimeout(() => this.proc.kill("SIGKILL"), 10_000);
+    await this.exited;
+    clearTimeout(t);
+  }
+}
+
+// --- helpers on pages ------------------------------------------------------------------------------
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+async function expectVisible(locator, what, timeout = 10_000) {
+  try {
+    await locator.first().waitFor({ state: "visible", timeout });
+  } catch {
+    fail(`not visible: ${what}`);
+  }
+}
+
+async function signIn(page, base, email, password) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Senha", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Entrar", exact: true }).click();
+}
+
+async function signOut(page) {
+  await page.getByRole("button", { name: "Sair" }).first().click();
+  await page.waitForURL("**/login**");
+}
+
+function watchErrors(page, errors, label) {
+  page.on("pageerror", (e) => errors.push(`${label}: ${e.message}`));
+  page.on("console", (m) => {
+    // A 4xx the test provokes is logged by Chromium as a failed resource; CSP violations are not OK.
+    if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) errors.push(`${label}: ${m.text()}`);
+  });
+}
+
+// --- the test ----------------------------------------------------------------------------------------
+
+async function main() {
+  if (!existsSync(BIN)) fail(`no atende binary at ${BIN}: run cargo build (or set ATENDE_BIN)`);
+  ensureChromium();
+  ensureBuild();
+  mkdirSync(shots, { recursive: true });
+
+  const dir = mkdtempSync(path.join(tmpdir(), "atende-e2e-"));
+  const server = new Server(dir, await freePort());
+  let browser;
+  try {
+    // The demo tenant is created on the first start of an empty database, so the super admin
+    // comes after (the CLI and the server share the SQLite file).
+    await server.start();
+    server.cli("superadmin", "create", "--email", SUPER.email, "--password", SUPER.password);
+    const base = server.base;
+    const index = await (await fetch(`${base}/settings/users`)).text();
+    if (!index.includes('id="root"')) {
+      fail(
+        `atende serve does not serve the web app at ${base}/settings/users (no index.html fallback): ` +
+          "the router's own 404 fallback must not replace the assets' fallback (atende-http), and a debug " +
+          "binary compiled while web/dist was missing serves nothing (rebuild it after `npm run build`).",
+      );
+    }
+    const adminPassword = server.demoPassword();
+    log(`server on ${base}`);
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
+    const errors = [];
+    const desktop = await browser.newContext({ locale: "pt-BR", viewport: { width: 1280, height: 800 } });
+    const page = await desktop.newPage();
+    watchErrors(page, errors, "admin");
+
+    // 1. Sign in as the demo admin.
+    await page.goto(`${base}/`);
+    await page.waitForURL("**/login**");
+    await expectVisible(page.getByRole("heading", { name: "Entrar" }), "sign-in heading");
+    await shot(page, "01-login");
+    await signIn(page, base, "admin@demo.atende.local", adminPassword);
+    await page.waitForURL("**/inbox");
+    await expectVisible(page.getByText("Nenhuma conversa por aqui"), "empty inbox");
+    await shot(page, "02-inbox");
+    log("signed in as the demo admin");
+
+    // 2. Invite a member, then change their role.
+    await page.getByRole("link", { name: "Configurações" }).first().click();
+    await page.getByRole("link", { name: /^Pessoas/ }).first().click();
+    await page.waitForURL("**/settings/users");
+    const outputBeforeInvite = server.output.length;
+    await page.getByRole("button", { name: "Convidar pessoa" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("E-mail").fill("maria@example.com");
+    await dialog.getByLabel("Nome (opcional)").fill("Maria");
+    await dialog.getByLabel("Papel").selectOption("agent");
+    await dialog.getByRole("button", { name: "Enviar convite" }).click();
+    await expectVisible(page.getByText("Convite enviado para maria@example.com."), "invitation toast");
+    await expectVisible(page.getByText("Convidada"), "invited badge");
+    await page.getByLabel("Papel de Maria").selectOption("supervisor");
+    await expectVisible(page.getByText("Papel de Maria alterado."), "role changed toast");
+    await shot(page, "03-people");
+    log("invited maria@example.com and made her a supervisor");
+
+    // 3. Rename the tenant; the name shows in the sidebar and survives a reload.
+    await page.getByRole("link", { name: /^Empresa/ }).first().click();
+    await page.waitForURL("**/settings/tenant");
+    const nameInput = page.getByLabel("Nome da empresa");
+    await nameInput.fill("Loja Exemplo");
+    await page.getByRole("button", { name: "Salvar alterações" }).click();
+    await expectVisible(page.getByText("Alterações salvas."), "saved toast");
+    await expectVisible(page.locator("aside").getByText("Loja Exemplo"), "new name in the sidebar");
+    await page.reload();
+    if ((await page.getByLabel("Nome da empresa").inputValue()) !== "Loja Exemplo") fail("the tenant name did not persist");
+    await shot(page, "04-tenant");
+    log("renamed the tenant");
+
+    // 4. The invitee accepts the e-mailed link on a phone.
+    const link = await server.link("maria@example.com", outputBeforeInvite);
+    const phone = await browser.newContext({ locale: "pt-BR", viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+    const mpage = await phone.newPage();
+    watchErrors(mpage, errors, "invitee");
+    await mpage.goto(link);
+    await expectVisible(mpage.getByRole("heading", { name: "Aceitar o convite" }), "invitation form");
+    await mpage.getByLabel("Seu nome").fill("Maria Souza");
+    await mpage.getByLabel("Nova senha").fill(NEW_PASSWORD);
+    await mpage.getByLabel("Confirme a senha").fill(NEW_PASSWORD);
+    await shot(mpage, "05-accept-invite-375");
+    await mpage.getByRole("button", { name: "Definir senha e entrar" }).click();
+    await mpage.waitForURL("**/inbox");
+    await expectVisible(mpage.getByRole("navigation", { name: "Navegação principal" }).getByText("Conversas"), "bottom tabs");
+    await shot(mpage, "06-inbox-375");
+    // One pane with back navigation: a settings section links back to the list.
+    await mpage.getByRole("link", { name: "Ajustes" }).click();
+    await mpage.getByRole("link", { name: /^Equipes/ }).click();
+    await expectVisible(mpage.getByRole("link", { name: "Configurações" }), "back link");
+    await shot(mpage, "07-settings-teams-375");
+    await phone.close();
+    log("maria accepted the invitation on a 375 px phone");
+
+    // 5. An expired access token is refreshed and the page loads without a sign-in.
+    await page.evaluate(() => {
+      const s = JSON.parse(localStorage.getItem("atende.session"));
+      s.accessToken = "expired.token.value";
+      localStorage.setItem("atende.session", JSON.stringify(s));
+    });
+    const refreshed = page.waitForResponse((r) => r.url().endsWith("/api/v1/auth/refresh") && r.status() === 200);
+    await page.goto(`${base}/settings/users`);
+    await refreshed;
+    await expectVisible(page.getByText("Maria Souza"), "member list after refresh");
+    if (page.url().includes("/login")) fail("the refresh sent the user to the sign-in page");
+    log("an expired access token was refreshed in place");
+
+    // 6. Two-step verification: enrol with the QR code, then sign in with a code.
+    await page.getByRole("link", { name: "Perfil" }).first().click();
+    await page.waitForURL("**/profile");
+    const totpCard = page.locator("section", { hasText: "Verificação em duas etapas" });
+    await totpCard.getByLabel("Senha", { exact: true }).fill(adminPassword);
+    await totpCard.getByRole("button", { name: "Ativar" }).click();
+    await expectVisible(page.getByRole("img", { name: "QR code para o aplicativo autenticador" }), "QR code");
+    const secret = await page.getByLabel("Chave para digitar no aplicativo").inputValue();
+    const enrolStep = Math.floor(Date.now() / 1000 / 30);
+    await page.getByLabel("Código de verificação").fill(totp(secret, enrolStep));
+    await shot(page, "08-totp-enrol");
+    await page.getByRole("button", { name: "Confirmar e ativar" }).click();
+    await expectVisible(page.getByText("Verificação em duas etapas ativada."), "TOTP enabled toast");
+    await signOut(page);
+    await signIn(page, base, "admin@demo.atende.local", adminPassword);
+    await expectVisible(page.getByRole("heading", { name: "Verificação em duas etapas" }), "code step");
+    // A code is accepted once: wait for the next 30-second step.
+    while (Math.floor(Date.now() / 1000 / 30) <= enrolStep) await new Promise((r) => setTimeout(r, 500));
+    await page.getByLabel("Código de verificação").fill(totp(secret));
+    await shot(page, "09-login-code");
+    await page.getByRole("button", { name: "Verificar" }).click();
+    await page.waitForURL("**/inbox");
+    log("enrolled two-step verification and signed in with a code");
+
+    // 7. Super admin: create a tenant for the demo admin and one for a new person, suspend it.
+    const sctx = await browser.newContext({ locale: "pt-BR", viewport: { width: 1280, height: 800 } });
+    const spage = await sctx.newPage();
+    watchErrors(spage, errors, "super admin");
+    await signIn(spage, base, SUPER.email, SUPER.password);
+    await spage.waitForURL("**/admin/tenants");
+    const createTenant = async (name, adminEmail) => {
+      await spage.getByRole("button", { name: "Nova empresa" }).click();
+      const d = spage.getByRole("dialog");
+      await d.getByLabel("Nome", { exact: true }).fill(name);
+      await d.getByLabel("E-mail").fill(adminEmail);
+      await d.getByRole("button", { name: "Nova empresa" }).click();
+      await expectVisible(spage.getByText(`${name} criada.`, { exact: false }), `${name} created`);
+    };
+    await createTenant("Loja Dois", "admin@demo.atende.local");
+    const outputBeforeBia = server.output.length;
+    await createTenant("Loja Tres", "bia@example.com");
+    await shot(spage, "10-tenants");
+    log("the super admin created two tenants");
+
+    // The demo admin now belongs to two tenants: switch to the new one and back.
+    await page.reload();
+    await page.getByRole("button", { name: "Trocar de empresa" }).first().click();
+    await page.getByRole("menuitem", { name: /Loja Dois/ }).click();
+    await expectVisible(page.locator("aside").getByText("Loja Dois"), "switched tenant");
+    await page.getByRole("button", { name: "Trocar de empresa" }).first().click();
+    await page.getByRole("menuitem", { name: /Loja Exemplo/ }).click();
+    await expectVisible(page.locator("aside").getByText("Loja Exemplo"), "switched back");
+    log("the demo admin switched tenants");
+
+    // Bia accepts her invitation, then her only tenant is suspended.
+    const biaLink = await server.link("bia@example.com", outputBeforeBia);
+    const bctx = await browser.newContext({ locale: "pt-BR", viewport: { width: 1280, height: 800 } });
+    const bpage = await bctx.newPage();
+    watchErrors(bpage, errors, "bia");
+    await bpage.goto(biaLink);
+    await bpage.getByLabel("Nova senha").fill(NEW_PASSWORD);
+    await bpage.getByLabel("Confirme a senha").fill(NEW_PASSWORD);
+    await bpage.getByRole("button", { name: "Definir senha e entrar" }).click();
+    await bpage.waitForURL("**/inbox");
+    await signOut(bpage);
+    const row = spage.locator("li", { hasText: "Loja Tres" });
+    await row.getByRole("button", { name: "Suspender" }).click();
+    await spage.getByRole("alertdialog").getByRole("button", { name: "Suspender" }).click();
+    await expectVisible(spage.getByText("Loja Tres foi suspensa."), "suspended toast");
+    await signIn(bpage, base, "bia@example.com", NEW_PASSWORD);
+    await expectVisible(bpage.getByText("O acesso desta empresa está suspenso. Fale com o suporte do Atende."), "suspended message");
+    await shot(bpage, "11-suspended");
+    log("a suspended tenant's admin sees the suspended message");
+
+    // 8. Lockout after repeated wrong passwords (Maria's account; the message names the wait).
+    let locked = false;
+    for (let i = 0; i < 7 && !locked; i++) {
+      await bpage.getByLabel("E-mail").fill("maria@example.com");
+      await bpage.getByLabel("Senha", { exact: true }).fill(`wrong-password-${i}`);
+      await bpage.getByRole("button", { name: "Entrar", exact: true }).click();
+      const alert = bpage.getByRole("alert").filter({ hasText: /incorretos|Muitas tentativas/ });
+      await expectVisible(alert, "sign-in error");
+      locked = /Muitas tentativas\. Tente de novo em \d+ (minutos?|segundos?)\./.test(await alert.first().innerText());
+      if (!locked) await bpage.waitForTimeout(150);
+    }
+    if (!locked) fail("no lockout message after 7 wrong passwords");
+    await shot(bpage, "12-lockout");
+    log("the lockout message names the wait");
+
+    if (errors.length) fail(`browser errors:\n${errors.join("\n")}`);
+    await browser.close();
+    browser = undefined;
+    log("OK");
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    await server.stop();
+    if (process.env.E2E_KEEP) log(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(`e2e: FAILED: ${e.message}`);
+  process.exit(1);
+});
