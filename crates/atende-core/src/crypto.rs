@@ -20,6 +20,7 @@ const KEY_ID: &str = "k1";
 pub struct Keys {
     jwt: [u8; 32],
     secrets: [u8; 32],
+    links: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -52,7 +53,24 @@ impl Keys {
         Ok(Self {
             jwt: derive(master, "atende/jwt/v1"),
             secrets: derive(master, "atende/secrets/v1"),
+            links: derive(master, "atende/links/v1"),
         })
+    }
+
+    /// An HMAC-SHA256 tag (URL-safe base64) over `message`, for signed links and visitor tokens.
+    #[must_use]
+    pub fn sign(&self, message: &str) -> String {
+        let Ok(mut mac) = HmacSha256::new_from_slice(&self.links) else {
+            return String::new();
+        };
+        mac.update(message.as_bytes());
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
+    /// Whether `tag` is [`Keys::sign`] of `message` (constant time).
+    #[must_use]
+    pub fn verify_signed(&self, message: &str, tag: &str) -> bool {
+        ct_eq(self.sign(message).as_bytes(), tag.as_bytes())
     }
 
     #[must_use]

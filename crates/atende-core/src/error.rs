@@ -25,6 +25,9 @@ pub enum CoreError {
         field: String,
         message: String,
     },
+    /// Well-formed, but a business rule refuses it (422), e.g. `whatsapp_window_closed`.
+    #[error("{1}")]
+    Rejected(&'static str, String),
     /// Too many attempts; try again after this many seconds (429).
     #[error("too many attempts")]
     TooManyRequests { retry_after_secs: u64 },
@@ -50,7 +53,7 @@ impl CoreError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Validation(_) => "validation_failed",
-            Self::Unauthorized(c, _) | Self::Forbidden(c, _) => c,
+            Self::Unauthorized(c, _) | Self::Forbidden(c, _) | Self::Rejected(c, _) => c,
             Self::NotFound => "not_found",
             Self::Conflict { code, .. } => code,
             Self::TooManyRequests { .. } => "too_many_attempts",

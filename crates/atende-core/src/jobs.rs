@@ -27,6 +27,9 @@ pub enum JobError {
     RetryAfter(Duration, String),
     /// Retrying cannot help (bad payload, a permanent provider error).
     Permanent(String),
+    /// Not run: wait this long and run it again, without spending an attempt (pacing, a rate
+    /// limit's hold on the whole channel).
+    Postpone(Duration),
 }
 
 /// Runs one kind of job.
@@ -55,6 +58,15 @@ impl Registry {
     pub fn standard() -> Self {
         let mut r = Self::default();
         r.register(mail::SEND_KIND, Arc::new(SendMail));
+        r.register(crate::ingest::INGEST_KIND, Arc::new(crate::ingest::IngestWebhook));
+        r.register(
+            crate::inbox::send::DELIVER_KIND,
+            Arc::new(crate::inbox::deliver::DeliverMessage),
+        );
+        r.register(
+            crate::inbox::conversations::READ_RECEIPT_KIND,
+            Arc::new(crate::inbox::deliver::SendReadReceipt),
+        );
         r
     }
 
@@ -217,6 +229,11 @@ impl Worker {
                 jobs::bury(&self.core.db, job_id, id, e).await?;
                 "dead"
             }
+            Err(JobError::Postpone(d)) => {
+                let run_at = Utc::now() + chrono::Duration::from_std(*d).unwrap_or(chrono::Duration::seconds(60));
+                jobs::postpone(&self.core.db, job_id, id, run_at).await?;
+                "retry"
+            }
             Err(JobError::Retry(e) | JobError::RetryAfter(_, e)) if job.attempts >= job.max_attempts => {
                 tracing::warn!(job = %job.id, kind = %job.kind, error = %e, attempts = job.attempts, "job out of attempts");
                 jobs::bury(&self.core.db, job_id, id, e).await?;
@@ -226,6 +243,7 @@ impl Worker {
                 let (min, e) = match err {
                     JobError::RetryAfter(d, e) => (*d, e),
                     JobError::Retry(e) | JobError::Permanent(e) => (Duration::ZERO, e),
+                    JobError::Postpone(_) => (Duration::ZERO, &String::new()),
                 };
                 let attempt = u32::try_from(job.attempts).unwrap_or(1);
                 let delay =

@@ -14,6 +14,13 @@
 //! - [`mail`]: the mailer (SMTP via lettre, or the log in development) and the `mail.send` job.
 //! - [`jobs`]: the worker loop, handlers, retries with back-off, graceful release.
 //! - [`views`]: the response shapes (serde + OpenAPI schemas).
+//! - [`channels`]: connecting channels (credentials encrypted at rest, checked against the
+//!   provider), the adapter registry, per-number send pacing.
+//! - [`media`]: media files in object storage (local directory or S3) and signed download links.
+//! - [`ingest`]: webhook intake (verify, store raw, acknowledge) and the job that applies a
+//!   stored delivery: contacts, conversations (reopen policy), messages, statuses, media.
+//! - [`inbox`]: conversations and messages for agents: lists, sending (window check, queue),
+//!   assignment, transfer, status, read; the `message.deliver` job.
 //! - [`bus`]: the event bus feeding live screens (`EventBus`; in-process, or Postgres
 //!   `LISTEN/NOTIFY` across nodes), events with dotted names and their topics.
 
@@ -24,15 +31,19 @@ pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod bus;
+pub mod channels;
 pub mod crypto;
 pub mod error;
+pub mod inbox;
+pub mod ingest;
 pub mod jobs;
 pub mod mail;
+pub mod media;
 pub mod people;
 pub mod views;
 
 pub use audit::RequestMeta;
-pub use error::CoreError;
+pub use error::{CoreError, CoreResult};
 
 use atende_db::Db;
 use std::sync::Arc;
@@ -51,6 +62,14 @@ pub struct CoreConfig {
     pub login_max_failures: usize,
     pub login_window: Duration,
     pub mail_from: String,
+    /// The WhatsApp Graph API base URL with its version (`ATENDE_WHATSAPP_GRAPH_URL`).
+    pub whatsapp_graph_url: String,
+    /// Send attempts of an outbound message before it fails for good.
+    pub outbound_max_attempts: i32,
+    /// Messages per second per WhatsApp number (Meta's default throughput is 80).
+    pub whatsapp_rate_per_second: u32,
+    /// How long signed media links stay valid.
+    pub media_link_ttl: Duration,
 }
 
 impl Default for CoreConfig {
@@ -64,6 +83,10 @@ impl Default for CoreConfig {
             login_max_failures: 5,
             login_window: Duration::from_secs(15 * 60),
             mail_from: "Atende <no-reply@atende.local>".into(),
+            whatsapp_graph_url: atende_channels::whatsapp_cloud::DEFAULT_GRAPH_URL.into(),
+            outbound_max_attempts: 8,
+            whatsapp_rate_per_second: 80,
+            media_link_ttl: Duration::from_secs(3600),
         }
     }
 }
@@ -75,16 +98,57 @@ pub struct Core {
     pub keys: Arc<crypto::Keys>,
     pub mailer: Arc<dyn mail::Mailer>,
     pub config: Arc<CoreConfig>,
+    /// One adapter per channel kind.
+    pub adapters: Arc<channels::Adapters>,
+    /// Media files (inbound downloads, agent uploads).
+    pub media: Arc<media::MediaStore>,
+    /// Live-screen events; in-process unless [`Core::with_bus`] sets another.
+    pub bus: Arc<dyn bus::EventBus>,
+    /// Per-number and per-recipient send pacing (process-local).
+    pub pacing: Arc<channels::Pacing>,
 }
 
 impl Core {
-    #[must_use]
-    pub fn new(db: Db, keys: crypto::Keys, mailer: Arc<dyn mail::Mailer>, config: CoreConfig) -> Self {
-        Self {
+    /// The core with an in-memory media store and the in-process bus; the binary swaps in the
+    /// configured ones with [`Core::with_media`] and [`Core::with_bus`].
+    ///
+    /// # Errors
+    /// `Internal` when an adapter's HTTP client cannot be built.
+    pub fn new(db: Db, keys: crypto::Keys, mailer: Arc<dyn mail::Mailer>, config: CoreConfig) -> CoreResult<Self> {
+        let adapters = channels::Adapters::new(&config)?;
+        let pacing = channels::Pacing::new(config.whatsapp_rate_per_second);
+        Ok(Self {
             db,
             keys: Arc::new(keys),
             mailer,
             config: Arc::new(config),
+            adapters: Arc::new(adapters),
+            media: Arc::new(media::MediaStore::in_memory()),
+            bus: Arc::new(bus::InProcessBus::new(bus::DEFAULT_CAPACITY)),
+            pacing: Arc::new(pacing),
+        })
+    }
+
+    #[must_use]
+    pub fn with_bus(mut self, bus: Arc<dyn bus::EventBus>) -> Self {
+        self.bus = bus;
+        self
+    }
+
+    #[must_use]
+    pub fn with_media(mut self, media: media::MediaStore) -> Self {
+        self.media = Arc::new(media);
+        self
+    }
+
+    /// Publishes a committed batch to live screens. Best effort: a transport failure is logged,
+    /// never returned (the change is committed; screens refetch on reconnect).
+    pub async fn publish(&self, events: Vec<bus::Event>) {
+        if events.is_empty() {
+            return;
+        }
+        if let Err(e) = self.bus.publish_batch(events).await {
+            tracing::warn!(error = %e, "event bus publish failed");
         }
     }
 }

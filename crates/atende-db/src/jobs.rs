@@ -215,6 +215,25 @@ pub async fn retry(db: &Db, id: JobId, worker: &str, error: &str, run_at: DateTi
     .await
 }
 
+/// Puts a job back for `run_at` without spending an attempt: it did not run (its channel is
+/// paced or held back by a provider's rate limit), it waited its turn.
+///
+/// # Errors
+/// Database failure.
+pub async fn postpone(db: &Db, id: JobId, worker: &str, run_at: DateTime<Utc>) -> Result<bool, DbError> {
+    finish(
+        db,
+        id,
+        worker,
+        vec![
+            (Column::Status, Expr::value(status::QUEUED)),
+            (Column::RunAt, Expr::value(run_at)),
+            (Column::Attempts, Expr::col(Column::Attempts).sub(1)),
+        ],
+    )
+    .await
+}
+
 /// Moves a job to the dead letter with its last error.
 ///
 /// # Errors

@@ -79,6 +79,14 @@ id_type!(
     AuditLogId,
     /// One job of the queue.
     JobId,
+    /// A connected channel (a WhatsApp number, a web-chat widget).
+    ChannelId,
+    /// A conversation between a contact and the team on one channel.
+    ConversationId,
+    /// One message of a conversation.
+    MessageId,
+    /// One stored webhook delivery.
+    WebhookEventId,
 );
 
 #[cfg(test)]

@@ -68,6 +68,7 @@ impl From<CoreError> for ApiError {
             },
             CoreError::Unauthorized(_, m) => Self::new(StatusCode::UNAUTHORIZED, code, m),
             CoreError::Forbidden(_, m) => Self::new(StatusCode::FORBIDDEN, code, m),
+            CoreError::Rejected(_, m) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, m),
             CoreError::NotFound => Self::new(StatusCode::NOT_FOUND, code, "not found"),
             CoreError::Conflict { field, message, .. } => Self {
                 fields: Some(BTreeMap::from([(field, vec![message.clone()])])),

@@ -95,6 +95,23 @@ async fn error_body(req: Request, next: Next) -> Response {
 const BUFFER_LIMIT: u64 = 1024 * 1024;
 /// A larger body is read and thrown away up to this size, so the client can read the 413.
 const DRAIN_LIMIT: u64 = 16 * 1024 * 1024;
+/// File uploads (`…/uploads`): the largest media WhatsApp takes (100 MB documents) plus the
+/// multipart framing. Buffered like any body; the use case checks the per-type limit.
+pub const UPLOAD_LIMIT: u64 = 100 * 1024 * 1024 + 64 * 1024;
+
+/// Provider webhooks: Meta documents deliveries of up to 3 MB.
+pub const WEBHOOK_LIMIT: u64 = 4 * 1024 * 1024;
+
+/// The buffer and drain limits of a request path.
+fn limits_for(path: &str) -> (u64, u64) {
+    if path.ends_with("/uploads") {
+        (UPLOAD_LIMIT, UPLOAD_LIMIT)
+    } else if path.starts_with("/api/v1/webhooks/") {
+        (WEBHOOK_LIMIT, WEBHOOK_LIMIT.max(DRAIN_LIMIT))
+    } else {
+        (BUFFER_LIMIT, DRAIN_LIMIT)
+    }
+}
 const DRAIN_TIME: Duration = Duration::from_secs(10);
 
 fn payload_too_large(close: bool) -> Response {
@@ -128,11 +145,12 @@ async fn read_body_first(req: Request, next: Next) -> Response {
     if declared == Some(0) || (declared.is_none() && !chunked) {
         return next.run(req).await;
     }
-    if declared.is_some_and(|n| n > DRAIN_LIMIT) {
+    let (buffer_limit, drain_limit) = limits_for(req.uri().path());
+    if declared.is_some_and(|n| n > drain_limit) {
         return payload_too_large(true);
     }
     let (parts, mut body) = req.into_parts();
-    let capacity = declared.map_or(0, |n| n.min(BUFFER_LIMIT));
+    let capacity = declared.map_or(0, |n| n.min(buffer_limit));
     let mut buf = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
     let mut seen: u64 = 0;
     let read = tokio::time::timeout(DRAIN_TIME, async {
@@ -142,9 +160,9 @@ async fn read_body_first(req: Request, next: Next) -> Response {
             };
             if let Ok(data) = frame.into_data() {
                 seen = seen.saturating_add(data.len() as u64);
-                if seen <= BUFFER_LIMIT {
+                if seen <= buffer_limit {
                     buf.extend_from_slice(&data);
-                } else if seen > DRAIN_LIMIT {
+                } else if seen > drain_limit {
                     return false;
                 }
             }
@@ -153,10 +171,10 @@ async fn read_body_first(req: Request, next: Next) -> Response {
     })
     .await;
     match read {
-        Ok(true) if seen <= BUFFER_LIMIT => next.run(Request::from_parts(parts, Body::from(buf))).await,
+        Ok(true) if seen <= buffer_limit => next.run(Request::from_parts(parts, Body::from(buf))).await,
         Ok(true) => payload_too_large(false),
         // Too long, too slow or cut off: answer and close.
-        _ if seen > BUFFER_LIMIT => payload_too_large(true),
+        _ if seen > buffer_limit => payload_too_large(true),
         _ => {
             let mut res = ApiError::new(
                 StatusCode::BAD_REQUEST,

@@ -5,6 +5,7 @@ use crate::settings::Settings;
 use anyhow::Context;
 use atende_core::jobs::{Registry, Worker, WorkerConfig};
 use atende_core::mail::{LogMailer, Mailer, SmtpMailer};
+use atende_core::media::MediaStore;
 use atende_core::{Core, CoreConfig, crypto::Keys};
 use atende_db::{Db, DbOptions};
 use atende_http::{AppState, HttpConfig};
@@ -162,9 +163,27 @@ pub async fn build_core(s: &Settings, public_url: String) -> anyhow::Result<Core
     let cfg = CoreConfig {
         public_url,
         mail_from: s.mail_from.clone(),
+        whatsapp_graph_url: s.whatsapp_graph_url.clone(),
+        outbound_max_attempts: s.outbound_max_attempts.clamp(1, 50),
+        whatsapp_rate_per_second: s.whatsapp_rate_per_second.max(1),
         ..CoreConfig::default()
     };
-    Ok(Core::new(db, keys, mailer, cfg))
+    let media_url = s
+        .media_url
+        .clone()
+        .unwrap_or_else(|| format!("file://{}", absolute(&s.data_dir.join("media")).display()));
+    let media = MediaStore::open(&media_url).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bus = atende_core::bus::for_database(&db, &s.database_url)
+        .await
+        .context("cannot start the event bus")?;
+    Ok(Core::new(db, keys, mailer, cfg)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .with_media(media)
+        .with_bus(bus))
+}
+
+fn absolute(p: &std::path::Path) -> std::path::PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
 /// Starts the server (and the worker) on `listen` or an already bound listener.

@@ -36,6 +36,15 @@ pub struct Settings {
     pub auth_per_ip_per_minute: u32,
     /// Trust `X-Forwarded-For` (only behind your own proxy).
     pub trust_proxy: bool,
+    /// The WhatsApp Graph API base URL with its version; point it at a local fake for demos.
+    pub whatsapp_graph_url: String,
+    /// Where media files go: `file:///path` or `s3://bucket/prefix` (AWS_* variables configure
+    /// S3-compatible stores); default `file://<data_dir>/media`.
+    pub media_url: Option<String>,
+    /// Send attempts of an outbound message before it fails.
+    pub outbound_max_attempts: i32,
+    /// Messages per second per WhatsApp number.
+    pub whatsapp_rate_per_second: u32,
 }
 
 impl Default for Settings {
@@ -58,6 +67,10 @@ impl Default for Settings {
             worker_concurrency: 2,
             auth_per_ip_per_minute: 30,
             trust_proxy: false,
+            whatsapp_graph_url: atende_channels::whatsapp_cloud::DEFAULT_GRAPH_URL.into(),
+            media_url: None,
+            outbound_max_attempts: 8,
+            whatsapp_rate_per_second: 80,
         }
     }
 }
@@ -90,6 +103,8 @@ impl fmt::Debug for Settings {
             .field("data_dir", &self.data_dir)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("demo", &self.demo)
+            .field("whatsapp_graph_url", &self.whatsapp_graph_url)
+            .field("media_url", &self.media_url)
             .finish_non_exhaustive()
     }
 }

@@ -204,3 +204,14 @@ pub async fn find_by_public_token(tx: &PlatformTx, token: &str) -> Result<Option
         .one(tx.conn())
         .await?)
 }
+
+/// A channel of this tenant even if deleted (a conversation's history still names it).
+///
+/// # Errors
+/// Database failure.
+pub async fn get_any(tx: &TenantTx, id: Uuid) -> Result<Option<Model>, DbError> {
+    Ok(Entity::find_by_id(id)
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .one(tx.conn())
+        .await?)
+}

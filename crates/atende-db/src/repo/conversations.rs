@@ -14,8 +14,8 @@
 //! learns of it live through the `conversation.updated` event) but is never shown twice.
 
 use crate::db::{Scoped, TenantTx};
-use crate::entities::conversation_tags;
 use crate::entities::conversations::{ActiveModel, Column, Entity, Model};
+use crate::entities::{contacts, conversation_tags, messages};
 use crate::error::DbError;
 use crate::page::Page;
 use crate::repo::{apply_patch, ensure_own, now, stored_time};
@@ -23,7 +23,7 @@ use atende_domain::{ConversationStatus, Priority, UserId};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -135,6 +135,29 @@ pub struct InboxFilter {
     pub tag_id: Option<Uuid>,
     /// Only conversations with unread messages.
     pub unread: bool,
+    /// Text that must appear in the contact's name, phone or e-mail, or in a message.
+    pub search: Option<String>,
+    /// Restricts to what an agent may see (see `atende_domain::permission::ConversationScope`).
+    pub visible_to: Option<Visibility>,
+}
+
+/// An agent's view: conversations assigned to them, unassigned ones, and those of their teams
+/// or of their teams' departments.
+#[derive(Clone, Debug, Default)]
+pub struct Visibility {
+    pub user: Uuid,
+    pub teams: Vec<Uuid>,
+    pub departments: Vec<Uuid>,
+}
+
+impl Visibility {
+    /// Whether a conversation is inside this view.
+    #[must_use]
+    pub fn allows(&self, c: &Model) -> bool {
+        c.assignee_id.is_none_or(|a| a == self.user)
+            || c.team_id.is_some_and(|t| self.teams.contains(&t))
+            || c.department_id.is_some_and(|d| self.departments.contains(&d))
+    }
 }
 
 /// A position in the inbox order (see the module docs).
@@ -243,6 +266,21 @@ pub async fn list(tx: &TenantTx, f: &InboxFilter, page: InboxPage) -> Result<Pag
     if f.unread {
         q = q.filter(Column::UnreadCount.gt(0));
     }
+    if let Some(v) = &f.visible_to {
+        let mut any = Condition::any()
+            .add(Column::AssigneeId.is_null())
+            .add(Column::AssigneeId.eq(v.user));
+        if !v.teams.is_empty() {
+            any = any.add(Column::TeamId.is_in(v.teams.clone()));
+        }
+        if !v.departments.is_empty() {
+            any = any.add(Column::DepartmentId.is_in(v.departments.clone()));
+        }
+        q = q.filter(any);
+    }
+    if let Some(text) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        q = q.filter(search_condition(tenant, text));
+    }
     if let Some(c) = page.after {
         q = q.filter(
             Condition::any().add(Column::LastMessageAt.lt(c.last_message_at)).add(
@@ -269,6 +307,47 @@ pub async fn list(tx: &TenantTx, f: &InboxFilter, page: InboxPage) -> Result<Pag
         items: rows,
         next_cursor,
     })
+}
+
+/// `%text%` for LIKE with the wildcards of `text` escaped.
+fn like(text: &str) -> LikeExpr {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+/// The contact matches (name, e-mail, phone digits) or a message of the conversation contains the
+/// text (case-insensitive for ASCII). A sequential scan of messages on SQLite; Postgres can add
+/// a trigram index later without changing this query.
+fn search_condition(tenant: Uuid, text: &str) -> Condition {
+    let lower = text.to_lowercase();
+    let mut contact = Condition::any()
+        .add(Expr::expr(Func::lower(Expr::col(contacts::Column::Name))).like(like(&lower)))
+        .add(Expr::expr(Func::lower(Expr::col(contacts::Column::Email))).like(like(&lower)));
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() >= 3 {
+        contact = contact.add(Expr::col(contacts::Column::PhoneE164).like(like(&digits)));
+    }
+    Condition::any()
+        .add(
+            Column::ContactId.in_subquery(
+                Query::select()
+                    .column(contacts::Column::Id)
+                    .from(contacts::Entity)
+                    .and_where(contacts::Column::TenantId.eq(tenant))
+                    .cond_where(contact)
+                    .to_owned(),
+            ),
+        )
+        .add(
+            Column::Id.in_subquery(
+                Query::select()
+                    .column(messages::Column::ConversationId)
+                    .from(messages::Entity)
+                    .and_where(messages::Column::TenantId.eq(tenant))
+                    .and_where(Expr::expr(Func::lower(Expr::col(messages::Column::Body))).like(like(&lower)))
+                    .to_owned(),
+            ),
+        )
 }
 
 /// Changes to apply; `Some(None)` clears an optional field. The status is stored as given:

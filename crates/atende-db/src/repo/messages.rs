@@ -391,3 +391,76 @@ pub async fn requeue_failed(tx: &TenantTx, id: Uuid) -> Result<bool, DbError> {
         .rows_affected;
     Ok(n == 1)
 }
+
+/// How many messages of a channel wait to be sent (`queued`) and how many failed.
+///
+/// # Errors
+/// Database failure.
+pub async fn outbound_backlog(tx: &TenantTx, channel_id: Uuid) -> Result<(u64, u64), DbError> {
+    use sea_orm::PaginatorTrait;
+    let count = |s: MessageStatus| {
+        Entity::find()
+            .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+            .filter(Column::ChannelId.eq(channel_id))
+            .filter(Column::Status.eq(s.as_str()))
+            .count(tx.conn())
+    };
+    Ok((count(MessageStatus::Queued).await?, count(MessageStatus::Failed).await?))
+}
+
+/// The latest message of a conversation that is not a private note (the inbox's preview).
+///
+/// # Errors
+/// Database failure.
+pub async fn last_of(tx: &TenantTx, conversation_id: Uuid) -> Result<Option<Model>, DbError> {
+    use sea_orm::QueryOrder;
+    Ok(Entity::find()
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::ConversationId.eq(conversation_id))
+        .filter(Column::IsPrivateNote.eq(false))
+        .order_by_desc(Column::Id)
+        .one(tx.conn())
+        .await?)
+}
+
+/// The message a send job delivers, with the last attempt's bookkeeping: sets the provider
+/// media id an upload returned (so a retry does not upload again).
+///
+/// # Errors
+/// Database failure.
+pub async fn set_payload(tx: &TenantTx, id: Uuid, payload: serde_json::Value) -> Result<(), DbError> {
+    Entity::update_many()
+        .col_expr(Column::Payload, Expr::value(payload))
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// A message of an API `Idempotency-Key`, if one was stored.
+///
+/// # Errors
+/// Database failure.
+pub async fn find_by_idempotency_key(tx: &TenantTx, key: &str) -> Result<Option<Model>, DbError> {
+    Ok(Entity::find()
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::IdempotencyKey.eq(key))
+        .one(tx.conn())
+        .await?)
+}
+
+/// The customer's latest message in a conversation.
+///
+/// # Errors
+/// Database failure.
+pub async fn last_inbound(tx: &TenantTx, conversation_id: Uuid) -> Result<Option<Model>, DbError> {
+    use sea_orm::QueryOrder;
+    Ok(Entity::find()
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::ConversationId.eq(conversation_id))
+        .filter(Column::Direction.eq(atende_domain::Direction::Inbound.as_str()))
+        .order_by_desc(Column::Id)
+        .one(tx.conn())
+        .await?)
+}

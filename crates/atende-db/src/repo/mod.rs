@@ -13,6 +13,7 @@ pub mod memberships;
 pub mod messages;
 pub mod tags;
 pub mod teams;
+pub mod templates;
 pub mod tenants;
 pub mod tokens;
 pub mod users;

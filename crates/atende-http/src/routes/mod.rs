@@ -5,12 +5,17 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod channels;
+pub mod conversations;
 pub mod departments;
 pub mod health;
+pub mod media;
 pub mod members;
 pub mod teams;
+pub mod templates;
 pub mod tenants;
 pub mod users;
+pub mod webhooks;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -40,6 +45,9 @@ use utoipa_axum::routes;
         (name = "org", description = "Departments and teams"),
         (name = "api_keys", description = "Integration keys"),
         (name = "audit", description = "The audit trail"),
+        (name = "channels", description = "WhatsApp numbers and web-chat widgets"),
+        (name = "conversations", description = "The inbox: conversations, messages, templates, files"),
+        (name = "webhooks", description = "Provider deliveries (signed) and their replay"),
         (name = "ops", description = "Health, readiness, metrics")
     )
 )]
@@ -144,7 +152,38 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(routes!(teams::remove_member))
         .routes(routes!(api_keys::list, api_keys::create))
         .routes(routes!(api_keys::revoke))
-        .routes(routes!(audit::list));
+        .routes(routes!(audit::list))
+        .routes(routes!(channels::list))
+        .routes(routes!(channels::connect))
+        .routes(routes!(channels::get, channels::update, channels::delete))
+        .routes(routes!(channels::activate))
+        .routes(routes!(channels::health))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(webhooks::whatsapp_verify, webhooks::whatsapp_deliver))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    usize::try_from(crate::middleware::WEBHOOK_LIMIT).unwrap_or(usize::MAX),
+                )),
+        )
+        .routes(routes!(webhooks::replay))
+        .routes(routes!(conversations::list))
+        .routes(routes!(conversations::get, conversations::update))
+        .routes(routes!(conversations::assign))
+        .routes(routes!(conversations::transfer))
+        .routes(routes!(conversations::read))
+        .routes(routes!(conversations::messages, conversations::send_message))
+        .routes(routes!(conversations::retry))
+        .routes(routes!(templates::list))
+        .routes(routes!(templates::sync))
+        .routes(routes!(media::download))
+        .merge(
+            // Uploads take files up to WhatsApp's 100 MB (the layer nearest the route wins).
+            OpenApiRouter::new()
+                .routes(routes!(media::upload))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    usize::try_from(crate::middleware::UPLOAD_LIMIT).unwrap_or(usize::MAX),
+                )),
+        );
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .routes(routes!(health::healthz))

@@ -182,6 +182,8 @@ pub struct TestApp {
     pub running: Option<Running>,
     inbox: Option<Arc<Mutex<Vec<Mail>>>>,
     pub data_dir: std::path::PathBuf,
+    /// A local fake of Meta's Graph API (`ATENDE_WHATSAPP_GRAPH_URL` points at it).
+    pub graph: wiremock::MockServer,
     // Dropped after the server: the database outlives its pools.
     _db: TestDb,
 }
@@ -204,7 +206,9 @@ impl TestApp {
         } else {
             (None, None)
         };
+        let graph = wiremock::MockServer::start().await;
         let settings = Settings {
+            whatsapp_graph_url: graph.uri(),
             database_url: db.url.clone(),
             migration_database_url: Some(db.owner_url.clone()),
             db_max_connections: 4,
@@ -233,6 +237,7 @@ impl TestApp {
             running: Some(running),
             inbox,
             data_dir,
+            graph,
             _db: db,
         }
     }

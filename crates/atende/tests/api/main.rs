@@ -17,3 +17,4 @@ mod org;
 mod rbac;
 mod tenancy;
 mod tenants;
+mod whatsapp;

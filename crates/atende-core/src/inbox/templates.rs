@@ -1,0 +1,240 @@
+//! WhatsApp message templates: synced from Graph per channel, kept current by review webhooks,
+//! rendered for the message history.
+
+use crate::Core;
+use crate::audit::{self, Entry, RequestMeta, Who};
+use crate::authz::require;
+use crate::channels::credentials_of;
+use crate::error::{CoreError, CoreResult};
+use crate::views::Paged;
+use atende_channels::{ChannelAdapter, TemplateStatusUpdate};
+use atende_db::entities::whatsapp_templates::Model;
+use atende_db::page::PageRequest;
+use atende_db::repo::channels::{self, kind};
+use atende_db::repo::templates::{self, SyncedTemplate};
+use atende_db::{DbError, TenantTx};
+use atende_domain::{Action, ChannelId, TenantCtx};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A template as the composer's picker shows it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TemplateView {
+    pub id: Uuid,
+    pub channel_id: Uuid,
+    pub name: String,
+    /// `pt_BR`, `en_US` …
+    pub language: String,
+    /// `UTILITY`, `MARKETING`, `AUTHENTICATION`.
+    pub category: Option<String>,
+    /// `APPROVED`, `PENDING`, `REJECTED`, `PAUSED`, `DISABLED` …: only `APPROVED` can be sent.
+    pub status: String,
+    /// `POSITIONAL` (`{{1}}`) or `NAMED` (`{{nome}}`).
+    pub parameter_format: Option<String>,
+    /// Graph's component list (header, body, footer, buttons) for previews and parameter forms.
+    #[schema(value_type = Object)]
+    pub components: Value,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&Model> for TemplateView {
+    fn from(t: &Model) -> Self {
+        Self {
+            id: t.id,
+            channel_id: t.channel_id,
+            name: t.name.clone(),
+            language: t.language.clone(),
+            category: t.category.clone(),
+            status: t.status.clone(),
+            parameter_format: t
+                .components
+                .get("parameter_format")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            components: t.components.get("components").cloned().unwrap_or(Value::Null),
+            updated_at: t.updated_at,
+        }
+    }
+}
+
+pub async fn list(
+    core: &Core,
+    ctx: &TenantCtx,
+    channel_id: Option<Uuid>,
+    status: Option<&str>,
+    page: PageRequest,
+) -> CoreResult<Paged<TemplateView>> {
+    require(ctx, Action::ConversationsRead)?;
+    let tx = core.db.tenant_tx(ctx.tenant_id).await?;
+    let rows = templates::list(&tx, channel_id, status, page).await?;
+    tx.commit().await?;
+    Ok(Paged::from_page(rows, |t| TemplateView::from(&t)))
+}
+
+/// What a sync did.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SyncReport {
+    pub channel_id: Uuid,
+    /// Templates the provider listed (all stored or refreshed).
+    pub synced: usize,
+    /// Set when the provider could not be asked; earlier templates stay.
+    pub error: Option<String>,
+}
+
+/// Fetches the templates of every WhatsApp channel (or one) from Graph and stores them.
+///
+/// # Errors
+/// 404 for an unknown channel.
+pub async fn sync(
+    core: &Core,
+    ctx: &TenantCtx,
+    channel_id: Option<ChannelId>,
+    meta: &RequestMeta,
+) -> CoreResult<Vec<SyncReport>> {
+    require(ctx, Action::ChannelsManage)?;
+    let targets = {
+        let tx = core.db.tenant_tx(ctx.tenant_id).await?;
+        let list = match channel_id {
+            Some(id) => {
+                let c = channels::get(&tx, id.uuid()).await?;
+                if c.kind != kind::WHATSAPP_CLOUD {
+                    return Err(CoreError::field(
+                        "channel_id",
+                        "templates exist on WhatsApp channels only",
+                    ));
+                }
+                vec![c]
+            }
+            None => {
+                channels::list(
+                    &tx,
+                    PageRequest::parse(Some(200), None).map_err(|(f, m)| CoreError::field(f, m))?,
+                    Some(kind::WHATSAPP_CLOUD),
+                )
+                .await?
+                .items
+            }
+        };
+        tx.commit().await?;
+        list
+    };
+    let mut reports = Vec::new();
+    for ch in targets {
+        let creds = credentials_of(core, &ch)?;
+        match core.adapters.whatsapp().sync_templates(&creds).await {
+            Ok(list) => {
+                let tx = core.db.tenant_tx(ctx.tenant_id).await?;
+                let n = list.len();
+                for t in list {
+                    templates::upsert(
+                        &tx,
+                        ch.id,
+                        SyncedTemplate {
+                            name: t.name,
+                            language: t.language,
+                            category: t.category,
+                            status: t.status,
+                            components: json!({ "components": t.components, "parameter_format": t.parameter_format }),
+                            external_id: Some(t.id),
+                        },
+                    )
+                    .await?;
+                }
+                audit::record(
+                    &tx,
+                    Who::Ctx(ctx),
+                    meta,
+                    Entry::new("templates.sync", "channel", ch.id).after(&json!({ "synced": n })),
+                )
+                .await?;
+                tx.commit().await?;
+                reports.push(SyncReport {
+                    channel_id: ch.id,
+                    synced: n,
+                    error: None,
+                });
+            }
+            Err(e) => reports.push(SyncReport {
+                channel_id: ch.id,
+                synced: 0,
+                error: Some(e.to_string()),
+            }),
+        }
+    }
+    Ok(reports)
+}
+
+/// Applies a `message_template_status_update` webhook (approved, rejected, paused …).
+///
+/// # Errors
+/// Database failure.
+pub async fn apply_status_update(tx: &TenantTx, t: &TemplateStatusUpdate) -> Result<(), DbError> {
+    let name_lang = match (&t.name, &t.language) {
+        (Some(n), Some(l)) => Some((n.as_str(), l.as_str())),
+        _ => None,
+    };
+    templates::set_status(tx, t.template_id.as_deref(), name_lang, &t.event).await?;
+    Ok(())
+}
+
+/// The template's body with the parameters filled in, for the history and previews.
+#[must_use]
+pub fn render_body(stored: &Value, params: Option<&Value>) -> Option<String> {
+    let text = stored
+        .get("components")?
+        .as_array()?
+        .iter()
+        .find(|c| {
+            c.get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.eq_ignore_ascii_case("body"))
+        })?
+        .get("text")?
+        .as_str()?
+        .to_owned();
+    let mut out = text;
+    match params {
+        Some(Value::Array(list)) => {
+            for (i, v) in list.iter().enumerate() {
+                out = out.replace(&format!("{{{{{}}}}}", i + 1), &value_text(v));
+            }
+        }
+        Some(Value::Object(map)) => {
+            for (k, v) in map {
+                out = out.replace(&format!("{{{{{k}}}}}"), &value_text(v));
+            }
+        }
+        _ => {}
+    }
+    Some(out)
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_parameters_fill_positional_and_named_placeholders() {
+        let stored = json!({ "components": [{ "type": "BODY", "text": "Olá {{1}}, pedido {{2}}" }] });
+        assert_eq!(
+            render_body(&stored, Some(&json!(["Ana", "#9"]))).as_deref(),
+            Some("Olá Ana, pedido #9")
+        );
+        let named = json!({ "components": [{ "type": "BODY", "text": "Olá {{nome}}" }] });
+        assert_eq!(
+            render_body(&named, Some(&json!({ "nome": "Ana" }))).as_deref(),
+            Some("Olá Ana")
+        );
+        assert_eq!(render_body(&json!({}), None), None);
+    }
+}

@@ -1,0 +1,247 @@
+//! `/conversations`: the inbox, a conversation's messages, replies, assignment, transfer.
+
+use super::double_option;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Meta, Tenant};
+use crate::state::AppState;
+use atende_core::inbox::conversations::{self, ListQuery, Target, Update};
+use atende_core::inbox::send::{self, SendMessage};
+use atende_core::inbox::{ConversationView, MessageView};
+use atende_core::views::Paged;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InboxQuery {
+    /// Comma-separated: `open,pending,waiting` (default), `resolved`, `archived`, `spam`, or `all`.
+    pub status: Option<String>,
+    /// `me`, `none` or a user id.
+    pub assignee: Option<String>,
+    pub team_id: Option<Uuid>,
+    pub department_id: Option<Uuid>,
+    pub channel_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub tag_id: Option<Uuid>,
+    /// Only conversations with unread messages.
+    pub unread: Option<bool>,
+    /// Text in the contact's name, phone or e-mail, or in a message.
+    pub q: Option<String>,
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+}
+
+/// The inbox: conversations by last activity, newest first.
+#[utoipa::path(get, path = "/conversations", tag = "conversations", params(InboxQuery),
+    security(("bearer" = [])), responses((status = 200, body = Paged<ConversationView>)))]
+pub async fn list(
+    State(s): State<AppState>,
+    Tenant(ctx, _): Tenant,
+    ApiQuery(q): ApiQuery<InboxQuery>,
+) -> ApiResult<Json<Paged<ConversationView>>> {
+    let q = ListQuery {
+        status: q.status,
+        assignee: q.assignee,
+        team_id: q.team_id,
+        department_id: q.department_id,
+        channel_id: q.channel_id,
+        contact_id: q.contact_id,
+        tag_id: q.tag_id,
+        unread: q.unread,
+        q: q.q,
+        limit: q.limit,
+        cursor: q.cursor,
+    };
+    Ok(Json(conversations::list(&s.core, &ctx, q).await?))
+}
+
+/// One conversation.
+#[utoipa::path(get, path = "/conversations/{id}", tag = "conversations", params(("id" = Uuid, Path)),
+    security(("bearer" = [])), responses((status = 200, body = ConversationView)))]
+pub async fn get(
+    State(s): State<AppState>,
+    Tenant(ctx, _): Tenant,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<ConversationView>> {
+    Ok(Json(conversations::get(&s.core, &ctx, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateConversationBody {
+    /// `open`, `pending`, `waiting`, `resolved`, `archived`, `spam` (allowed moves only).
+    pub status: Option<String>,
+    /// `low`, `normal`, `high`, `urgent`.
+    pub priority: Option<String>,
+    /// Park it until then (becomes `pending`); `null` wakes it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub snoozed_until: Option<Option<DateTime<Utc>>>,
+    /// Replaces the conversation's tags.
+    pub tag_ids: Option<Vec<Uuid>>,
+}
+
+/// Change status, priority, snooze or tags.
+#[utoipa::path(patch, path = "/conversations/{id}", tag = "conversations", request_body = UpdateConversationBody,
+    params(("id" = Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = ConversationView)))]
+pub async fn update(
+    State(s): State<AppState>,
+    Tenant(ctx, _): Tenant,
+    Meta(meta): Meta,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<UpdateConversationBody>,
+) -> ApiResult<Json<ConversationView>> {
+    let u = Update {
+        status: b.status,
+        priority: b.priority,
+        snoozed_until: b.snoozed_until,
+        tag_ids: b.tag_ids,
+    };
+    Ok(Json(conversations::update(&s.core, &ctx, id, u, &meta).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignBody {
+    /// The agent; `null` unassigns.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub user_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub team_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub department_id: Option<Option<Uuid>>,
+}
+
+/// Assign (or unassign) a conversation.
+#[utoipa::path(post, path = "/conversations/{id}/assign", tag = "conversations", request_body = AssignBody,
+    params(("id" = Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = ConversationView)))]
+pub async fn assign(
+    State(s): State<AppState>,
+    Tenant(ctx, _): Tenant,
+    Meta(meta): Meta,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<AssignBody>,
+) -> ApiResult<Json<ConversationView>> {
+    let t = Target {
+        user_id: b.user_id,
+        team_id: b.team_id,
+        department_id: b.department_id,
+    };
+    Ok(Json(conversations::assign(&s.core, &ctx, id, t, &meta).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferBody {
+    pub user_id: Option<Uuid>,
+    pub team_id: Option<Uuid>,
+    pub department_id: Option<Uuid>,
+    /// For the receiver: stored as a private note.
+    pub note: Option<String>,
+}
+
+/// Transfer to an agent, a team or a department, with a note.
+#[utoipa::path(post, path = "/conversations/{id}/transfer", tag = "conversations", request_body = TransferBody,
+    params(("id" = Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = ConversationView)))]
+pub async fn transfer(
+    State(s): State<AppState>,
+    Tenant(ctx, _): Tenant,
+    Meta(meta): Meta,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(b): ApiJson<TransferBody>,
+) -> ApiResult<Json<ConversationView>> {
+    let t = Target {
+        user_id: b.user_id.map(Some),
+        team_id: b.team_id.map(Some),
+        department_id: b.department_id.map(Some),
+    };
+    Ok(Json(
+        conversations::transfer(&s.core, &ctx, id, t, b.note, &meta).await?,
+    ))
+}
+
+/// Mark the conversation read (and the customer's last message read on WhatsApp).
+#[utoipa::path(post, path = "/conversations/{id}/read", tag = "conversations", params(("id" = Uuid, Path)),
+    security(("bearer" = [])), responses((status = 204)))]
+pub async fn read(
+    State(s): State<AppState>,
+    Tenant(ctx, _): Tenant,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<StatusCode> {
+    conversations::mark_read(&s.core, &ctx, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MessagesQuery {
+    pub limit: Option<u64>,
+    /// Messages older than this message id.
+    pub before: Option<Uuid>,
+}
+
+/// A conversation's messages, newest first.
+#[utoipa::path(get, path = "/conversations/{id}/messages", tag = "conversations",
+    params(("id" = Uuid, Path), MessagesQuery), security(("bearer" = [])), responses((status = 200, body = Paged<MessageView>)))]
+pub async fn messages(
+    State(s): State<AppState>,
+    Tenant(ctx, _): Tenant,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<MessagesQuery>,
+) -> ApiResult<Json<Paged<MessageView>>> {
+    Ok(Json(send::list(&s.core, &ctx, id, q.limit, q.before).await?))
+}
+
+/// Send a message or write a private note. An `Idempotency-Key` header makes a retried request
+/// return the first one's message instead of sending twice.
+#[utoipa::path(post, path = "/conversations/{id}/messages", tag = "conversations", request_body = SendMessage,
+    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    security(("bearer" = [])), responses((status = 201, body = MessageView), (status = 200, body = MessageView, description = "Idempotent repeat")))]
+pub async fn send_message(
+    State(s): State<AppState>,
+    Tenant(ctx, _): Tenant,
+    ApiPath(id): ApiPath<Uuid>,
+    headers: HeaderMap,
+    ApiJson(b): ApiJson<SendMessage>,
+) -> ApiResult<(StatusCode, Json<MessageView>)> {
+    let key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .map_err(|_| {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_header",
+                        "Idempotency-Key must be visible ASCII",
+                    )
+                })?
+                .to_owned(),
+        ),
+    };
+    let sent = send::send(&s.core, &ctx, id, b, key).await?;
+    let code = if sent.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((code, Json(sent.message)))
+}
+
+/// Send a failed message again.
+#[utoipa::path(post, path = "/conversations/{id}/messages/{message_id}/retry", tag = "conversations",
+    params(("id" = Uuid, Path), ("message_id" = Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = MessageView)))]
+pub async fn retry(
+    State(s): State<AppState>,
+    Tenant(ctx, _): Tenant,
+    ApiPath((id, message_id)): ApiPath<(Uuid, Uuid)>,
+) -> ApiResult<Json<MessageView>> {
+    Ok(Json(send::retry(&s.core, &ctx, id, message_id).await?))
+}
