@@ -7,6 +7,8 @@
 //   ATENDE_BIN      the atende binary (default: ../target/debug/atende, built by cargo)
 //   CHROMIUM_PATH   the browser (default: /usr/bin/chromium; installed with apt-get when absent)
 //   E2E_KEEP=1      keep the temporary directory (database and server log)
+//   E2E_PREVIEW=1   load the app from `vite preview` (proxying /api to the server) instead of from
+//                   the binary: for checking the app against a binary that does not serve it
 //
 // Screenshots of the main screens go to web/e2e/screenshots/ (git-ignored).
 //
@@ -140,12 +142,12 @@ class Server {
   }
 
   /** The newest e-mailed sign-in link for `email` (the log carries mails when SMTP is unset). */
-  async link(email, after = 0) {
+  async link(email, after = 0, appBase = this.base) {
     for (let i = 0; i < 100; i++) {
       const lines = this.output.slice(after).split("\n").filter((l) => l.includes(email) || l.includes("auth/magic"));
       for (const line of lines.reverse()) {
         const m = /(https?:\/\/[^\s"\\]+\/auth\/magic\?token=[A-Za-z0-9_\-.~%]+)/.exec(line);
-        if (m && line.includes(email)) return m[1].replace(/^https?:\/\/[^/]+/, this.base);
+        if (m && line.includes(email)) return m[1].replace(/^https?:\/\/[^/]+/, appBase);
       }
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -162,6 +164,27 @@ class Server {
 }
 
 // --- helpers on pages ------------------------------------------------------------------------------
+
+/** `vite preview` of web/dist with /api proxied to `apiBase`; resolves to its URL and process. */
+async function startPreview(apiBase) {
+  const port = await freePort();
+  const proc = spawn(path.join(webRoot, "node_modules", ".bin", "vite"), ["preview", "--port", String(port), "--strictPort"], {
+    cwd: webRoot,
+    env: { ...process.env, ATENDE_DEV_API: apiBase },
+    stdio: "ignore",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${url}/login`)).ok) return { url, proc };
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  proc.kill();
+  fail("vite preview did not start");
+}
 
 async function shot(page, name) {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
@@ -206,12 +229,14 @@ async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), "atende-e2e-"));
   const server = new Server(dir, await freePort());
   let browser;
+  let preview;
   try {
     // The demo tenant is created on the first start of an empty database, so the super admin
     // comes after (the CLI and the server share the SQLite file).
     await server.start();
     server.cli("superadmin", "create", "--email", SUPER.email, "--password", SUPER.password);
-    const base = server.base;
+    if (process.env.E2E_PREVIEW === "1") preview = await startPreview(server.base);
+    const base = preview ? preview.url : server.base;
     const index = await (await fetch(`${base}/settings/users`)).text();
     if (!index.includes('id="root"')) {
       fail(
@@ -275,7 +300,7 @@ async function main() {
     log("renamed the tenant");
 
     // 4. The invitee accepts the e-mailed link on a phone.
-    const link = await server.link("maria@example.com", outputBeforeInvite);
+    const link = await server.link("maria@example.com", outputBeforeInvite, base);
     const phone = await browser.newContext({ locale: "pt-BR", viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
     const mpage = await phone.newPage();
     watchErrors(mpage, errors, "invitee");
@@ -365,7 +390,7 @@ async function main() {
     log("the demo admin switched tenants");
 
     // Bia accepts her invitation, then her only tenant is suspended.
-    const biaLink = await server.link("bia@example.com", outputBeforeBia);
+    const biaLink = await server.link("bia@example.com", outputBeforeBia, base);
     const bctx = await browser.newContext({ locale: "pt-BR", viewport: { width: 1280, height: 800 } });
     const bpage = await bctx.newPage();
     watchErrors(bpage, errors, "bia");
@@ -405,6 +430,7 @@ async function main() {
     log("OK");
   } finally {
     if (browser) await browser.close().catch(() => {});
+    if (preview) preview.proc.kill();
     await server.stop();
     if (process.env.E2E_KEEP) log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });

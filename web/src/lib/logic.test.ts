@@ -55,3 +55,13 @@ describe("helpers", () => {
     expect(dayToInstant("")).toBeUndefined();
   });
 });
+
+describe("cn", () => {
+  it("lets a later utility override one of the same group", async () => {
+    const { cn } = await import("./cn");
+    expect(cn("h-10 px-4 text-sm text-slate-900", "h-9 text-lg")).toBe("px-4 text-slate-900 h-9 text-lg");
+    expect(cn("bg-white hover:bg-slate-50", "hover:bg-red-50")).toBe("bg-white hover:bg-red-50");
+    expect(cn("text-center", false, "text-red-700")).toBe("text-center text-red-700");
+    expect(cn("p-2", null, undefined)).toBe("p-2");
+  });
+});

@@ -1,9 +1,9 @@
 import * as Dropdown from "@radix-ui/react-dropdown-menu";
 import { useQueryClient } from "@tanstack/react-query";
-import { Link, Outlet, useNavigate, useRouterState } from "@tanstack/react-router";
+import { Link, Outlet, useNavigate, useRouter, useRouterState } from "@tanstack/react-router";
 import { Building2, Check, ChevronsUpDown, Contact, Inbox, LogOut, Settings, ShieldCheck, UserRound } from "lucide-react";
 import type { ComponentType } from "react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../api/client";
@@ -52,9 +52,10 @@ function useLogout() {
     } catch {
       // The session ends here whatever the server says.
     }
+    // Leave the signed-in layout first, so it does not also react to the session ending.
+    await navigate({ to: "/login", search: { redirect: undefined } });
     signOut(null);
     qc.clear();
-    await navigate({ to: "/login", search: { redirect: undefined } });
   };
 }
 
@@ -146,15 +147,23 @@ export function AppShell() {
   const { t } = useTranslation();
   const session = useSession((s) => s.session);
   const navigate = useNavigate();
-  const href = useRouterState({ select: (s) => s.location.href });
+  const router = useRouter();
   const me = useMe();
   const items = useNavItems();
   const logout = useLogout();
 
   // The session ended (refresh refused, signed out in another tab): back to sign-in, then here.
+  const leaving = useRef(false);
   useEffect(() => {
-    if (!session) void navigate({ to: "/login", search: { redirect: href }, replace: true });
-  }, [session, navigate, href]);
+    if (session) {
+      leaving.current = false;
+      return;
+    }
+    if (leaving.current) return;
+    leaving.current = true;
+    const here = router.state.location.href;
+    void navigate({ to: "/login", search: { redirect: here.startsWith("/login") ? undefined : here }, replace: true });
+  }, [session, navigate, router]);
 
   useEffect(() => {
     if (me.data?.user.locale) void setLanguage(me.data.user.locale);

@@ -4,19 +4,21 @@ import { forwardRef } from "react";
 
 import { cn } from "../../lib/cn";
 
-type Variant = "primary" | "secondary" | "danger" | "ghost";
-type Size = "sm" | "md";
+type Variant = "primary" | "secondary" | "danger" | "ghost" | "ghost-danger";
+type Size = "sm" | "md" | "icon";
 
 const variants: Record<Variant, string> = {
   primary: "bg-brand-700 text-white hover:bg-brand-800 disabled:bg-brand-700/60",
   secondary: "bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50",
   danger: "bg-red-600 text-white hover:bg-red-700 disabled:bg-red-600/60",
   ghost: "text-slate-700 hover:bg-slate-100",
+  "ghost-danger": "text-red-700 hover:bg-red-50",
 };
 
 const sizes: Record<Size, string> = {
   sm: "h-8 px-2.5 text-sm gap-1.5",
   md: "h-10 px-4 text-sm gap-2",
+  icon: "size-9",
 };
 
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
@@ -59,7 +61,8 @@ export const IconButton = forwardRef<HTMLButtonElement, Omit<ButtonProps, "child
         variant={variant}
         aria-label={label}
         title={label}
-        className={cn("size-9 px-0", className)}
+        size="icon"
+        className={className}
         icon={icon}
         {...rest}
       />

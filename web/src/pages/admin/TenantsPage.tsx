@@ -240,7 +240,7 @@ export function TenantsPage() {
                     {t("admin.tenants.enter")}
                   </Button>
                 ) : null}
-                <Button variant="ghost" size="sm" className={tn.status === "active" ? "text-red-700 hover:bg-red-50" : ""} onClick={() => setToggling(tn)}>
+                <Button variant={tn.status === "active" ? "ghost-danger" : "ghost"} size="sm" onClick={() => setToggling(tn)}>
                   {tn.status === "active" ? t("admin.tenants.suspend") : t("admin.tenants.reactivate")}
                 </Button>
               </li>

@@ -64,7 +64,9 @@ export function MagicLinkPage() {
       if (e.code === "invalid_token") setStage("invalid");
       else if (e.code === "totp_required") setStage("totp");
       else if (e.status === 422 && e.fields.password && !needsPassword.current) {
+        // Not a mistake of the visitor: the form asks for the password it needs.
         needsPassword.current = true;
+        setLastError(null);
         setStage("set-password");
       } else if (e.status === 422 || e.code === "invalid_totp") {
         // Stay on the form: the field shows what is wrong.

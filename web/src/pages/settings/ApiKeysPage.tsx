@@ -132,7 +132,7 @@ export function ApiKeysPage() {
                   </p>
                 </div>
                 {!k.revoked_at ? (
-                  <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50" onClick={() => setRevoking(k)}>
+                  <Button variant="ghost-danger" size="sm" onClick={() => setRevoking(k)}>
                     {t("settings.apiKeys.revoke")}
                   </Button>
                 ) : null}

@@ -125,7 +125,7 @@ export function DepartmentsPage() {
                 {manage ? (
                   <>
                     <IconButton label={t("common.editItem", { name: d.name })} icon={<Pencil aria-hidden className="size-4" />} onClick={() => setDialog({ editing: d, key: Date.now() })} />
-                    <IconButton label={t("common.deleteItem", { name: d.name })} icon={<Trash2 aria-hidden className="size-4" />} className="text-red-700 hover:bg-red-50" onClick={() => setDeleting(d)} />
+                    <IconButton label={t("common.deleteItem", { name: d.name })} icon={<Trash2 aria-hidden className="size-4" />} variant="ghost-danger" onClick={() => setDeleting(d)} />
                   </>
                 ) : null}
               </li>

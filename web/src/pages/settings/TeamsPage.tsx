@@ -151,7 +151,7 @@ function TeamMembersDialog({ team, onClose, manage }: { team: Team; onClose: () 
                   <IconButton
                     label={t("settings.teams.removeMember", { name: m?.name ?? id })}
                     icon={<UserMinus aria-hidden className="size-4" />}
-                    className="text-red-700 hover:bg-red-50"
+                    variant="ghost-danger"
                     loading={remove.isPending && remove.variables === id}
                     onClick={() => remove.mutate(id)}
                   />
@@ -225,7 +225,7 @@ export function TeamsPage() {
                 {manage ? (
                   <div className="flex">
                     <IconButton label={t("common.editItem", { name: tm.name })} icon={<Pencil aria-hidden className="size-4" />} onClick={() => setEditing({ team: tm, key: Date.now() })} />
-                    <IconButton label={t("common.deleteItem", { name: tm.name })} icon={<Trash2 aria-hidden className="size-4" />} className="text-red-700 hover:bg-red-50" onClick={() => setDeleting(tm)} />
+                    <IconButton label={t("common.deleteItem", { name: tm.name })} icon={<Trash2 aria-hidden className="size-4" />} variant="ghost-danger" onClick={() => setDeleting(tm)} />
                   </div>
                 ) : null}
               </li>

@@ -144,10 +144,10 @@ function MemberRow({ m, canManage }: { m: Member; canManage: boolean }) {
       <div className="col-start-2 row-start-1 justify-self-end md:col-start-auto md:row-start-auto md:justify-self-start">
         {!m.active ? <Badge tone="red">{t("settings.users.statusInactive")}</Badge> : !m.has_password ? <Badge tone="amber">{t("settings.users.statusInvited")}</Badge> : <Badge tone="green">{t("settings.users.statusActive")}</Badge>}
       </div>
-      <div className="col-start-2 justify-self-end">
+      <div className="col-start-2 justify-self-end md:col-start-auto">
         {canManage && !self ? (
           m.active ? (
-            <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50" onClick={() => setConfirm(true)}>
+            <Button variant="ghost-danger" size="sm" onClick={() => setConfirm(true)}>
               {t("settings.users.deactivate")}
             </Button>
           ) : (
