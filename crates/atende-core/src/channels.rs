@@ -487,6 +487,9 @@ pub async fn list(
     of_kind: Option<&str>,
 ) -> CoreResult<Paged<ChannelView>> {
     require(ctx, Action::ChannelsRead)?;
+    if of_kind.is_some_and(|k| ![kind::WHATSAPP_CLOUD, kind::WEBCHAT].contains(&k)) {
+        return Err(CoreError::field("kind", "must be whatsapp_cloud or webchat"));
+    }
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
     let rows = channels::list(&tx, page, of_kind).await?;
     tx.commit().await?;

@@ -60,6 +60,20 @@ impl From<&Model> for TemplateView {
     }
 }
 
+/// Review states Meta reports for templates.
+pub const KNOWN_STATUSES: &[&str] = &[
+    "APPROVED",
+    "PENDING",
+    "REJECTED",
+    "PAUSED",
+    "DISABLED",
+    "IN_APPEAL",
+    "PENDING_DELETION",
+    "DELETED",
+    "LIMIT_EXCEEDED",
+    "ARCHIVED",
+];
+
 pub async fn list(
     core: &Core,
     ctx: &TenantCtx,
@@ -68,8 +82,15 @@ pub async fn list(
     page: PageRequest,
 ) -> CoreResult<Paged<TemplateView>> {
     require(ctx, Action::ConversationsRead)?;
+    let status = status.map(str::to_ascii_uppercase);
+    if status.as_deref().is_some_and(|s| !KNOWN_STATUSES.contains(&s)) {
+        return Err(CoreError::field(
+            "status",
+            format!("one of {}", KNOWN_STATUSES.join(", ")),
+        ));
+    }
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
-    let rows = templates::list(&tx, channel_id, status, page).await?;
+    let rows = templates::list(&tx, channel_id, status.as_deref(), page).await?;
     tx.commit().await?;
     Ok(Paged::from_page(rows, |t| TemplateView::from(&t)))
 }

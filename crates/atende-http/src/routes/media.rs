@@ -69,18 +69,33 @@ pub async fn upload(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MediaQuery {
-    pub key: String,
+    pub key: Option<String>,
     #[serde(rename = "type")]
     #[param(rename = "type")]
-    pub mime: String,
-    pub exp: i64,
-    pub sig: String,
+    pub mime: Option<String>,
+    pub exp: Option<i64>,
+    pub sig: Option<String>,
+}
+
+struct Signed {
+    key: String,
+    mime: String,
+    exp: i64,
+    sig: String,
 }
 
 /// A media file by signed link.
 #[utoipa::path(get, path = "/media", tag = "conversations", params(MediaQuery),
     responses((status = 200, description = "The file", content_type = "application/octet-stream")))]
 pub async fn download(State(s): State<AppState>, ApiQuery(q): ApiQuery<MediaQuery>) -> ApiResult<Response> {
+    let (Some(key), Some(mime), Some(exp), Some(sig)) = (q.key, q.mime, q.exp, q.sig) else {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            "key, type, exp and sig are required",
+        ));
+    };
+    let q = Signed { key, mime, exp, sig };
     if !verify_link(&s.core.keys, &q.key, &q.mime, q.exp, &q.sig, chrono::Utc::now()) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,

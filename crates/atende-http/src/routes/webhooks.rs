@@ -47,11 +47,23 @@ pub async fn whatsapp_verify(
     Ok(ingest::verify_subscription(&s.core, channel_id, &check).await?)
 }
 
+/// Meta's webhook envelope (documented for readers; the raw bytes are what is verified).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct WhatsappDelivery {
+    /// `whatsapp_business_account`.
+    object: String,
+    /// One entry per business account, each with `changes` (messages, statuses, template
+    /// updates …).
+    #[schema(value_type = Vec<Object>)]
+    entry: Vec<serde_json::Value>,
+}
+
 /// A WhatsApp Cloud API delivery, signed with `X-Hub-Signature-256` (HMAC-SHA256 of the raw
 /// body with the app secret).
 #[utoipa::path(post, path = "/webhooks/whatsapp/{channel_id}", tag = "webhooks",
     params(("channel_id" = Uuid, Path)),
-    request_body(content = Object, content_type = "application/json"),
+    request_body(content = WhatsappDelivery, content_type = "application/json"),
     responses((status = 200, description = "Stored; it will be applied shortly")))]
 pub async fn whatsapp_deliver(
     State(s): State<AppState>,
