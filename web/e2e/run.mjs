@@ -335,6 +335,45 @@ async function main() {
     if (page.url().includes("/login")) fail("the refresh sent the user to the sign-in page");
     log("an expired access token was refreshed in place");
 
+    // 5b. Departments, teams and their members; an API key; the audit log's filters.
+    await page.getByRole("link", { name: /^Departamentos/ }).first().click();
+    await page.getByRole("button", { name: "Novo departamento" }).click();
+    await page.getByRole("dialog").getByLabel("Nome", { exact: true }).fill("Comercial");
+    await page.getByRole("dialog").getByRole("button", { name: "Salvar" }).click();
+    await expectVisible(page.getByRole("main").getByText("Comercial"), "department in the list");
+    await page.getByRole("link", { name: /^Equipes/ }).first().click();
+    await page.getByRole("button", { name: "Nova equipe" }).click();
+    const teamDialog = page.getByRole("dialog");
+    await teamDialog.getByLabel("Nome", { exact: true }).fill("Vendas");
+    await teamDialog.getByLabel("Departamento").selectOption({ label: "Comercial" });
+    await teamDialog.getByRole("button", { name: "Salvar" }).click();
+    await expectVisible(page.getByRole("button", { name: "Nenhum membro" }), "new team");
+    await page.getByRole("button", { name: "Nenhum membro" }).click();
+    const membersDialog = page.getByRole("dialog");
+    await membersDialog.getByLabel("Escolha uma pessoa").selectOption({ label: "Maria Souza · maria@example.com" });
+    await membersDialog.getByRole("button", { name: "Adicionar" }).click();
+    await expectVisible(membersDialog.getByRole("button", { name: "Remover Maria Souza da equipe" }), "team member");
+    await page.keyboard.press("Escape");
+    await expectVisible(page.getByRole("button", { name: "1 membro" }), "member count");
+    await shot(page, "07b-teams");
+    await page.getByRole("link", { name: /^Chaves de API/ }).first().click();
+    await page.getByRole("button", { name: "Nova chave" }).first().click();
+    await page.getByRole("dialog").getByLabel("Nome", { exact: true }).fill("ERP");
+    await page.getByRole("dialog").getByRole("button", { name: "Nova chave" }).click();
+    const secret0 = await page.getByLabel("Chave secreta").inputValue();
+    if (!secret0.startsWith("atk_")) fail(`unexpected API key secret: ${secret0.slice(0, 6)}…`);
+    await page.getByRole("button", { name: "Concluir" }).click();
+    await page.getByRole("button", { name: "Revogar" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Revogar" }).click();
+    await expectVisible(page.getByText("Chave revogada."), "key revoked");
+    await page.getByRole("link", { name: /^Registro de auditoria/ }).first().click();
+    await page.getByLabel("Ação", { exact: true }).fill("members.*");
+    await page.getByRole("button", { name: "Aplicar filtros" }).click();
+    await expectVisible(page.getByText("members.invite"), "filtered audit entry");
+    if ((await page.getByText("teams.create").count()) !== 0) fail("the audit filter let other actions through");
+    await shot(page, "07c-audit");
+    log("departments, teams, members, an API key and the audit log");
+
     // 6. Two-step verification: enrol with the QR code, then sign in with a code.
     await page.getByRole("link", { name: "Perfil" }).first().click();
     await page.waitForURL("**/profile");
@@ -423,6 +462,15 @@ async function main() {
     if (!locked) fail("no lockout message after 7 wrong passwords");
     await shot(bpage, "12-lockout");
     log("the lockout message names the wait");
+
+    // 9. The language follows the profile.
+    await page.getByRole("link", { name: "Perfil" }).first().click();
+    await page.getByLabel("Idioma").selectOption("en");
+    await page.getByRole("button", { name: "Salvar alterações" }).first().click();
+    await expectVisible(page.getByRole("link", { name: "Inbox" }), "English navigation");
+    await expectVisible(page.getByRole("heading", { name: "Two-step verification" }), "English profile");
+    await shot(page, "13-profile-en");
+    log("the profile's language switched the app to English");
 
     if (errors.length) fail(`browser errors:\n${errors.join("\n")}`);
     await browser.close();

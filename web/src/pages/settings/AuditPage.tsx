@@ -43,9 +43,9 @@ function EntryRow({ e, actorName }: { e: Entry; actorName: string | null }) {
   return (
     <li>
       <details className="group">
-        <summary className="grid cursor-pointer list-none grid-cols-1 gap-1 px-4 py-3 hover:bg-slate-50 md:grid-cols-[10rem_minmax(0,1fr)_minmax(0,1fr)_minmax(0,1fr)] md:gap-4 [&::-webkit-details-marker]:hidden">
+        <summary className="grid cursor-pointer list-none grid-cols-1 gap-1 px-4 py-3 hover:bg-slate-50 md:grid-cols-[9rem_minmax(0,1.5fr)_minmax(0,1fr)_minmax(0,1fr)] md:gap-4 [&::-webkit-details-marker]:hidden">
           <span className="text-xs text-slate-500 md:text-sm">{formatDateTime(e.created_at)}</span>
-          <span className="truncate font-mono text-sm text-slate-900">{e.action}</span>
+          <span className="truncate font-mono text-sm text-slate-900" title={e.action}>{e.action}</span>
           <span className="truncate text-sm text-slate-700">{actorName ?? (e.actor_api_key_id ? t("settings.audit.apiKey") : t("settings.audit.system"))}</span>
           <span className="truncate text-sm text-slate-500">
             {e.entity_type}
@@ -174,7 +174,7 @@ export function AuditPage() {
       ) : (
         <>
           <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-xs">
-            <div aria-hidden className="hidden grid-cols-[10rem_minmax(0,1fr)_minmax(0,1fr)_minmax(0,1fr)] gap-4 border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-medium tracking-wide text-slate-500 uppercase md:grid">
+            <div aria-hidden className="hidden grid-cols-[9rem_minmax(0,1.5fr)_minmax(0,1fr)_minmax(0,1fr)] gap-4 border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-medium tracking-wide text-slate-500 uppercase md:grid">
               <span>{t("settings.audit.when")}</span>
               <span>{t("settings.audit.action")}</span>
               <span>{t("settings.audit.actor")}</span>
