@@ -298,6 +298,7 @@ async fn build_content(core: &Core, tenant: TenantId, p: &Prepared, creds: &Valu
         Content::Template {
             name,
             language,
+            language_policy,
             header,
             body,
             buttons,
@@ -324,7 +325,7 @@ async fn build_content(core: &Core, tenant: TenantId, p: &Prepared, creds: &Valu
             OutboundContent::Template(TemplateMessage {
                 name,
                 language,
-                language_policy: None,
+                language_policy,
                 components,
             })
         }
@@ -393,17 +394,53 @@ async fn build_content(core: &Core, tenant: TenantId, p: &Prepared, creds: &Valu
     })
 }
 
-/// Template parameters: a list (positional) or an object (named).
+/// Template parameters: a list (positional) or an object (named by parameter name). Each value
+/// is a string (text) or a typed object as Graph names them: `{"type": "currency",
+/// "fallback_value", "code", "amount_1000"}`, `{"type": "date_time", "fallback_value"}`,
+/// `{"type": "document"|"image"|"video", "link", "filename"}`, `{"type": "payload", "payload"}`.
 fn params(v: &Value) -> Option<Vec<TemplateParameter>> {
     let list: Vec<TemplateParameter> = match v {
-        Value::Array(a) => a.iter().map(|x| TemplateParameter::text(text_of(x))).collect(),
+        Value::Array(a) => a
+            .iter()
+            .map(|x| TemplateParameter {
+                name: None,
+                value: param_value(x),
+            })
+            .collect(),
         Value::Object(o) => o
             .iter()
-            .map(|(k, x)| TemplateParameter::named_text(k.clone(), text_of(x)))
+            .map(|(k, x)| TemplateParameter {
+                name: Some(k.clone()),
+                value: param_value(x),
+            })
             .collect(),
         _ => return None,
     };
     (!list.is_empty()).then_some(list)
+}
+
+fn param_value(v: &Value) -> TemplateValue {
+    let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let link = || MediaSource::Link(s("link"));
+    match v.get("type").and_then(Value::as_str) {
+        Some("currency") => TemplateValue::Currency {
+            fallback_value: s("fallback_value"),
+            code: s("code"),
+            amount_1000: v.get("amount_1000").and_then(Value::as_i64).unwrap_or_default(),
+        },
+        Some("date_time") => TemplateValue::DateTime {
+            fallback_value: s("fallback_value"),
+        },
+        Some("document") => TemplateValue::Document {
+            source: link(),
+            filename: v.get("filename").and_then(Value::as_str).map(str::to_owned),
+        },
+        Some("image") => TemplateValue::Image(link()),
+        Some("video") => TemplateValue::Video(link()),
+        Some("payload") => TemplateValue::Payload(s("payload")),
+        Some("text") => TemplateValue::Text(s("text")),
+        _ => TemplateValue::Text(text_of(v)),
+    }
 }
 
 fn text_of(v: &Value) -> String {

@@ -43,11 +43,17 @@ pub enum Content {
         attachment_id: String,
         caption: Option<String>,
     },
-    /// An approved template (the only thing allowed outside the 24-hour window). `body`
-    /// parameters are positional (`["João", "#123"]`) or named (`{"nome": "João"}`).
+    /// An approved template (the only thing allowed outside the 24-hour window). `header` and
+    /// `body` parameters are positional (`["João", "#123"]`) or named (`{"nome": "João"}`); a
+    /// value is text or a typed object (`{"type": "currency", "fallback_value", "code",
+    /// "amount_1000"}`, `{"type": "date_time", "fallback_value"}`, `{"type": "document", "link",
+    /// "filename"}`, `image`, `video`).
     Template {
         name: String,
         language: String,
+        /// Graph's `language.policy` (`deterministic`); usually omitted.
+        #[serde(default)]
+        language_policy: Option<String>,
         #[serde(default)]
         #[schema(value_type = Option<Object>)]
         header: Option<Value>,

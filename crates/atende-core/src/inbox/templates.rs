@@ -233,9 +233,14 @@ pub fn render_body(stored: &Value, params: Option<&Value>) -> Option<String> {
     Some(out)
 }
 
+/// How a parameter reads in the rendered body: text as is, typed values by their fallback.
 fn value_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
+        Value::Object(o) => ["text", "fallback_value", "payload"]
+            .iter()
+            .find_map(|k| o.get(*k).and_then(Value::as_str))
+            .map_or_else(|| v.to_string(), str::to_owned),
         other => other.to_string(),
     }
 }

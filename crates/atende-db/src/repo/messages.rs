@@ -408,7 +408,8 @@ pub async fn outbound_backlog(tx: &TenantTx, channel_id: Uuid) -> Result<(u64, u
     Ok((count(MessageStatus::Queued).await?, count(MessageStatus::Failed).await?))
 }
 
-/// The latest message of a conversation that is not a private note (the inbox's preview).
+/// The latest message of a conversation that is neither a private note nor a system line (the
+/// inbox's preview shows what the customer and the team said).
 ///
 /// # Errors
 /// Database failure.
@@ -418,6 +419,7 @@ pub async fn last_of(tx: &TenantTx, conversation_id: Uuid) -> Result<Option<Mode
         .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
         .filter(Column::ConversationId.eq(conversation_id))
         .filter(Column::IsPrivateNote.eq(false))
+        .filter(Column::Kind.ne(MessageType::System.as_str()))
         .order_by_desc(Column::Id)
         .one(tx.conn())
         .await?)

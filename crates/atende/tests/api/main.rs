@@ -11,6 +11,7 @@ mod audit;
 mod auth;
 mod cli;
 mod hostile;
+mod inbox;
 mod openapi;
 mod ops;
 mod org;
