@@ -79,6 +79,12 @@ id_type!(
     AuditLogId,
     /// One job of the queue.
     JobId,
+    /// A customer (contato) of a tenant.
+    ContactId,
+    /// A label (etiqueta) shared by contacts and conversations.
+    TagId,
+    /// A canned answer (resposta rápida) with a `/shortcut`.
+    QuickReplyId,
 );
 
 #[cfg(test)]
