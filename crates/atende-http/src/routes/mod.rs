@@ -5,9 +5,12 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod contacts;
 pub mod departments;
 pub mod health;
 pub mod members;
+pub mod quick_replies;
+pub mod tags;
 pub mod teams;
 pub mod tenants;
 pub mod users;
@@ -39,6 +42,9 @@ use utoipa_axum::routes;
         (name = "tenants", description = "Tenants, domains, members"),
         (name = "org", description = "Departments and teams"),
         (name = "api_keys", description = "Integration keys"),
+        (name = "contacts", description = "Contacts and the tags on them"),
+        (name = "tags", description = "Labels shared by contacts and conversations"),
+        (name = "quick_replies", description = "Canned answers behind a /shortcut"),
         (name = "audit", description = "The audit trail"),
         (name = "ops", description = "Health, readiness, metrics")
     )
@@ -144,7 +150,18 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(routes!(teams::remove_member))
         .routes(routes!(api_keys::list, api_keys::create))
         .routes(routes!(api_keys::revoke))
-        .routes(routes!(audit::list));
+        .routes(routes!(audit::list))
+        .routes(routes!(contacts::list, contacts::create))
+        .routes(routes!(contacts::get, contacts::update, contacts::delete))
+        .routes(routes!(contacts::set_tags))
+        .routes(routes!(tags::list, tags::create))
+        .routes(routes!(tags::get, tags::update, tags::delete))
+        .routes(routes!(quick_replies::list, quick_replies::create))
+        .routes(routes!(
+            quick_replies::get,
+            quick_replies::update,
+            quick_replies::delete
+        ));
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .routes(routes!(health::healthz))
