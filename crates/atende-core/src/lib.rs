@@ -10,6 +10,7 @@
 //! - [`audit`]: request metadata and the one helper that writes audit rows.
 //! - [`auth`]: sign-in, JWT access tokens, rotating refresh tokens, magic links, TOTP,
 //!   principals (users and API keys).
+//! - [`messaging`]: contacts (phone-normalised search, tags on contacts), tags, quick replies.
 //! - [`people`]: tenants, members and invitations, departments, teams, API keys, the audit trail.
 //! - [`mail`]: the mailer (SMTP via lettre, or the log in development) and the `mail.send` job.
 //! - [`jobs`]: the worker loop, handlers, retries with back-off, graceful release.
@@ -39,6 +40,7 @@ pub mod ingest;
 pub mod jobs;
 pub mod mail;
 pub mod media;
+pub mod messaging;
 pub mod people;
 pub mod views;
 

@@ -87,6 +87,12 @@ id_type!(
     MessageId,
     /// One stored webhook delivery.
     WebhookEventId,
+    /// A customer (contato) of a tenant.
+    ContactId,
+    /// A label (etiqueta) shared by contacts and conversations.
+    TagId,
+    /// A canned answer (resposta rápida) with a `/shortcut`.
+    QuickReplyId,
 );
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ pub mod api_keys;
 pub mod audit_logs;
 pub mod channels;
 pub mod contact_identities;
+pub mod contact_tags;
 pub mod contacts;
 pub mod conversation_tags;
 pub mod conversations;

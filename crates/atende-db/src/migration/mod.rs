@@ -10,6 +10,7 @@ mod m20261122_000001_foundation;
 mod m20261122_000002_row_level_security;
 mod m20261122_000003_messaging;
 mod m20261122_000004_totp_replay;
+mod m20261122_000005_contact_tags;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_row_level_security::Migration),
             Box::new(m20261122_000003_messaging::Migration),
             Box::new(m20261122_000004_totp_replay::Migration),
+            Box::new(m20261122_000005_contact_tags::Migration),
         ]
     }
 }
@@ -55,8 +57,14 @@ pub const MESSAGING_TENANT_TABLES: &[&str] = &[
     "whatsapp_templates",
 ];
 
-const TENANT_TABLE_COUNT: usize = FOUNDATION_TENANT_TABLES.len() + MESSAGING_TENANT_TABLES.len();
-const TENANT_TABLE_ARRAY: [&str; TENANT_TABLE_COUNT] = concat(FOUNDATION_TENANT_TABLES, MESSAGING_TENANT_TABLES);
+/// Tenant tables created (and put under RLS) by `m20261122_000005_contact_tags`.
+pub const CONTACT_TAGS_TENANT_TABLES: &[&str] = &["contact_tags"];
+
+const BEFORE_CONTACT_TAGS: usize = FOUNDATION_TENANT_TABLES.len() + MESSAGING_TENANT_TABLES.len();
+const TENANT_TABLE_COUNT: usize = BEFORE_CONTACT_TAGS + CONTACT_TAGS_TENANT_TABLES.len();
+const BEFORE_CONTACT_TAGS_ARRAY: [&str; BEFORE_CONTACT_TAGS] =
+    concat(FOUNDATION_TENANT_TABLES, MESSAGING_TENANT_TABLES);
+const TENANT_TABLE_ARRAY: [&str; TENANT_TABLE_COUNT] = concat(&BEFORE_CONTACT_TAGS_ARRAY, CONTACT_TAGS_TENANT_TABLES);
 
 /// Tables that carry a `tenant_id` and are therefore under row-level security on Postgres.
 /// `tenants` is listed too: a tenant transaction sees only its own tenant row.
@@ -112,7 +120,13 @@ mod tests {
     fn tenant_tables_are_every_migrations_list_once() {
         assert_eq!(
             TENANT_TABLES,
-            [FOUNDATION_TENANT_TABLES, MESSAGING_TENANT_TABLES].concat().as_slice()
+            [
+                FOUNDATION_TENANT_TABLES,
+                MESSAGING_TENANT_TABLES,
+                CONTACT_TAGS_TENANT_TABLES
+            ]
+            .concat()
+            .as_slice()
         );
         let unique: std::collections::HashSet<_> = TENANT_TABLES.iter().collect();
         assert_eq!(unique.len(), TENANT_TABLES.len());

@@ -9,11 +9,12 @@
 use crate::db::{Scoped, TenantTx};
 use crate::entities::contact_identities as identities;
 use crate::entities::contacts::{ActiveModel, Column, Entity, Model};
+use crate::entities::{contact_tags, conversations};
 use crate::error::DbError;
 use crate::page::{self, Direction, Page, PageRequest};
 use crate::repo::{apply_patch, ensure_own, now};
 use atende_domain::{Email, PhoneE164};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, OnConflict, Query};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, ModelTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -74,7 +75,7 @@ pub async fn find_by_phone(tx: &TenantTx, phone: &PhoneE164) -> Result<Option<Mo
 }
 
 /// `%text%` for LIKE, with the wildcards of `text` escaped.
-fn contains_pattern(text: &str) -> LikeExpr {
+pub(crate) fn contains_pattern(text: &str) -> LikeExpr {
     let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
@@ -85,19 +86,93 @@ fn contains_pattern(text: &str) -> LikeExpr {
 /// # Errors
 /// Database failure.
 pub async fn list(tx: &TenantTx, search: Option<&str>, page: PageRequest) -> Result<Page<Model>, DbError> {
-    let mut q = Entity::find().filter(Column::TenantId.eq(tx.tenant_id().uuid()));
-    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+    list_filtered(tx, &ContactFilter { search, tag: None }, page).await
+}
+
+/// What the contact list is narrowed to.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ContactFilter<'a> {
+    /// Text the user typed: see [`list_filtered`].
+    pub search: Option<&'a str>,
+    /// Only contacts carrying this tag.
+    pub tag: Option<Uuid>,
+}
+
+/// Contacts, oldest first. `search` matches a part of the name or e-mail (case-insensitive for
+/// ASCII), the phone when the text parses as a number (any spelling: `(11) 98765-4321`,
+/// `+55 11 8765-4321` without the ninth digit, `5511987654321`), or — with at least three
+/// digits — a part of the phone's digits, for numbers typed halfway.
+///
+/// # Errors
+/// Database failure.
+pub async fn list_filtered(tx: &TenantTx, f: &ContactFilter<'_>, page: PageRequest) -> Result<Page<Model>, DbError> {
+    let tenant = tx.tenant_id().uuid();
+    let mut q = Entity::find().filter(Column::TenantId.eq(tenant));
+    if let Some(s) = f.search.map(str::trim).filter(|s| !s.is_empty()) {
         let lower = s.to_lowercase();
         let mut any = Condition::any()
             .add(Expr::expr(Func::lower(Expr::col(Column::Name))).like(contains_pattern(&lower)))
             .add(Expr::expr(Func::lower(Expr::col(Column::Email))).like(contains_pattern(&lower)));
+        if let Ok(phone) = PhoneE164::parse(s) {
+            any = any.add(Column::PhoneE164.eq(phone.as_str()));
+        }
         let digits: String = s.chars().filter(char::is_ascii_digit).collect();
         if digits.len() >= 3 {
             any = any.add(Expr::col(Column::PhoneE164).like(contains_pattern(&digits)));
         }
         q = q.filter(any);
     }
+    if let Some(tag) = f.tag {
+        q = q.filter(
+            Column::Id.in_subquery(
+                Query::select()
+                    .column(contact_tags::Column::ContactId)
+                    .from(contact_tags::Entity)
+                    .and_where(contact_tags::Column::TenantId.eq(tenant))
+                    .and_where(contact_tags::Column::TagId.eq(tag))
+                    .to_owned(),
+            ),
+        );
+    }
     page::fetch(tx.conn(), q, Column::Id, page, Direction::OldestFirst, |m| m.id).await
+}
+
+/// How many conversations the contact has (deleting it deletes them).
+///
+/// # Errors
+/// Database failure.
+pub async fn conversation_count(tx: &TenantTx, contact_id: Uuid) -> Result<u64, DbError> {
+    use sea_orm::PaginatorTrait;
+    Ok(conversations::Entity::find()
+        .filter(conversations::Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(conversations::Column::ContactId.eq(contact_id))
+        .count(tx.conn())
+        .await?)
+}
+
+/// The identities of each of `contact_ids`, oldest first; contacts without any are absent.
+///
+/// # Errors
+/// Database failure.
+pub async fn identities_of_many(
+    tx: &TenantTx,
+    contact_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Vec<identities::Model>>, DbError> {
+    use sea_orm::QueryOrder;
+    let mut out = std::collections::HashMap::<Uuid, Vec<identities::Model>>::new();
+    if contact_ids.is_empty() {
+        return Ok(out);
+    }
+    let rows = identities::Entity::find()
+        .filter(identities::Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(identities::Column::ContactId.is_in(contact_ids.iter().copied()))
+        .order_by_asc(identities::Column::Id)
+        .all(tx.conn())
+        .await?;
+    for r in rows {
+        out.entry(r.contact_id).or_default().push(r);
+    }
+    Ok(out)
 }
 
 /// Changes to apply; `Some(None)` clears an optional field.
@@ -131,7 +206,8 @@ pub async fn update(tx: &TenantTx, current: Model, p: ContactPatch) -> Result<Mo
     Ok(am.update(tx.conn()).await?)
 }
 
-/// Deletes the contact with its identities, conversations and messages (erasure on request).
+/// Deletes the contact with its identities, tags, conversations and messages (erasure on
+/// request): the foreign keys cascade.
 ///
 /// # Errors
 /// `NotFound` for another tenant's row.

@@ -11,6 +11,7 @@ pub mod departments;
 pub mod domains;
 pub mod memberships;
 pub mod messages;
+pub mod quick_replies;
 pub mod tags;
 pub mod teams;
 pub mod templates;

@@ -1,11 +1,13 @@
-//! Tags of a tenant and the tags on conversations.
+//! Tags of a tenant and the tags on conversations and contacts. A tag name is unique per tenant
+//! regardless of case (`uq_tags__name` is on `lower(name)`); deleting a tag takes it off
+//! everything it was on.
 
 use crate::db::{Scoped, TenantTx};
-use crate::entities::conversation_tags;
 use crate::entities::tags::{ActiveModel, Column, Entity, Model};
+use crate::entities::{contact_tags, conversation_tags};
 use crate::error::DbError;
 use crate::page::{self, Direction, Page, PageRequest};
-use crate::repo::{ensure_own, now};
+use crate::repo::{apply_patch, ensure_own, now};
 use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, ModelTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -41,7 +43,38 @@ pub async fn list(tx: &TenantTx, page: PageRequest) -> Result<Page<Model>, DbErr
     page::fetch(tx.conn(), q, Column::Id, page, Direction::OldestFirst, |m| m.id).await
 }
 
-/// Deletes the tag; it leaves every conversation it was on.
+/// Changes to a tag; `color: Some(None)` clears the colour.
+#[derive(Clone, Debug, Default)]
+pub struct TagPatch {
+    pub name: Option<String>,
+    pub color: Option<Option<String>>,
+}
+
+/// # Errors
+/// `NotFound` for another tenant's row; `Conflict { field: "name" }`.
+pub async fn update(tx: &TenantTx, current: Model, p: TagPatch) -> Result<Model, DbError> {
+    ensure_own(tx, current.tenant_id)?;
+    let mut am: ActiveModel = current.into();
+    apply_patch!(am, p, name, color);
+    Ok(am.update(tx.conn()).await?)
+}
+
+/// Those of `ids` that are tags of this tenant (a foreign or unknown id is simply absent).
+///
+/// # Errors
+/// Database failure.
+pub async fn existing(tx: &TenantTx, ids: &[Uuid]) -> Result<Vec<Model>, DbError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(Entity::find()
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(tx.conn())
+        .await?)
+}
+
+/// Deletes the tag; it leaves every conversation and contact it was on.
 ///
 /// # Errors
 /// `NotFound` for another tenant's row.
@@ -111,4 +144,66 @@ pub async fn of_conversation(tx: &TenantTx, conversation_id: Uuid) -> Result<Vec
         .order_by_asc(Column::Name)
         .all(tx.conn())
         .await?)
+}
+
+/// Replaces the tags on a contact with `tag_ids` (duplicates ignored).
+///
+/// # Errors
+/// `MissingReference` when the contact or a tag is not this tenant's.
+pub async fn set_contact_tags(tx: &TenantTx, contact_id: Uuid, tag_ids: &[Uuid]) -> Result<(), DbError> {
+    let tenant = tx.tenant_id().uuid();
+    contact_tags::Entity::delete_many()
+        .filter(contact_tags::Column::TenantId.eq(tenant))
+        .filter(contact_tags::Column::ContactId.eq(contact_id))
+        .exec(tx.conn())
+        .await?;
+    let mut seen = std::collections::HashSet::new();
+    let rows: Vec<_> = tag_ids
+        .iter()
+        .filter(|id| seen.insert(**id))
+        .map(|tag_id| contact_tags::ActiveModel {
+            tenant_id: Set(tenant),
+            contact_id: Set(contact_id),
+            tag_id: Set(*tag_id),
+            created_at: Set(now()),
+        })
+        .collect();
+    if !rows.is_empty() {
+        contact_tags::Entity::insert_many(rows)
+            .exec_without_returning(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+
+/// The tags of each of `contact_ids`, by name; contacts without tags are absent from the map.
+///
+/// # Errors
+/// Database failure.
+pub async fn of_contacts(
+    tx: &TenantTx,
+    contact_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Vec<Model>>, DbError> {
+    let mut out = std::collections::HashMap::<Uuid, Vec<Model>>::new();
+    if contact_ids.is_empty() {
+        return Ok(out);
+    }
+    let tenant = tx.tenant_id().uuid();
+    let links = contact_tags::Entity::find()
+        .filter(contact_tags::Column::TenantId.eq(tenant))
+        .filter(contact_tags::Column::ContactId.is_in(contact_ids.iter().copied()))
+        .all(tx.conn())
+        .await?;
+    let tag_ids: Vec<Uuid> = links.iter().map(|l| l.tag_id).collect();
+    let by_id: std::collections::HashMap<Uuid, Model> =
+        existing(tx, &tag_ids).await?.into_iter().map(|t| (t.id, t)).collect();
+    for l in links {
+        if let Some(t) = by_id.get(&l.tag_id) {
+            out.entry(l.contact_id).or_default().push(t.clone());
+        }
+    }
+    for tags in out.values_mut() {
+        tags.sort_by_key(|t| t.name.to_lowercase());
+    }
+    Ok(out)
 }

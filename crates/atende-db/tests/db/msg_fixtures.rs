@@ -84,6 +84,7 @@ pub async fn inbox(db: &Db, slug: &str, n: u8) -> Inbox {
     .message;
     let tag = tags::create(&tx, "vip", None).await.unwrap();
     tags::tag_conversation(&tx, conversation.id, tag.id).await.unwrap();
+    tags::set_contact_tags(&tx, contact.id, &[tag.id]).await.unwrap();
     tx.commit().await.unwrap();
     let tx = db.platform_tx().await.unwrap();
     let event = webhook_events::insert(

@@ -6,11 +6,14 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod channels;
+pub mod contacts;
 pub mod conversations;
 pub mod departments;
 pub mod health;
 pub mod media;
 pub mod members;
+pub mod quick_replies;
+pub mod tags;
 pub mod teams;
 pub mod templates;
 pub mod tenants;
@@ -44,6 +47,9 @@ use utoipa_axum::routes;
         (name = "tenants", description = "Tenants, domains, members"),
         (name = "org", description = "Departments and teams"),
         (name = "api_keys", description = "Integration keys"),
+        (name = "contacts", description = "Contacts and the tags on them"),
+        (name = "tags", description = "Labels shared by contacts and conversations"),
+        (name = "quick_replies", description = "Canned answers behind a /shortcut"),
         (name = "audit", description = "The audit trail"),
         (name = "channels", description = "WhatsApp numbers and web-chat widgets"),
         (name = "conversations", description = "The inbox: conversations, messages, templates, files"),
@@ -183,7 +189,18 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
                 .layer(axum::extract::DefaultBodyLimit::max(
                     usize::try_from(crate::middleware::UPLOAD_LIMIT).unwrap_or(usize::MAX),
                 )),
-        );
+        )
+        .routes(routes!(contacts::list, contacts::create))
+        .routes(routes!(contacts::get, contacts::update, contacts::delete))
+        .routes(routes!(contacts::set_tags))
+        .routes(routes!(tags::list, tags::create))
+        .routes(routes!(tags::get, tags::update, tags::delete))
+        .routes(routes!(quick_replies::list, quick_replies::create))
+        .routes(routes!(
+            quick_replies::get,
+            quick_replies::update,
+            quick_replies::delete
+        ));
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .routes(routes!(health::healthz))

@@ -21,6 +21,9 @@ struct World {
     key_id: String,
     key_secret: String,
     domain: String,
+    contact: String,
+    tag: String,
+    quick_reply: String,
 }
 
 fn id_of(body: &Value) -> String {
@@ -92,6 +95,7 @@ async fn populate(app: &TestApp, slug: &str) -> World {
     };
     let agent_membership = membership_of(agent.user_id);
     let admin_membership = membership_of(t.admin.user_id);
+    let (contact, tag, quick_reply) = populate_messaging(app, &tok).await;
     World {
         t,
         department,
@@ -102,7 +106,43 @@ async fn populate(app: &TestApp, slug: &str) -> World {
         key_id,
         key_secret,
         domain,
+        contact,
+        tag,
+        quick_reply,
     }
+}
+
+/// A tagged contact, the tag and a quick reply.
+async fn populate_messaging(app: &TestApp, tok: &str) -> (String, String, String) {
+    let (s, tag) = app.post("/api/v1/tags", Some(tok), json!({"name": "vip"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{tag}");
+    let (s, c) = app
+        .post(
+            "/api/v1/contacts",
+            Some(tok),
+            json!({"name": "Maria", "phone": "11987654321"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let (contact, tag) = (id_of(&c), id_of(&tag));
+    let (s, b) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/contacts/{contact}/tags"),
+            Some(tok),
+            Some(json!({"tag_ids": [tag]})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, q) = app
+        .post(
+            "/api/v1/quick-replies",
+            Some(tok),
+            json!({"shortcut": "/oi", "title": "Oi", "content": "Olá!"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{q}");
+    (contact, tag, id_of(&q))
 }
 
 /// Every call A could make with B's ids. Tenant paths come in both forms (id and slug).
@@ -161,6 +201,35 @@ fn foreign_id_calls(a: &World, b: &World) -> Vec<(Method, String, Option<Value>)
             Some(json!({"active": false})),
         ),
     ];
+    let (contact, tag, qr) = (&b.contact, &b.tag, &b.quick_reply);
+    rows.extend([
+        (Method::GET, format!("/api/v1/contacts/{contact}"), None),
+        (
+            Method::PATCH,
+            format!("/api/v1/contacts/{contact}"),
+            Some(json!({"name": "Hijacked"})),
+        ),
+        (Method::DELETE, format!("/api/v1/contacts/{contact}"), None),
+        (
+            Method::PUT,
+            format!("/api/v1/contacts/{contact}/tags"),
+            Some(json!({"tag_ids": []})),
+        ),
+        (Method::GET, format!("/api/v1/tags/{tag}"), None),
+        (
+            Method::PATCH,
+            format!("/api/v1/tags/{tag}"),
+            Some(json!({"name": "Hijacked"})),
+        ),
+        (Method::DELETE, format!("/api/v1/tags/{tag}"), None),
+        (Method::GET, format!("/api/v1/quick-replies/{qr}"), None),
+        (
+            Method::PATCH,
+            format!("/api/v1/quick-replies/{qr}"),
+            Some(json!({"title": "Hijacked"})),
+        ),
+        (Method::DELETE, format!("/api/v1/quick-replies/{qr}"), None),
+    ]);
     for tenant in [b.t.id.to_string(), b.t.slug.clone()] {
         rows.extend([
             (Method::GET, format!("/api/v1/tenants/{tenant}"), None),
@@ -201,6 +270,9 @@ async fn snapshot(app: &TestApp, b: &World) -> Vec<(String, Value)> {
         "/api/v1/teams".to_owned(),
         "/api/v1/api-keys".to_owned(),
         "/api/v1/audit/logs?limit=200".to_owned(),
+        "/api/v1/contacts".to_owned(),
+        "/api/v1/tags".to_owned(),
+        "/api/v1/quick-replies".to_owned(),
         format!("/api/v1/tenants/{slug}"),
         format!("/api/v1/tenants/{slug}/members"),
         format!("/api/v1/tenants/{slug}/domains"),
@@ -275,12 +347,18 @@ async fn lists_never_contain_another_tenants_rows(engine: Engine) {
         b.agent.user_id.to_string(),
         b.t.admin.user_id.to_string(),
         b.domain.clone(),
+        b.contact.clone(),
+        b.tag.clone(),
+        b.quick_reply.clone(),
     ];
     let own = |path: &str| match path {
         p if p.starts_with("/api/v1/departments") => a.department.clone(),
         p if p.starts_with("/api/v1/teams") => a.team.clone(),
         p if p.starts_with("/api/v1/api-keys") => a.key_id.clone(),
         p if p.contains("/domains") => a.domain.clone(),
+        p if p.starts_with("/api/v1/contacts") => a.contact.clone(),
+        p if p.starts_with("/api/v1/tags") => a.tag.clone(),
+        p if p.starts_with("/api/v1/quick-replies") => a.quick_reply.clone(),
         _ => a.agent.user_id.to_string(),
     };
 
@@ -289,6 +367,10 @@ async fn lists_never_contain_another_tenants_rows(engine: Engine) {
         "/api/v1/teams?limit=200".to_owned(),
         "/api/v1/api-keys?limit=200".to_owned(),
         "/api/v1/audit/logs?limit=200".to_owned(),
+        "/api/v1/contacts?limit=200".to_owned(),
+        "/api/v1/contacts?q=98765".to_owned(),
+        "/api/v1/tags?limit=200".to_owned(),
+        "/api/v1/quick-replies?q=oi".to_owned(),
         format!("/api/v1/tenants/{}/members?limit=200", a.t.slug),
         format!("/api/v1/tenants/{}/domains", a.t.slug),
     ] {
@@ -311,6 +393,39 @@ async fn lists_never_contain_another_tenants_rows(engine: Engine) {
         .await;
     assert_eq!(s, StatusCode::OK, "{body}");
     assert_eq!(body["items"], json!([]), "filtering by B's department shows nothing");
+    let (s, body) = app
+        .get(&format!("/api/v1/contacts?tag={}", b.tag), &a.t.admin.access)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(body["items"], json!([]), "filtering by B's tag shows nothing");
+}
+
+async fn another_tenants_tag_on_a_contact_is_422(engine: Engine) {
+    // Arrange
+    let app = TestApp::spawn(engine).await;
+    let a = populate(&app, "alpha").await;
+    let b = populate(&app, "bravo").await;
+    let path = format!("/api/v1/contacts/{}/tags", a.contact);
+
+    // Act
+    let (s, body) = app
+        .call(
+            Method::PUT,
+            &path,
+            Some(&a.t.admin.access),
+            Some(json!({"tag_ids": [b.tag]})),
+        )
+        .await;
+
+    // Assert
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    error_code(s, &body);
+    assert!(body["error"]["fields"]["tag_ids"].is_array(), "{body}");
+    let (_, contact) = app
+        .get(&format!("/api/v1/contacts/{}", a.contact), &a.t.admin.access)
+        .await;
+    assert_eq!(contact["tags"][0]["id"], a.tag.as_str(), "{contact}");
+    assert_eq!(contact["tags"].as_array().unwrap().len(), 1, "{contact}");
 }
 
 async fn adding_another_tenants_user_to_a_team_is_404(engine: Engine) {
@@ -374,4 +489,5 @@ both_engines!(
     lists_never_contain_another_tenants_rows,
     adding_another_tenants_user_to_a_team_is_404,
     another_tenants_department_id_in_a_team_body_is_422,
+    another_tenants_tag_on_a_contact_is_422,
 );
