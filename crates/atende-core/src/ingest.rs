@@ -448,8 +448,9 @@ fn content_parts(m: &InboundMessage) -> (MessageType, Option<String>, Value) {
     }
 }
 
-/// The conversation an inbound message goes to, by the reopen policy; `true` when it is new.
-async fn conversation_for(
+/// The conversation an inbound message goes to, by the reopen policy (also the web-chat
+/// widget's); a new one is announced in `out`.
+pub(crate) async fn conversation_for(
     tx: &TenantTx,
     ch: &Channel,
     contact_id: Uuid,

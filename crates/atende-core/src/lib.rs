@@ -22,6 +22,8 @@
 //!   stored delivery: contacts, conversations (reopen policy), messages, statuses, media.
 //! - [`inbox`]: conversations and messages for agents: lists, sending (window check, queue),
 //!   assignment, transfer, status, read; the `message.deliver` job.
+//! - [`widget`]: the web-chat widget's visitors: signed visitor tokens, sessions, messages,
+//!   uploads, typing, and the live feed of a visitor's conversation.
 //! - [`bus`]: the event bus feeding live screens (`EventBus`; in-process, or Postgres
 //!   `LISTEN/NOTIFY` across nodes), events with dotted names and their topics.
 
@@ -43,6 +45,7 @@ pub mod media;
 pub mod messaging;
 pub mod people;
 pub mod views;
+pub mod widget;
 
 pub use audit::RequestMeta;
 pub use error::{CoreError, CoreResult};

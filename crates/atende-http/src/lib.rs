@@ -8,6 +8,7 @@
 //! - [`routes`]: handlers per resource and the [`routes::ApiDoc`] they assemble.
 //! - [`assets`]: the docs viewer and the web app from `web/dist` (embedded in release builds).
 //! - [`middleware`]: request id, tracing, metrics, panics, fallbacks.
+//! - [`widget_assets`]: the web-chat widget's script (`/widget.js`) and its demo page.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
@@ -18,6 +19,7 @@ pub mod extract;
 pub mod middleware;
 pub mod routes;
 pub mod state;
+pub mod widget_assets;
 
 pub use error::{ApiError, ErrorBody};
 pub use state::{AppState, HttpConfig};
@@ -58,8 +60,13 @@ pub fn router(state: AppState, cfg: &HttpConfig) -> Router {
                 }
             }),
         )
+        .merge(widget_assets::routes())
         .merge(assets::routes())
         .layer(DefaultBodyLimit::max(cfg.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            routes::widget::guard,
+        ))
         .with_state(state);
     middleware::wrap(app)
 }

@@ -16,6 +16,8 @@ pub struct HttpConfig {
     pub trust_proxy: bool,
     /// Largest JSON body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Requests per minute per client IP on the web-chat visitor API (`/widget/*`).
+    pub widget_per_ip_per_minute: u32,
 }
 
 impl Default for HttpConfig {
@@ -24,6 +26,7 @@ impl Default for HttpConfig {
             auth_per_ip_per_minute: 30,
             trust_proxy: false,
             max_body_bytes: 256 * 1024,
+            widget_per_ip_per_minute: 240,
         }
     }
 }
@@ -33,6 +36,8 @@ pub struct AppState {
     pub core: Core,
     pub metrics: Option<PrometheusHandle>,
     pub auth_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Per-IP limit of the web-chat visitor API, separate from sign-in's.
+    pub widget_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     pub trust_proxy: bool,
 }
 
@@ -42,15 +47,19 @@ impl AppState {
     pub fn prune_limiters(&self) {
         self.auth_limiter.retain_recent();
         self.auth_limiter.shrink_to_fit();
+        self.widget_limiter.retain_recent();
+        self.widget_limiter.shrink_to_fit();
     }
 
     #[must_use]
     pub fn new(core: Core, metrics: Option<PrometheusHandle>, cfg: &HttpConfig) -> Self {
         let per_min = NonZeroU32::new(cfg.auth_per_ip_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let widget_per_min = NonZeroU32::new(cfg.widget_per_ip_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         Self {
             core,
             metrics,
             auth_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_min))),
+            widget_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(widget_per_min))),
             trust_proxy: cfg.trust_proxy,
         }
     }

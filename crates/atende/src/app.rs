@@ -212,6 +212,7 @@ pub async fn start(s: Settings, listener: Option<TcpListener>, opts: StartOption
 
     let http_cfg = HttpConfig {
         auth_per_ip_per_minute: s.auth_per_ip_per_minute,
+        widget_per_ip_per_minute: s.widget_per_ip_per_minute,
         trust_proxy: s.trust_proxy,
         ..HttpConfig::default()
     };

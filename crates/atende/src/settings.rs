@@ -34,6 +34,8 @@ pub struct Settings {
     pub worker_concurrency: usize,
     /// Sign-in requests per minute per client IP.
     pub auth_per_ip_per_minute: u32,
+    /// Web-chat visitor API requests per minute per client IP.
+    pub widget_per_ip_per_minute: u32,
     /// Trust `X-Forwarded-For` (only behind your own proxy).
     pub trust_proxy: bool,
     /// The WhatsApp Graph API base URL with its version; point it at a local fake for demos.
@@ -66,6 +68,7 @@ impl Default for Settings {
             worker_queues: None,
             worker_concurrency: 2,
             auth_per_ip_per_minute: 30,
+            widget_per_ip_per_minute: 240,
             trust_proxy: false,
             whatsapp_graph_url: atende_channels::whatsapp_cloud::DEFAULT_GRAPH_URL.into(),
             media_url: None,

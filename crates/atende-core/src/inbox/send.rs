@@ -230,14 +230,14 @@ pub struct Attachment {
 }
 
 #[derive(Deserialize, Serialize)]
-struct AttachmentClaims {
+pub(crate) struct AttachmentClaims {
     t: Uuid,
-    k: String,
-    m: String,
-    s: i64,
-    n: Option<String>,
-    h: String,
-    ty: String,
+    pub(crate) k: String,
+    pub(crate) m: String,
+    pub(crate) s: i64,
+    pub(crate) n: Option<String>,
+    pub(crate) h: String,
+    pub(crate) ty: String,
 }
 
 /// The media type a MIME type is sent as on WhatsApp.
@@ -263,6 +263,21 @@ pub async fn upload(
     file_name: Option<&str>,
 ) -> CoreResult<Attachment> {
     crate::authz::require(ctx, Action::ConversationsWork)?;
+    store_attachment(core, ctx.tenant_id, bytes, mime, file_name).await
+}
+
+/// Stores a file for `tenant` and signs its attachment id; the caller has authorized the
+/// upload (an agent's role, or a web-chat visitor's token).
+///
+/// # Errors
+/// 422 for an empty or oversized file.
+pub(crate) async fn store_attachment(
+    core: &Core,
+    tenant: TenantId,
+    bytes: Bytes,
+    mime: Option<&str>,
+    file_name: Option<&str>,
+) -> CoreResult<Attachment> {
     if bytes.is_empty() {
         return Err(CoreError::field("file", "is empty"));
     }
@@ -283,10 +298,10 @@ pub async fn upload(
         ));
     }
     let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
-    let key = core.media.put(ctx.tenant_id, bytes).await?;
+    let key = core.media.put(tenant, bytes).await?;
     let file_name = file_name.map(|n| n.chars().filter(|c| !c.is_control()).take(200).collect::<String>());
     let claims = AttachmentClaims {
-        t: ctx.tenant_id.uuid(),
+        t: tenant.uuid(),
         k: key,
         m: mime.clone(),
         s: i64::try_from(size).unwrap_or(i64::MAX),
@@ -320,7 +335,7 @@ fn mime_from_name(name: &str) -> Option<&'static str> {
     })
 }
 
-fn open_attachment(core: &Core, tenant: TenantId, id: &str) -> Option<AttachmentClaims> {
+pub(crate) fn open_attachment(core: &Core, tenant: TenantId, id: &str) -> Option<AttachmentClaims> {
     let (body, sig) = id.strip_prefix("att_")?.split_once('.')?;
     if !core.keys.verify_signed(&format!("attachment\n{body}"), sig) {
         return None;

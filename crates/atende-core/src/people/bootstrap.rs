@@ -136,6 +136,31 @@ pub async fn create_user(
     Ok(UserView::from(&user))
 }
 
+/// The slug of the demo tenant.
+pub const DEMO_SLUG: &str = "demo";
+
+/// The demo tenant's web-chat channel "Site", so `/demo/widget` works out of the box.
+async fn demo_webchat(core: &Core, tenant: TenantId) -> CoreResult<()> {
+    use atende_db::repo::channels::{self, NewChannel, kind, status};
+    let tx = core.db.tenant_tx(tenant).await?;
+    channels::create(
+        &tx,
+        NewChannel {
+            kind: kind::WEBCHAT,
+            name: "Site".into(),
+            status: status::CONNECTED,
+            credentials_enc: None,
+            credentials_hint: None,
+            external_id: None,
+            public_token: Some(crypto::random_token("wct_")),
+            settings: serde_json::json!({ "greeting": "Olá! Como podemos ajudar?" }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Credentials of the demo tenant created on a first start.
 pub struct Demo {
     pub slug: String,
@@ -161,7 +186,7 @@ pub async fn demo_if_empty(core: &Core) -> CoreResult<Option<Demo>> {
         .take(16)
         .collect::<String>();
     let email = "admin@demo.atende.local".to_owned();
-    tenants::create(
+    let created = tenants::create(
         core,
         None,
         CreateTenant {
@@ -175,6 +200,7 @@ pub async fn demo_if_empty(core: &Core) -> CoreResult<Option<Demo>> {
         &RequestMeta::default(),
     )
     .await?;
+    demo_webchat(core, TenantId(created.tenant.id)).await?;
     Ok(Some(Demo {
         slug: "demo".into(),
         email,

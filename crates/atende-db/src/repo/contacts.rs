@@ -74,6 +74,20 @@ pub async fn find_by_phone(tx: &TenantTx, phone: &PhoneE164) -> Result<Option<Mo
         .await?)
 }
 
+/// The oldest contact with this e-mail (stored as typed; compared case-insensitively), if any.
+///
+/// # Errors
+/// Database failure.
+pub async fn find_by_email(tx: &TenantTx, email: &Email) -> Result<Option<Model>, DbError> {
+    use sea_orm::QueryOrder;
+    Ok(Entity::find()
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Expr::expr(Func::lower(Expr::col(Column::Email))).eq(email.as_str().to_lowercase()))
+        .order_by_asc(Column::Id)
+        .one(tx.conn())
+        .await?)
+}
+
 /// `%text%` for LIKE, with the wildcards of `text` escaped.
 pub(crate) fn contains_pattern(text: &str) -> LikeExpr {
     let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
@@ -246,6 +260,41 @@ pub async fn identities_of(tx: &TenantTx, contact_id: Uuid) -> Result<Vec<identi
         .order_by_asc(identities::Column::Id)
         .all(tx.conn())
         .await?)
+}
+
+/// Gives an existing contact the identity `(channel_kind, external_id)`, unless the identity is
+/// already someone's; returns the contact the identity belongs to afterwards.
+///
+/// # Errors
+/// Database failure.
+pub async fn link_identity(
+    tx: &TenantTx,
+    contact_id: Uuid,
+    channel_kind: &str,
+    external_id: &str,
+) -> Result<Model, DbError> {
+    identities::Entity::insert(identities::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(tx.tenant_id().uuid()),
+        contact_id: Set(contact_id),
+        channel_kind: Set(channel_kind.to_owned()),
+        external_id: Set(external_id.to_owned()),
+        created_at: Set(now()),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            identities::Column::TenantId,
+            identities::Column::ChannelKind,
+            identities::Column::ExternalId,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(tx.conn())
+    .await?;
+    find_by_identity(tx, channel_kind, external_id)
+        .await?
+        .ok_or(DbError::NotFound)
 }
 
 /// What [`find_or_create_by_identity`] did.

@@ -19,6 +19,7 @@ pub mod templates;
 pub mod tenants;
 pub mod users;
 pub mod webhooks;
+pub mod widget;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
@@ -54,6 +55,7 @@ use utoipa_axum::routes;
         (name = "channels", description = "WhatsApp numbers and web-chat widgets"),
         (name = "conversations", description = "The inbox: conversations, messages, templates, files"),
         (name = "webhooks", description = "Provider deliveries (signed) and their replay"),
+        (name = "widget", description = "The web-chat widget's visitor API (visitor token, CORS per channel)"),
         (name = "ops", description = "Health, readiness, metrics")
     )
 )]
@@ -70,6 +72,15 @@ impl Modify for SecurityAddon {
                 Http::builder()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT access token or atk_ API key")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "visitor",
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("vst_ visitor token from POST /widget/sessions")
                     .build(),
             ),
         );
@@ -189,6 +200,15 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
                 .layer(axum::extract::DefaultBodyLimit::max(
                     usize::try_from(crate::middleware::UPLOAD_LIMIT).unwrap_or(usize::MAX),
                 )),
+        )
+        .routes(routes!(widget::start_session))
+        .routes(routes!(widget::messages, widget::send))
+        .routes(routes!(widget::typing))
+        .routes(routes!(widget::stream))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(widget::upload))
+                .layer(axum::extract::DefaultBodyLimit::max(widget::UPLOAD_LIMIT)),
         )
         .routes(routes!(contacts::list, contacts::create))
         .routes(routes!(contacts::get, contacts::update, contacts::delete))
