@@ -63,12 +63,10 @@ pub fn router(state: AppState, cfg: &HttpConfig) -> Router {
         .merge(widget_assets::routes())
         .merge(assets::routes())
         .layer(DefaultBodyLimit::max(cfg.max_body_bytes))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            routes::widget::guard,
-        ))
-        .with_state(state);
-    middleware::wrap(app)
+        .with_state(state.clone());
+    // Outermost, so preflights and every answer of the visitor API (405s and 413s included)
+    // get their CORS headers.
+    middleware::wrap(app).layer(axum::middleware::from_fn_with_state(state, routes::widget::guard))
 }
 
 /// The OpenAPI document (tests compare it with the router).

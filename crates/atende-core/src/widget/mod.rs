@@ -379,11 +379,11 @@ async fn resolve_contact(tx: &TenantTx, ch: &Channel, v: &Visitor, pre: &PreChat
         (None, Some(e)) => contacts::find_by_email(tx, e).await?,
         (None, None) => None,
     };
-    if let Some(owner) = owner {
-        if conversations::latest_for(tx, owner.id, ch.id).await?.is_none() {
-            let c = contacts::link_identity(tx, owner.id, kind::WEBCHAT, &external).await?;
-            return complete_profile(tx, c, v, pre).await;
-        }
+    if let Some(owner) = owner
+        && conversations::latest_for(tx, owner.id, ch.id).await?.is_none()
+    {
+        let c = contacts::link_identity(tx, owner.id, kind::WEBCHAT, &external).await?;
+        return complete_profile(tx, c, v, pre).await;
     }
     let claimed_phone = by_phone.is_some().then(|| pre.phone.clone()).flatten();
     let new = NewContact {

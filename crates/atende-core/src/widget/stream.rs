@@ -102,10 +102,10 @@ impl VisitorStream {
                 continue;
             }
             let Some(cid) = e.conversation_id else { continue };
-            if !self.conversations.contains_key(&cid) {
-                if e.kind != EventKind::ConversationCreated || !self.adopt(cid).await {
-                    continue;
-                }
+            if !self.conversations.contains_key(&cid)
+                && (e.kind != EventKind::ConversationCreated || !self.adopt(cid).await)
+            {
+                continue;
             }
             let told = match e.kind {
                 EventKind::MessageCreated | EventKind::MessageStatusChanged => match e.message_id {

@@ -196,7 +196,7 @@ pub struct SessionRequest {
 
 /// Start a visitor session (or resume one with the kept visitor token); the answer carries the
 /// visitor token and the widget's settings. Public: the widget's public token names the channel.
-#[utoipa::path(post, path = "/widget/sessions", tag = "widget", request_body = SessionRequest,
+#[utoipa::path(post, path = "/widget/sessions", tag = "widget", operation_id = "widget_start_session", request_body = SessionRequest,
     responses((status = 200, body = WidgetSession)))]
 pub async fn start_session(
     State(s): State<AppState>,
@@ -226,7 +226,7 @@ pub struct MessagesQuery {
 }
 
 /// The visitor's conversation, newest first (no private notes, no system lines).
-#[utoipa::path(get, path = "/widget/messages", tag = "widget", params(MessagesQuery),
+#[utoipa::path(get, path = "/widget/messages", tag = "widget", operation_id = "widget_messages", params(MessagesQuery),
     security(("visitor" = [])), responses((status = 200, body = VisitorMessages)))]
 pub async fn messages(
     State(s): State<AppState>,
@@ -253,7 +253,7 @@ pub struct VisitorSendBody {
 }
 
 /// Send a message as the visitor.
-#[utoipa::path(post, path = "/widget/messages", tag = "widget", request_body = VisitorSendBody,
+#[utoipa::path(post, path = "/widget/messages", tag = "widget", operation_id = "widget_send_message", request_body = VisitorSendBody,
     security(("visitor" = [])), responses((status = 201, body = VisitorMessage)))]
 pub async fn send(
     State(s): State<AppState>,
@@ -279,7 +279,7 @@ pub struct WidgetUploadForm {
 }
 
 /// Upload a file as the visitor (multipart, field `file`); send it with its `attachment_id`.
-#[utoipa::path(post, path = "/widget/uploads", tag = "widget",
+#[utoipa::path(post, path = "/widget/uploads", tag = "widget", operation_id = "widget_upload",
     request_body(content = WidgetUploadForm, content_type = "multipart/form-data"),
     security(("visitor" = [])), responses((status = 201, body = Attachment)))]
 pub async fn upload(
@@ -334,7 +334,7 @@ pub struct TypingBody {
 }
 
 /// Tell the agents the visitor is typing (`on: true`) or stopped.
-#[utoipa::path(post, path = "/widget/typing", tag = "widget", request_body = TypingBody,
+#[utoipa::path(post, path = "/widget/typing", tag = "widget", operation_id = "widget_typing", request_body = TypingBody,
     security(("visitor" = [])), responses((status = 204, description = "Told")))]
 pub async fn typing(
     State(s): State<AppState>,
@@ -349,7 +349,7 @@ pub async fn typing(
 /// have been missed), `message` (a `VisitorMessage`, new or changed), `conversation`
 /// (`{id, status}`), `typing` (`{on}`: an agent typing), `resync` (events were missed:
 /// refetch). Comments keep the connection alive; it closes after 10 minutes — reconnect.
-#[utoipa::path(get, path = "/widget/stream", tag = "widget", security(("visitor" = [])),
+#[utoipa::path(get, path = "/widget/stream", tag = "widget", operation_id = "widget_stream", security(("visitor" = [])),
     responses((status = 200, description = "An event stream", content_type = "text/event-stream", body = String)))]
 pub async fn stream(State(s): State<AppState>, VisitorAuth(v, _): VisitorAuth) -> ApiResult<Response> {
     let feed = VisitorStream::open(&s.core, &v).await?;

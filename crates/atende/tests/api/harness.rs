@@ -53,6 +53,8 @@ pub struct Options {
     pub smtp: bool,
     /// Per-IP sign-in limit (high by default so only the throttle tests meet it).
     pub auth_per_ip_per_minute: u32,
+    /// Per-IP limit of the web-chat visitor API (high by default, like sign-in's).
+    pub widget_per_ip_per_minute: u32,
 }
 
 impl Default for Options {
@@ -60,6 +62,7 @@ impl Default for Options {
         Self {
             smtp: false,
             auth_per_ip_per_minute: 10_000,
+            widget_per_ip_per_minute: 10_000,
         }
     }
 }
@@ -218,6 +221,7 @@ impl TestApp {
             smtp_url,
             demo: false,
             auth_per_ip_per_minute: opts.auth_per_ip_per_minute,
+            widget_per_ip_per_minute: opts.widget_per_ip_per_minute,
             ..Settings::default()
         };
         let running = atende::start(

@@ -22,3 +22,4 @@ mod tags;
 mod tenancy;
 mod tenants;
 mod whatsapp;
+mod widget;
