@@ -13,11 +13,14 @@
 // Screenshots of the main screens go to web/e2e/screenshots/ (git-ignored).
 //
 // What it checks: sign-in as the printed demo admin; invite a member and change their role;
-// rename the tenant; the invitee accepts the e-mailed link on a 375 px phone; an expired access
+// rename the tenant; departments, teams and members, an API key, the audit filters; the invitee
+// accepts the e-mailed link on a 375 px phone; sign-in with an e-mailed link; an expired access
 // token is refreshed without losing the page; two-step verification enrolment with the QR code
 // and a sign-in with the code; a super admin creates a tenant (the demo admin then switches
 // between two tenants) and suspends another (its admin sees the suspended message); the lockout
-// message after repeated wrong passwords.
+// message after repeated wrong passwords; the language follows the profile; the binary serves the
+// API docs, the PWA manifest and icons, and the assets under its Content-Security-Policy (a CSP
+// violation in the browser fails the test).
 
 import { spawn, spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -245,6 +248,22 @@ async function main() {
           "binary compiled while web/dist was missing serves nothing (rebuild it after `npm run build`).",
       );
     }
+    if (!preview) {
+      // The API docs viewer survives the app build, the PWA files are served, assets are cacheable.
+      const docs = await fetch(`${base}/api/docs`);
+      if (!docs.ok || !(await docs.text()).includes("swagger-ui")) fail("/api/docs is not served");
+      const manifest = await fetch(`${base}/manifest.webmanifest`);
+      if (!manifest.ok || (await manifest.json()).start_url !== "/inbox") fail("/manifest.webmanifest is not served");
+      if (!(await fetch(`${base}/icons/icon-192.png`)).ok) fail("the PWA icon is not served");
+      const script = /src="(\/assets\/[^"]+\.js)"/.exec(index)?.[1];
+      const asset = script ? await fetch(`${base}${script}`) : null;
+      if (!asset?.ok) fail(`${script} is not served`);
+      if (!asset.headers.get("content-security-policy")) fail("assets are served without the Content-Security-Policy");
+      // Hashed file names: they should be cached for good. A warning, not a failure (speed only).
+      if (!asset.headers.get("cache-control")?.includes("immutable")) {
+        log(`WARNING: ${script} is served with "cache-control: ${asset.headers.get("cache-control")}", not immutable`);
+      }
+    }
     const adminPassword = server.demoPassword();
     log(`server on ${base}`);
 
@@ -447,6 +466,17 @@ async function main() {
     await expectVisible(bpage.getByText("O acesso desta empresa está suspenso. Fale com o suporte do Atende."), "suspended message");
     await shot(bpage, "11-suspended");
     log("a suspended tenant's admin sees the suspended message");
+
+    // 7b. Sign in with an e-mailed link.
+    await bpage.getByRole("button", { name: "Receber um link de acesso por e-mail" }).click();
+    await bpage.getByLabel("E-mail").fill("maria@example.com");
+    const outputBeforeLink = server.output.length;
+    await bpage.getByRole("button", { name: "Enviar link" }).click();
+    await expectVisible(bpage.getByRole("heading", { name: "Confira seu e-mail" }), "link sent");
+    await bpage.goto(await server.link("maria@example.com", outputBeforeLink, base));
+    await bpage.waitForURL("**/inbox");
+    await signOut(bpage);
+    log("signed in with an e-mailed link");
 
     // 8. Lockout after repeated wrong passwords (Maria's account; the message names the wait).
     let locked = false;

@@ -13,7 +13,7 @@ import { useTranslation } from "react-i18next";
 
 import { useSession } from "./auth/session";
 import { AppShell } from "./components/shell/AppShell";
-import { EmptyState, ErrorState } from "./components/ui/States";
+import { EmptyState, ErrorState, Spinner } from "./components/ui/States";
 import { Toaster } from "./components/ui/Toaster";
 import { ContactsPage } from "./pages/ContactsPage";
 import { InboxPage } from "./pages/InboxPage";
@@ -140,6 +140,13 @@ export function makeRouter(queryClient: QueryClient, history?: RouterHistory) {
     context: { queryClient },
     defaultPreload: "intent",
     scrollRestoration: false,
+    // A page whose code is still loading shows a spinner after a short delay (no flash).
+    defaultPendingMs: 300,
+    defaultPendingComponent: () => (
+      <div className="flex justify-center p-10">
+        <Spinner />
+      </div>
+    ),
   });
 }
 

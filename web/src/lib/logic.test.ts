@@ -65,3 +65,26 @@ describe("cn", () => {
     expect(cn("p-2", null, undefined)).toBe("p-2");
   });
 });
+
+describe("Segmented", () => {
+  it("moves the choice with the arrow keys", async () => {
+    const { render, screen, fireEvent, cleanup } = await import("@testing-library/react");
+    const { createElement } = await import("react");
+    const { Segmented } = await import("../components/ui/Segmented");
+    const seen: string[] = [];
+    const options = [
+      { value: "a", label: "A" },
+      { value: "b", label: "B" },
+      { value: "c", label: "C" },
+    ];
+    render(createElement(Segmented<string>, { value: "a", onChange: (v: string) => seen.push(v), options, label: "Filter" }));
+    const a = screen.getByRole("radio", { name: "A" });
+    expect(a.getAttribute("tabindex")).toBe("0");
+    expect(screen.getByRole("radio", { name: "B" }).getAttribute("tabindex")).toBe("-1");
+    fireEvent.keyDown(a, { key: "ArrowRight" });
+    fireEvent.keyDown(a, { key: "ArrowLeft" });
+    fireEvent.keyDown(a, { key: "End" });
+    expect(seen).toEqual(["b", "c", "c"]);
+    cleanup();
+  });
+});
