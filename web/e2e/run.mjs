@@ -393,6 +393,46 @@ async function main() {
     await shot(page, "07c-audit");
     log("departments, teams, members, an API key and the audit log");
 
+    // 5c. Tags, quick replies, a contact with a tag found by its phone, a web-chat channel.
+    await page.getByRole("link", { name: /^Etiquetas/ }).first().click();
+    await page.getByRole("button", { name: "Nova etiqueta" }).first().click();
+    await page.getByRole("dialog").getByLabel("Nome", { exact: true }).fill("VIP");
+    await page.getByRole("dialog").getByRole("button", { name: "Salvar" }).click();
+    await expectVisible(page.getByRole("main").getByText("VIP"), "tag in the list");
+    await page.getByRole("link", { name: /^Respostas rápidas/ }).first().click();
+    await page.getByRole("button", { name: "Nova resposta" }).first().click();
+    const qr = page.getByRole("dialog");
+    await qr.getByLabel("Atalho").fill("Saudação");
+    await qr.getByLabel("Título").fill("Boas-vindas");
+    await qr.getByLabel("Texto").fill("Olá! Como podemos ajudar?");
+    await qr.getByRole("button", { name: "Salvar" }).click();
+    await expectVisible(page.getByText("/saudação"), "quick reply shortcut");
+    await page.getByRole("link", { name: "Contatos" }).first().click();
+    await page.waitForURL("**/contacts");
+    await page.getByRole("button", { name: "Novo contato" }).first().click();
+    const cd = page.getByRole("dialog");
+    await cd.getByLabel("Nome", { exact: true }).fill("João da Silva");
+    await cd.getByLabel("Telefone").fill("(11) 98765-4321");
+    await cd.getByRole("checkbox", { name: "VIP" }).check();
+    await cd.getByRole("button", { name: "Salvar" }).click();
+    await expectVisible(page.getByRole("button", { name: /João da Silva/ }), "new contact");
+    await page.getByLabel("Buscar").fill("98765");
+    await expectVisible(page.getByRole("button", { name: /João da Silva/ }), "contact found by phone digits");
+    await page.getByLabel("Buscar").fill("ninguem-com-esse-nome");
+    await expectVisible(page.getByText("Nada encontrado."), "no search results");
+    await page.getByLabel("Buscar").fill("");
+    await shot(page, "07d-contacts");
+    await page.getByRole("link", { name: "Configurações" }).first().click();
+    await page.getByRole("link", { name: /^Canais/ }).first().click();
+    await page.getByRole("button", { name: "Chat do site" }).first().click();
+    await page.getByRole("dialog").getByRole("button", { name: "Conectar" }).click();
+    const snippet = await page.getByLabel("Código para o site").inputValue();
+    if (!snippet.includes("<script") || !snippet.includes("data-atende-token")) fail(`unexpected web-chat snippet: ${snippet}`);
+    await shot(page, "07e-webchat-snippet");
+    await page.getByRole("button", { name: "Concluir" }).click();
+    await expectVisible(page.getByRole("button", { name: "Código do site" }), "channel in the list");
+    log("tags, quick replies, contacts and a web-chat channel");
+
     // 6. Two-step verification: enrol with the QR code, then sign in with a code.
     await page.getByRole("link", { name: "Perfil" }).first().click();
     await page.waitForURL("**/profile");

@@ -107,6 +107,9 @@ const settingsPage = <P extends string>(path: P, load: () => Promise<Record<stri
     component: lazyRouteComponent(load as () => Promise<Record<string, React.ComponentType>>, name),
   });
 
+const channelsRoute = settingsPage("/channels", () => import("./pages/settings/ChannelsPage"), "ChannelsPage");
+const tagsRoute = settingsPage("/tags", () => import("./pages/settings/TagsPage"), "TagsPage");
+const quickRepliesRoute = settingsPage("/quick-replies", () => import("./pages/settings/QuickRepliesPage"), "QuickRepliesPage");
 const usersRoute = settingsPage("/users", () => import("./pages/settings/UsersPage"), "UsersPage");
 const teamsRoute = settingsPage("/teams", () => import("./pages/settings/TeamsPage"), "TeamsPage");
 const departmentsRoute = settingsPage("/departments", () => import("./pages/settings/DepartmentsPage"), "DepartmentsPage");
@@ -128,7 +131,12 @@ const routeTree = rootRoute.addChildren([
     inboxRoute,
     contactsRoute,
     profileRoute,
-    settingsRoute.addChildren([settingsIndexRoute, usersRoute, teamsRoute, departmentsRoute, tenantRoute, apiKeysRoute, auditRoute]),
+    settingsRoute.addChildren([
+      settingsIndexRoute,
+      channelsRoute,
+      tagsRoute,
+      quickRepliesRoute,
+      usersRoute, teamsRoute, departmentsRoute, tenantRoute, apiKeysRoute, auditRoute]),
     adminTenantsRoute,
   ]),
 ]);

@@ -109,6 +109,12 @@ const FIELD_MESSAGES: Array<[RegExp, string]> = [
   [/^cannot exceed your own role$/, "role_above_own"],
   [/^no such department$/, "no_such_department"],
   [/ is already in use$/, "already_in_use"],
+  [/^must be \/ followed by 1 to (\d+) letters, digits, _ or -$/, "invalid_shortcut"],
+  [/^must be a colour like/, "invalid_color"],
+  [/^must have 1 to (\d+) characters$/, "length_between"],
+  [/^must be an http or https URL$/, "invalid_url"],
+  [/^is required$/, "required"],
+  [/^each origin is scheme:\/\/host/, "invalid_origin"],
 ];
 
 /** Translates one field message of the API. */

@@ -88,3 +88,25 @@ describe("Segmented", () => {
     cleanup();
   });
 });
+
+describe("messaging settings helpers", () => {
+  it("normalises quick-reply shortcuts as the API does", async () => {
+    const { normalizeShortcut } = await import("../pages/settings/QuickRepliesPage");
+    expect(normalizeShortcut("Saudação")).toBe("/saudação");
+    expect(normalizeShortcut(" /Horario de Funcionamento ")).toBe("/horario-de-funcionamento");
+    expect(normalizeShortcut("   ")).toBe("");
+  });
+
+  it("reads web-chat origins one per line or comma-separated", async () => {
+    const { parseOrigins } = await import("../pages/settings/ChannelsPage");
+    expect(parseOrigins("https://a.com/\nhttps://b.com, http://localhost:3000")).toEqual(["https://a.com", "https://b.com", "http://localhost:3000"]);
+    expect(parseOrigins("  ")).toEqual([]);
+  });
+
+  it("generates URL-safe verify tokens", async () => {
+    const { randomVerifyToken } = await import("../pages/settings/ChannelsPage");
+    const a = randomVerifyToken();
+    expect(a).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(randomVerifyToken()).not.toBe(a);
+  });
+});
