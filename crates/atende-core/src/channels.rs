@@ -262,7 +262,7 @@ fn parse_settings(v: Option<Value>, errs: &mut FieldErrors) -> ChannelSettings {
     match v {
         None | Some(Value::Null) => ChannelSettings::default(),
         Some(v) => serde_json::from_value(v).unwrap_or_else(|e| {
-            errs.add("settings", &format!("{e}"));
+            errs.add("settings", format!("{e}"));
             ChannelSettings::default()
         }),
     }
@@ -307,7 +307,7 @@ fn whatsapp_credentials(v: Option<&Value>, errs: &mut FieldErrors) -> Option<Wha
     match WhatsappCredentials::from_json(v) {
         Ok(c) => Some(c),
         Err(e) => {
-            errs.add("credentials", &e.to_string());
+            errs.add("credentials", e.to_string());
             None
         }
     }

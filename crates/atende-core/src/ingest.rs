@@ -558,11 +558,11 @@ async fn apply_message(
         }
         None => {}
     }
-    if let Some(ctx) = &m.context {
-        if ctx.forwarded || ctx.frequently_forwarded {
-            payload["forwarded"] = json!(true);
-            payload["frequently_forwarded"] = json!(ctx.frequently_forwarded);
-        }
+    if let Some(ctx) = &m.context
+        && (ctx.forwarded || ctx.frequently_forwarded)
+    {
+        payload["forwarded"] = json!(true);
+        payload["frequently_forwarded"] = json!(ctx.frequently_forwarded);
     }
     if let Some(r) = &m.referral {
         payload["referral"] = serde_json::to_value(r).unwrap_or(Value::Null);

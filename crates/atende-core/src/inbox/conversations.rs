@@ -155,15 +155,15 @@ pub async fn update(
     let status = u
         .status
         .as_deref()
-        .and_then(|s| errs.check("status", s.parse::<ConversationStatus>().map_err(Into::into)));
+        .and_then(|s| errs.check("status", s.parse::<ConversationStatus>()));
     let priority = u
         .priority
         .as_deref()
-        .and_then(|s| errs.check("priority", s.parse::<Priority>().map_err(Into::into)));
-    if let Some(Some(t)) = u.snoozed_until {
-        if t <= Utc::now() {
-            errs.add("snoozed_until", "must be in the future");
-        }
+        .and_then(|s| errs.check("priority", s.parse::<Priority>()));
+    if let Some(Some(t)) = u.snoozed_until
+        && t <= Utc::now()
+    {
+        errs.add("snoozed_until", "must be in the future");
     }
     if u.tag_ids.as_ref().is_some_and(|t| t.len() > 50) {
         errs.add("tag_ids", "at most 50 tags");

@@ -362,21 +362,21 @@ pub async fn send(
 
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
     let conv = visible_conversation(&tx, ctx, conversation_id).await?;
-    if let Some(k) = &idempotency_key {
-        if let Some(m) = messages::find_by_idempotency_key(&tx, k).await? {
-            tx.commit().await?;
-            if m.conversation_id != conversation_id {
-                return Err(CoreError::Conflict {
-                    code: "idempotency_key_reused",
-                    field: "Idempotency-Key".into(),
-                    message: "this Idempotency-Key was used for a message in another conversation".into(),
-                });
-            }
-            return Ok(Sent {
-                message: MessageView::of(core, &m),
-                created: false,
+    if let Some(k) = &idempotency_key
+        && let Some(m) = messages::find_by_idempotency_key(&tx, k).await?
+    {
+        tx.commit().await?;
+        if m.conversation_id != conversation_id {
+            return Err(CoreError::Conflict {
+                code: "idempotency_key_reused",
+                field: "Idempotency-Key".into(),
+                message: "this Idempotency-Key was used for a message in another conversation".into(),
             });
         }
+        return Ok(Sent {
+            message: MessageView::of(core, &m),
+            created: false,
+        });
     }
     let channel = atende_db::repo::channels::get_any(&tx, conv.channel_id)
         .await?
