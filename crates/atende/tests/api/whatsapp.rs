@@ -31,6 +31,11 @@ fn fixture_json(rel: &str) -> Value {
 /// Mounts what every test needs from Graph: the phone number check, message sends (each answer
 /// a new wamid), media info and download, read receipts, uploads.
 pub async fn mount_graph(app: &TestApp) {
+    mount_graph_on(&app.graph).await;
+}
+
+/// [`mount_graph`] on any fake server (tests that run the real binary start their own).
+pub async fn mount_graph_on(graph: &wiremock::MockServer) {
     for id in [PHONE_ID, OTHER_PHONE_ID] {
         Mock::given(method("GET"))
             .and(path(format!("/{id}")))
@@ -41,30 +46,30 @@ pub async fn mount_graph(app: &TestApp) {
                 "quality_rating": "GREEN"
             })))
             .with_priority(1)
-            .mount(&app.graph)
+            .mount(graph)
             .await;
         Mock::given(method("POST"))
             .and(path(format!("/{id}/messages")))
             .respond_with(SendReply::default())
             .with_priority(5)
-            .mount(&app.graph)
+            .mount(graph)
             .await;
         Mock::given(method("POST"))
             .and(path(format!("/{id}/media")))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "id": "4490709327384033" })))
-            .mount(&app.graph)
+            .mount(graph)
             .await;
     }
     Mock::given(method("GET"))
         .and(path_regex(r"^/1[0-9]{15}$"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "messaging_product": "whatsapp",
-            "url": format!("{}/lookaside/file", app.graph.uri()),
+            "url": format!("{}/lookaside/file", graph.uri()),
             "mime_type": "image/jpeg",
             "id": "1184392716648213"
         })))
         .with_priority(2)
-        .mount(&app.graph)
+        .mount(graph)
         .await;
     Mock::given(method("GET"))
         .and(path("/lookaside/file"))
@@ -73,7 +78,7 @@ pub async fn mount_graph(app: &TestApp) {
                 .insert_header("content-type", "image/jpeg")
                 .set_body_bytes(b"\xff\xd8\xff fake jpeg".to_vec()),
         )
-        .mount(&app.graph)
+        .mount(graph)
         .await;
 }
 
