@@ -458,3 +458,24 @@ pub async fn mark_read(core: &Core, ctx: &TenantCtx, id: Uuid) -> CoreResult<()>
     .await;
     Ok(())
 }
+
+/// Wakes snoozed conversations whose time has come (every tenant) and tells live screens.
+/// Run periodically by every worker; concurrent runs are harmless (the update is conditional).
+///
+/// # Errors
+/// Database failure.
+pub async fn wake_snoozed(core: &Core) -> CoreResult<usize> {
+    let tx = core.db.platform_tx().await?;
+    let woken = conversations::wake_snoozed(&tx, Utc::now()).await?;
+    tx.commit().await?;
+    let events = woken
+        .iter()
+        .map(|(tenant, id)| {
+            Event::new(EventKind::ConversationUpdated, atende_domain::TenantId(*tenant))
+                .conversation(*id)
+                .data(json!({ "status": "open", "woken": true }))
+        })
+        .collect();
+    core.publish(events).await;
+    Ok(woken.len())
+}
