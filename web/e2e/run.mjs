@@ -13,7 +13,9 @@
 // Screenshots of the main screens go to web/e2e/screenshots/ (git-ignored).
 //
 // What it checks: sign-in as the printed demo admin; invite a member and change their role;
-// rename the tenant; departments, teams and members, an API key, the audit filters; the invitee
+// rename the tenant; departments, teams and members, an API key, the audit filters; tags, quick
+// replies, a contact found by its phone; a web-chat channel and a WhatsApp one against a fake Graph
+// API (refused credentials, then a webhook URL and verify token that pass Meta's handshake); the invitee
 // accepts the e-mailed link on a 375 px phone; sign-in with an e-mailed link; an expired access
 // token is refreshed without losing the page; two-step verification enrolment with the QR code
 // and a sign-in with the code; a super admin creates a tenant (the demo admin then switches
@@ -25,6 +27,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -93,10 +96,31 @@ function totp(secret, step = Math.floor(Date.now() / 1000 / 30)) {
   return String(n).padStart(6, "0");
 }
 
+// --- a fake Graph API (the WhatsApp channel's credential check) -------------------------------------
+
+/** Answers `GET /v23.0/{phone-number-id}` like Graph: 200 for the token "good-token", 401 (code 190) else. */
+async function startFakeGraph() {
+  const seen = [];
+  const server = createHttpServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    const ok = req.headers.authorization === "Bearer good-token";
+    res.setHeader("Content-Type", "application/json");
+    if (req.method === "GET" && ok) {
+      res.end(JSON.stringify({ id: req.url.split("/").pop().split("?")[0], display_phone_number: "+55 11 4000-0000", verified_name: "Loja Exemplo", quality_rating: "GREEN" }));
+    } else {
+      res.statusCode = 401;
+      res.end(JSON.stringify({ error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190, fbtrace_id: "e2e" } }));
+    }
+  });
+  const port = await freePort();
+  await new Promise((r) => server.listen(port, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${port}/v23.0`, seen, close: () => new Promise((r) => server.close(r)) };
+}
+
 // --- the server ------------------------------------------------------------------------------------
 
 class Server {
-  constructor(dir, port) {
+  constructor(dir, port, graphUrl) {
     this.dir = dir;
     this.port = port;
     this.base = `http://127.0.0.1:${port}`;
@@ -107,6 +131,7 @@ class Server {
       ATENDE_LISTEN: `127.0.0.1:${port}`,
       ATENDE_DATA_DIR: dir,
       ATENDE_LOG_FORMAT: "json",
+      ATENDE_WHATSAPP_GRAPH_URL: graphUrl,
       NO_COLOR: "1",
     };
     // Mail goes to the log (where the test reads the links) when no SMTP server is configured.
@@ -230,7 +255,8 @@ async function main() {
   mkdirSync(shots, { recursive: true });
 
   const dir = mkdtempSync(path.join(tmpdir(), "atende-e2e-"));
-  const server = new Server(dir, await freePort());
+  const graph = await startFakeGraph();
+  const server = new Server(dir, await freePort(), graph.url);
   let browser;
   let preview;
   try {
@@ -431,7 +457,29 @@ async function main() {
     await shot(page, "07e-webchat-snippet");
     await page.getByRole("button", { name: "Concluir" }).click();
     await expectVisible(page.getByRole("button", { name: "Código do site" }), "channel in the list");
-    log("tags, quick replies, contacts and a web-chat channel");
+    // WhatsApp: wrong credentials are refused with the provider's reason; good ones give the
+    // webhook URL and a verify token that pass Meta's subscription check.
+    await page.getByRole("button", { name: "Conectar WhatsApp" }).first().click();
+    const wa = page.getByRole("dialog");
+    await wa.getByLabel("ID do número de telefone").fill("109876543210");
+    await wa.getByLabel("ID da conta do WhatsApp Business").fill("555000111");
+    await wa.getByLabel("Token de acesso").fill("bad-token");
+    await wa.getByLabel("Chave secreta do app").fill("app-secret-e2e");
+    await wa.getByRole("button", { name: "Conectar" }).click();
+    await expectVisible(wa.getByRole("alert").filter({ hasText: "O WhatsApp recusou estas credenciais: Invalid OAuth access token." }), "refused credentials");
+    await wa.getByLabel("Token de acesso").fill("good-token");
+    await wa.getByRole("button", { name: "Conectar" }).click();
+    const webhookUrl = await page.getByLabel("URL de callback").inputValue();
+    const verifyToken = await page.getByLabel("Token de verificação").inputValue();
+    await shot(page, "07f-whatsapp-webhook");
+    const hook = new URL(webhookUrl);
+    const check = `${server.base}${hook.pathname}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(verifyToken)}&hub.challenge=e2e-challenge`;
+    const handshake = await fetch(check);
+    if (!handshake.ok || (await handshake.text()).trim() !== "e2e-challenge") fail(`Meta's handshake fails with the shown verify token (${handshake.status})`);
+    await page.getByRole("button", { name: "Concluir" }).click();
+    await expectVisible(page.getByRole("button", { name: "Dados para a Meta" }), "WhatsApp channel in the list");
+    if (!graph.seen.some((r) => r.startsWith("GET /v23.0/109876543210"))) fail(`the fake Graph API saw no credential check: ${graph.seen.join(", ")}`);
+    log("tags, quick replies, contacts, a web-chat and a WhatsApp channel");
 
     // 6. Two-step verification: enrol with the QR code, then sign in with a code.
     await page.getByRole("link", { name: "Perfil" }).first().click();
@@ -550,6 +598,7 @@ async function main() {
     if (browser) await browser.close().catch(() => {});
     if (preview) preview.proc.kill();
     await server.stop();
+    await graph.close();
     if (process.env.E2E_KEEP) log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }

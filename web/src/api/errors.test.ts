@@ -92,6 +92,9 @@ describe("field messages", () => {
     expect(fieldMessage(t, "must be a colour like #1f9d55")).toBe("Escolha uma cor como #1f9d55.");
     expect(fieldMessage(t, "must have 1 to 4096 characters")).toBe("Use de 1 a 4096 caracteres.");
     expect(fieldMessage(t, "is required")).toBe("Preencha este campo.");
+    expect(fieldMessage(t, "WhatsApp refused these credentials: Invalid OAuth access token.")).toBe(
+      "O WhatsApp recusou estas credenciais: Invalid OAuth access token.",
+    );
   });
 
   it("shows unknown field messages as sent", () => {

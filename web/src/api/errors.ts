@@ -115,13 +115,18 @@ const FIELD_MESSAGES: Array<[RegExp, string]> = [
   [/^must be an http or https URL$/, "invalid_url"],
   [/^is required$/, "required"],
   [/^each origin is scheme:\/\/host/, "invalid_origin"],
+  [/^WhatsApp refused these credentials: (.*)$/s, "whatsapp_refused"],
 ];
 
 /** Translates one field message of the API. */
 export function fieldMessage(t: Translate, message: string): string {
   for (const [re, key] of FIELD_MESSAGES) {
     const m = re.exec(message);
-    if (m) return t(`fields.${key}`, { count: m[1] ? Number(m[1]) : 0 });
+    if (m) {
+      // The captured part is a number (`count`) or the provider's own words (`reason`).
+      const n = m[1] !== undefined && /^\d+$/.test(m[1]) ? Number(m[1]) : 0;
+      return t(`fields.${key}`, { count: n, reason: m[1] ?? "" });
+    }
   }
   return message;
 }

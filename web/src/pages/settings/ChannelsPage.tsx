@@ -60,7 +60,7 @@ function Instructions({ channel, verifyToken: given, onClose }: { channel: Chann
         {channel.webhook_url ? (
           <div>
             <p className="mb-1 text-sm font-medium text-slate-700">{t("settings.channels.webhookUrl")}</p>
-            <CopyField value={channel.webhook_url} label={t("settings.channels.webhookUrl")} />
+            <CopyField multiline value={channel.webhook_url} label={t("settings.channels.webhookUrl")} />
           </div>
         ) : null}
         {channel.kind === "whatsapp_cloud" ? (
