@@ -1,6 +1,6 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { BookUser, Mail, Phone, Plus, Search, UserRound } from "lucide-react";
-import { useDeferredValue, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../api/client";
@@ -15,6 +15,7 @@ import { toast } from "../components/ui/Toaster";
 import { useRole } from "../lib/me";
 import { can } from "../lib/permissions";
 import { useApiError } from "../lib/useApiError";
+import { useDebounced } from "../lib/useDebounced";
 import { TagPill, useAllTags } from "./settings/TagsPage";
 
 type Contact = Schemas["ContactView"];
@@ -115,7 +116,7 @@ export function ContactsPage() {
   const role = useRole();
   const write = can(role, "contacts.write");
   const [search, setSearch] = useState("");
-  const q = useDeferredValue(search.trim());
+  const q = useDebounced(search.trim());
   const list = useInfiniteQuery({
     queryKey: ["contacts", q],
     initialPageParam: undefined as string | undefined,

@@ -1,6 +1,6 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { MessageSquareText, Pencil, Plus, Search, Trash2 } from "lucide-react";
-import { useDeferredValue, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../api/client";
@@ -15,6 +15,7 @@ import { toast } from "../../components/ui/Toaster";
 import { useRole } from "../../lib/me";
 import { can } from "../../lib/permissions";
 import { useApiError } from "../../lib/useApiError";
+import { useDebounced } from "../../lib/useDebounced";
 
 type QuickReply = Schemas["QuickReplyView"];
 
@@ -92,7 +93,7 @@ export function QuickRepliesPage() {
   const qc = useQueryClient();
   const manage = can(role, "quick_replies.manage");
   const [search, setSearch] = useState("");
-  const q = useDeferredValue(search.trim());
+  const q = useDebounced(search.trim());
   const list = useInfiniteQuery({
     queryKey: ["quick-replies", q],
     initialPageParam: undefined as string | undefined,
