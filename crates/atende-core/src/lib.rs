@@ -18,6 +18,8 @@
 //! - [`channels`]: connecting channels (credentials encrypted at rest, checked against the
 //!   provider), the adapter registry, per-number send pacing.
 //! - [`media`]: media files in object storage (local directory or S3) and signed download links.
+//! - [`intake`]: group commit of webhook deliveries (one transaction for those that arrive
+//!   together).
 //! - [`ingest`]: webhook intake (verify, store raw, acknowledge) and the job that applies a
 //!   stored delivery: contacts, conversations (reopen policy), messages, statuses, media.
 //! - [`inbox`]: conversations and messages for agents: lists, sending (window check, queue),
@@ -37,6 +39,7 @@ pub mod crypto;
 pub mod error;
 pub mod inbox;
 pub mod ingest;
+pub mod intake;
 pub mod jobs;
 pub mod mail;
 pub mod media;
@@ -108,6 +111,8 @@ pub struct Core {
     pub bus: Arc<dyn bus::EventBus>,
     /// Per-number and per-recipient send pacing (process-local).
     pub pacing: Arc<channels::Pacing>,
+    /// The group-commit writer of webhook deliveries, started on first use.
+    intake: Arc<std::sync::OnceLock<intake::Intake>>,
 }
 
 impl Core {
@@ -128,6 +133,7 @@ impl Core {
             media: Arc::new(media::MediaStore::in_memory()),
             bus: Arc::new(bus::InProcessBus::new(bus::DEFAULT_CAPACITY)),
             pacing: Arc::new(pacing),
+            intake: Arc::new(std::sync::OnceLock::new()),
         })
     }
 
@@ -141,6 +147,12 @@ impl Core {
     pub fn with_media(mut self, media: media::MediaStore) -> Self {
         self.media = Arc::new(media);
         self
+    }
+
+    /// The webhook intake writer (see [`intake`]); started on first use, inside the runtime.
+    #[must_use]
+    pub fn intake(&self) -> &intake::Intake {
+        self.intake.get_or_init(|| intake::Intake::start(self.db.clone()))
     }
 
     /// Publishes a committed batch to live screens. Best effort: a transport failure is logged,

@@ -232,7 +232,29 @@ both_engines!(
     statuses_apply_monotonically_and_unknown_ids_are_ignored,
     reopen_policy_reopens_within_window_and_starts_new_after,
     replay_reapplies_a_delivery_without_duplicating,
+    concurrent_deliveries_share_commits_and_are_all_applied,
 );
+
+async fn concurrent_deliveries_share_commits_and_are_all_applied(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    mount_graph(&app).await;
+    let t = app.tenant("aurora").await;
+    let id = connect(&app, &t, PHONE_ID).await;
+    let bodies: Vec<Vec<u8>> = (0..60).map(|i| fresh_text(&format!("mensagem {i}"))).collect();
+    let statuses = futures::future::join_all(bodies.iter().map(|b| deliver(&app, &id, b))).await;
+    assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+    assert_eq!(webhook_event_count(&app).await, 60);
+    app.run_pending_jobs().await;
+    let conv = conversations(&app, &t.admin.access, "").await;
+    assert_eq!(conv.len(), 1, "one customer, one conversation");
+    assert_eq!(
+        messages(&app, &t.admin.access, conv[0]["id"].as_str().unwrap())
+            .await
+            .len(),
+        60
+    );
+    assert_eq!(conv[0]["unread_count"], 60);
+}
 
 async fn connecting_checks_credentials_with_graph_and_never_returns_them(engine: Engine) {
     let app = TestApp::spawn(engine).await;
