@@ -463,3 +463,28 @@ both_engines!(
     parameters_are_documented_where_they_are_read,
     docs_page_loads_only_local_assets,
 );
+
+/// The web app's typed client is generated from `web/openapi.json`; it must be the document the
+/// server serves, or the client and the API drift. `ATENDE_UPDATE_OPENAPI=1` rewrites the
+/// snapshot (then run `npm run gen:api` in `web/`).
+#[tokio::test]
+async fn web_snapshot_of_the_document_is_current() {
+    let app = TestApp::spawn(Engine::Sqlite).await;
+    let served = atende_http::openapi()
+        .to_json()
+        .map(|s| serde_json::from_str::<Value>(&s).unwrap())
+        .unwrap();
+    let fetched = fetch_document(&app).await;
+    assert_eq!(served, fetched, "the document served is the one the router builds");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/openapi.json");
+    if std::env::var("ATENDE_UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, serde_json::to_string_pretty(&fetched).unwrap() + "\n").unwrap();
+        return;
+    }
+    let committed: Value = serde_json::from_slice(&std::fs::read(&path).expect("web/openapi.json exists")).unwrap();
+    assert!(
+        committed == fetched,
+        "web/openapi.json is stale: run `ATENDE_UPDATE_OPENAPI=1 cargo nextest run -p atende --test api \
+         web_snapshot` and `npm run gen:api` in web/"
+    );
+}
