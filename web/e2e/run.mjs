@@ -364,6 +364,20 @@ async function main() {
     await mpage.getByRole("link", { name: /^Equipes/ }).click();
     await expectVisible(mpage.getByRole("link", { name: "Configurações" }), "back link");
     await shot(mpage, "07-settings-teams-375");
+    // No page scrolls sideways on a 375 px phone.
+    for (const route of ["/inbox", "/contacts", "/settings", "/settings/channels", "/settings/users", "/settings/teams", "/settings/departments", "/settings/quick-replies", "/settings/tags", "/settings/tenant", "/profile"]) {
+      await mpage.goto(`${base}${route}`);
+      await mpage.locator("main h1").first().waitFor({ state: "visible", timeout: 10_000 });
+      await mpage.waitForLoadState("networkidle");
+      const overflow = await mpage.evaluate(() => {
+        const main = document.getElementById("main");
+        return Math.max(document.documentElement.scrollWidth - window.innerWidth, main ? main.scrollWidth - main.clientWidth : 0);
+      });
+      if (overflow > 0) {
+        await shot(mpage, `overflow${route.replaceAll("/", "-")}`);
+        fail(`${route} scrolls sideways by ${overflow}px at 375 px`);
+      }
+    }
     await phone.close();
     log("maria accepted the invitation on a 375 px phone");
 
