@@ -421,6 +421,15 @@ async fn private_notes_are_never_sent(engine: Engine) {
     assert!(n["status"].is_null());
     app.run_pending_jobs().await;
     assert!(sent_bodies(&app).await.is_empty());
+    // Audited without its text.
+    let (_, log) = app.get("/api/v1/audit/logs?action=messages.*", &t.admin.access).await;
+    let entry = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "messages.note")
+        .expect("audited");
+    assert!(!entry.to_string().contains("cliente VIP"), "{entry}");
     // Notes may be written outside the window too; only text.
     let (s, b) = send(
         &app,
