@@ -471,6 +471,22 @@ async function main() {
     await shot(page, "07e-webchat-snippet");
     await page.getByRole("button", { name: "Concluir" }).click();
     await expectVisible(page.getByRole("button", { name: "Código do site" }), "channel in the list");
+    // Its settings: a greeting, the pre-chat form and the default team are kept.
+    await page.getByRole("button", { name: "Editar Chat do site" }).click();
+    const ed = page.getByRole("dialog");
+    await ed.getByLabel("Mensagem de boas-vindas (opcional)").fill("Olá! Em que podemos ajudar?");
+    await ed.getByLabel("Equipe que recebe as conversas").selectOption({ label: "Vendas" });
+    await ed.getByLabel("Reabrir conversas resolvidas (horas)").fill("1000");
+    await ed.getByRole("checkbox", { name: /Pedir nome/ }).check();
+    await ed.getByRole("button", { name: "Salvar" }).click();
+    await expectVisible(ed.getByText("Use um valor entre 0 e 720."), "out-of-range reopen window");
+    await ed.getByLabel("Reabrir conversas resolvidas (horas)").fill("48");
+    await ed.getByRole("button", { name: "Salvar" }).click();
+    await expectVisible(page.getByText("Alterações salvas.").last(), "channel saved");
+    await page.getByRole("button", { name: "Editar Chat do site" }).click();
+    if ((await page.getByRole("dialog").getByLabel("Mensagem de boas-vindas (opcional)").inputValue()) !== "Olá! Em que podemos ajudar?") fail("the greeting was not kept");
+    if (!(await page.getByRole("dialog").getByRole("checkbox", { name: /Pedir nome/ }).isChecked())) fail("the pre-chat form was not kept");
+    await page.getByRole("dialog").getByRole("button", { name: "Cancelar" }).click();
     // WhatsApp: wrong credentials are refused with the provider's reason; good ones give the
     // webhook URL and a verify token that pass Meta's subscription check.
     await page.getByRole("button", { name: "Conectar WhatsApp" }).first().click();

@@ -116,6 +116,7 @@ const FIELD_MESSAGES: Array<[RegExp, string]> = [
   [/^is required$/, "required"],
   [/^each origin is scheme:\/\/host/, "invalid_origin"],
   [/^WhatsApp refused these credentials: (.*)$/s, "whatsapp_refused"],
+  [/^must be between (-?\d+) and (-?\d+)$/, "between"],
 ];
 
 /** Translates one field message of the API. */
@@ -125,7 +126,7 @@ export function fieldMessage(t: Translate, message: string): string {
     if (m) {
       // The captured part is a number (`count`) or the provider's own words (`reason`).
       const n = m[1] !== undefined && /^\d+$/.test(m[1]) ? Number(m[1]) : 0;
-      return t(`fields.${key}`, { count: n, reason: m[1] ?? "" });
+      return t(`fields.${key}`, { count: n, reason: m[1] ?? "", min: m[1] ?? "", max: m[2] ?? "" });
     }
   }
   return message;

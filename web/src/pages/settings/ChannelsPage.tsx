@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { Globe, MessageCircle, Plug, RefreshCw, Trash2 } from "lucide-react";
+import { Globe, MessageCircle, Pencil, Plug, RefreshCw, Trash2 } from "lucide-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -8,7 +8,7 @@ import type { Schemas } from "../../api/client";
 import { Button, IconButton } from "../../components/ui/Button";
 import { CopyField } from "../../components/ui/CopyField";
 import { ConfirmDialog, Dialog } from "../../components/ui/Dialog";
-import { Field, Input, Textarea } from "../../components/ui/Field";
+import { Field, Input, Select, Textarea } from "../../components/ui/Field";
 import { LoadMore } from "../../components/ui/LoadMore";
 import { Badge, PageHeader } from "../../components/ui/Page";
 import { Alert, EmptyState, ErrorState, LoadingBlock } from "../../components/ui/States";
@@ -183,6 +183,118 @@ function ConnectDialog({ kind, onClose, onConnected }: { kind: Kind; onClose: ()
   );
 }
 
+type ChannelSettings = {
+  greeting?: string | null;
+  away_message?: string | null;
+  reopen_window_hours?: number | null;
+  default_team_id?: string | null;
+  allowed_origins?: string[] | null;
+  pre_chat_form?: boolean | null;
+};
+
+function EditDialog({ channel, onClose }: { channel: Channel; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message, field } = useApiError();
+  const qc = useQueryClient();
+  const teams = useInfiniteQuery({
+    queryKey: ["teams"],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => unwrap(api.GET("/api/v1/teams", { params: { query: { limit: 100, cursor: pageParam } } })),
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  });
+  const current = (channel.settings ?? {}) as ChannelSettings;
+  const [name, setName] = useState(channel.name);
+  const [greeting, setGreeting] = useState(current.greeting ?? "");
+  const [away, setAway] = useState(current.away_message ?? "");
+  const [reopen, setReopen] = useState(current.reopen_window_hours != null ? String(current.reopen_window_hours) : "");
+  const [team, setTeam] = useState(current.default_team_id ?? "");
+  const [origins, setOrigins] = useState((current.allowed_origins ?? []).join("\n"));
+  const [preChat, setPreChat] = useState(current.pre_chat_form ?? false);
+  const save = useMutation({
+    mutationFn: () => {
+      // `null` removes a setting (the API merges key by key).
+      const settings: ChannelSettings = {
+        greeting: greeting.trim() || null,
+        away_message: away.trim() || null,
+        reopen_window_hours: reopen.trim() === "" ? null : Number(reopen),
+        default_team_id: team || null,
+      };
+      if (channel.kind === "webchat") {
+        settings.allowed_origins = parseOrigins(origins);
+        settings.pre_chat_form = preChat;
+      }
+      return unwrap(api.PATCH("/api/v1/channels/{id}", { params: { path: { id: channel.id } }, body: { name: name.trim(), settings } }));
+    },
+    onSuccess: () => {
+      toast.success(t("common.saved"));
+      void qc.invalidateQueries({ queryKey: ["channels"] });
+      onClose();
+    },
+  });
+  const err = save.error;
+  const f = (k: string) => field(err, k);
+  const known = ["name", "settings.greeting", "settings.away_message", "settings.reopen_window_hours", "settings.default_team_id", "settings.allowed_origins", "settings.pre_chat_form"];
+  const general = err && known.every((k) => !f(k)) ? message(err) : null;
+  const teamList = teams.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <Dialog open onOpenChange={(o) => !o && onClose()} title={t("common.editItem", { name: channel.name })}>
+      <form
+        noValidate
+        className="space-y-1"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate();
+        }}
+      >
+        {general ? <div className="mb-3"><Alert>{general}</Alert></div> : null}
+        <Field label={t("common.name")} error={f("name")}>
+          <Input required value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <Field label={t("settings.channels.greeting")} error={f("settings.greeting")} hint={t("settings.channels.greetingHint")}>
+          <Textarea rows={2} value={greeting} onChange={(e) => setGreeting(e.target.value)} />
+        </Field>
+        <Field label={t("settings.channels.awayMessage")} error={f("settings.away_message")} hint={t("settings.channels.awayMessageHint")}>
+          <Textarea rows={2} value={away} onChange={(e) => setAway(e.target.value)} />
+        </Field>
+        <div className="grid gap-x-4 sm:grid-cols-2">
+          <Field label={t("settings.channels.defaultTeam")} error={f("settings.default_team_id")}>
+            <Select value={team} onChange={(e) => setTeam(e.target.value)}>
+              <option value="">{t("settings.channels.noDefaultTeam")}</option>
+              {teamList.map((tm) => (
+                <option key={tm.id} value={tm.id}>
+                  {tm.name}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <Field label={t("settings.channels.reopenWindow")} error={f("settings.reopen_window_hours")} hint={t("settings.channels.reopenWindowHint")}>
+            <Input type="number" inputMode="numeric" min={0} max={720} value={reopen} onChange={(e) => setReopen(e.target.value)} placeholder="24" />
+          </Field>
+        </div>
+        {channel.kind === "webchat" ? (
+          <>
+            <Field label={t("settings.channels.allowedOrigins")} error={f("settings.allowed_origins")} hint={t("settings.channels.allowedOriginsHint")}>
+              <Textarea rows={2} value={origins} onChange={(e) => setOrigins(e.target.value)} className="font-mono" />
+            </Field>
+            <label className="flex items-center gap-2 pb-3 text-sm text-slate-700">
+              <input type="checkbox" className="accent-brand-700" checked={preChat} onChange={(e) => setPreChat(e.target.checked)} />
+              {t("settings.channels.preChatForm")}
+            </label>
+          </>
+        ) : null}
+        <div className="flex justify-end gap-2 pt-2">
+          <Button variant="secondary" onClick={onClose}>
+            {t("common.cancel")}
+          </Button>
+          <Button type="submit" loading={save.isPending}>
+            {t("common.save")}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
 export function ChannelsPage() {
   const { t } = useTranslation();
   const { message } = useApiError();
@@ -198,6 +310,7 @@ export function ChannelsPage() {
   const [connecting, setConnecting] = useState<Kind | null>(null);
   const [showing, setShowing] = useState<{ channel: Channel; verifyToken?: string | undefined } | null>(null);
   const [removing, setRemoving] = useState<Channel | null>(null);
+  const [editing, setEditing] = useState<Channel | null>(null);
   const activate = useMutation({
     mutationFn: (c: Channel) => unwrap(api.POST("/api/v1/channels/accounts/{id}/activate", { params: { path: { id: c.id } } })),
     onSuccess: (c) => {
@@ -265,6 +378,7 @@ export function ChannelsPage() {
                     {c.kind === "whatsapp_cloud" ? (
                       <IconButton label={t("settings.channels.recheck", { name: c.name })} icon={<RefreshCw aria-hidden className="size-4" />} loading={activate.isPending && activate.variables?.id === c.id} onClick={() => activate.mutate(c)} />
                     ) : null}
+                    <IconButton label={t("common.editItem", { name: c.name })} icon={<Pencil aria-hidden className="size-4" />} onClick={() => setEditing(c)} />
                     <IconButton label={t("common.deleteItem", { name: c.name })} icon={<Trash2 aria-hidden className="size-4" />} variant="ghost-danger" onClick={() => setRemoving(c)} />
                   </div>
                 ) : null}
@@ -284,6 +398,7 @@ export function ChannelsPage() {
           }}
         />
       ) : null}
+      {editing ? <EditDialog key={editing.id} channel={editing} onClose={() => setEditing(null)} /> : null}
       {showing ? <Instructions channel={showing.channel} verifyToken={showing.verifyToken} onClose={() => setShowing(null)} /> : null}
       <ConfirmDialog
         open={removing !== null}
