@@ -78,7 +78,7 @@ fn build(args: &Args, prefix: &str) -> anyhow::Result<Vec<Delivery>> {
     (0..args.total)
         .map(|i| {
             let customer = i % customers;
-            let wa_id = format!("55119{:08}", customer);
+            let wa_id = format!("55119{customer:08}");
             let body = json!({
                 "object": "whatsapp_business_account",
                 "entry": [{

@@ -153,7 +153,7 @@ pub async fn build_core(s: &Settings, public_url: String) -> anyhow::Result<Core
         db
     };
     let keys = Keys::from_secret(&secret::load_or_create(s)?).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mailer: Arc<dyn Mailer> = match &s.smtp_url {
+    let mailer: Arc<dyn Mailer> = match s.smtp_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
         Some(url) => Arc::new(SmtpMailer::new(url, &s.mail_from).map_err(anyhow::Error::msg)?),
         None => {
             tracing::warn!("ATENDE_SMTP_URL is not set: e-mails (magic links, invitations) are written to the log");
