@@ -1319,7 +1319,14 @@ export interface components {
         ErrorDetail: {
             /** @description Stable snake_case code, e.g. `validation_failed`, `not_found`, `invalid_credentials`. */
             code: string;
-            /** @description Messages per field, for validation and conflict errors. */
+            /**
+             * @description The same errors as stable snake_case codes (`invalid_phone`, `already_exists`, …), in
+             *     the same order, for the web app to translate; `invalid` when a check has no finer code.
+             */
+            field_codes?: {
+                [key: string]: string[];
+            } | null;
+            /** @description Messages per field, for validation and conflict errors (English). */
             fields?: {
                 [key: string]: string[];
             } | null;

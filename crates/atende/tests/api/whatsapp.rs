@@ -288,6 +288,10 @@ async fn connecting_checks_credentials_with_graph_and_never_returns_them(engine:
         .await;
     assert_eq!(error_code(s, &b), "channel_already_connected");
     assert!(b["error"]["fields"]["credentials.phone_number_id"].is_array(), "{b}");
+    assert_eq!(
+        b["error"]["field_codes"]["credentials.phone_number_id"],
+        json!(["channel_already_connected"])
+    );
 
     // Missing fields: 422 per field, Graph not asked.
     let (s, b) = app
@@ -299,6 +303,21 @@ async fn connecting_checks_credentials_with_graph_and_never_returns_them(engine:
         .await;
     assert_eq!(error_code(s, &b), "validation_failed");
     assert!(b["error"]["fields"]["credentials.access_token"].is_array(), "{b}");
+    assert_eq!(
+        b["error"]["field_codes"]["credentials.access_token"],
+        json!(["invalid"])
+    );
+    // A parser's own code comes through.
+    let (s, b) = app
+        .post(
+            "/api/v1/channels/connectors",
+            Some(&t.admin.access),
+            json!({"kind": "webchat", "name": " "}),
+        )
+        .await;
+    assert_eq!(error_code(s, &b), "validation_failed");
+    let code = b["error"]["field_codes"]["name"][0].as_str().unwrap();
+    assert!(code != "invalid" && !code.is_empty(), "{b}");
 
     // Graph refuses the token (190): 422, nothing stored.
     Mock::given(method("GET"))
