@@ -41,7 +41,8 @@ pub struct ApiError {
     pub code: String,
     pub message: String,
     pub fields: Option<BTreeMap<String, Vec<String>>>,
-    pub field_codes: Option<BTreeMap<String, Vec<String>>>,
+    /// Boxed: keeps `ApiError` small, it travels in every handler's `Result`.
+    pub field_codes: Option<Box<BTreeMap<String, Vec<String>>>>,
     pub retry_after: Option<u64>,
 }
 
@@ -70,7 +71,7 @@ impl From<CoreError> for ApiError {
         match e {
             CoreError::Validation(f) => Self {
                 fields: Some(f.messages),
-                field_codes: Some(f.codes),
+                field_codes: Some(Box::new(f.codes)),
                 ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, "some fields are invalid")
             },
             CoreError::Unauthorized(_, m) => Self::new(StatusCode::UNAUTHORIZED, code, m),
@@ -78,7 +79,7 @@ impl From<CoreError> for ApiError {
             CoreError::Rejected(_, m) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, m),
             CoreError::NotFound => Self::new(StatusCode::NOT_FOUND, code, "not found"),
             CoreError::Conflict { field, message, .. } => Self {
-                field_codes: Some(BTreeMap::from([(field.clone(), vec![code.to_owned()])])),
+                field_codes: Some(Box::new(BTreeMap::from([(field.clone(), vec![code.to_owned()])]))),
                 fields: Some(BTreeMap::from([(field, vec![message.clone()])])),
                 ..Self::new(StatusCode::CONFLICT, code, message)
             },
@@ -148,7 +149,7 @@ impl IntoResponse for ApiError {
                 code: self.code,
                 message: self.message,
                 fields: self.fields,
-                field_codes: self.field_codes,
+                field_codes: self.field_codes.map(|b| *b),
             },
         };
         let mut res = (status, Json(body)).into_response();
