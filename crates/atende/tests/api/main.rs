@@ -18,3 +18,4 @@ mod rbac;
 mod tenancy;
 mod tenants;
 mod whatsapp;
+mod ws;

@@ -52,6 +52,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/metrics"),
+    ("GET", "/api/v1/ws"),
+    ("GET", "/api/v1/presence"),
 ];
 
 /// The operations anyone may call without credentials; every other one must be secured.
@@ -63,6 +65,8 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/metrics"),
+    // Authenticated inside the socket (first frame), never by a header a browser cannot send.
+    ("GET", "/api/v1/ws"),
 ];
 
 const METHODS: &[&str] = &["get", "put", "post", "patch", "delete", "head", "options", "trace"];
