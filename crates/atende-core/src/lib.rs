@@ -26,6 +26,8 @@
 //!   assignment, transfer, status, read; the `message.deliver` job.
 //! - [`bus`]: the event bus feeding live screens (`EventBus`; in-process, or Postgres
 //!   `LISTEN/NOTIFY` across nodes), events with dotted names and their topics.
+//! - [`realtime`]: what a live connection may watch (subscriptions authorized, events filtered
+//!   by the agent's visibility), typing, and presence per node announced on the bus.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
@@ -45,6 +47,7 @@ pub mod mail;
 pub mod media;
 pub mod messaging;
 pub mod people;
+pub mod realtime;
 pub mod views;
 
 pub use audit::RequestMeta;

@@ -8,6 +8,7 @@
 //! - [`routes`]: handlers per resource and the [`routes::ApiDoc`] they assemble.
 //! - [`assets`]: the docs viewer and the web app from `web/dist` (embedded in release builds).
 //! - [`middleware`]: request id, tracing, metrics, panics, fallbacks.
+//! - [`ws`]: the WebSocket hub behind `/api/v1/ws` (protocol, per-connection queues, presence).
 
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
@@ -18,6 +19,7 @@ pub mod extract;
 pub mod middleware;
 pub mod routes;
 pub mod state;
+pub mod ws;
 
 pub use error::{ApiError, ErrorBody};
 pub use state::{AppState, HttpConfig};

@@ -217,5 +217,7 @@ pub fn wrap(app: Router) -> Router {
         .layer(SetSensitiveRequestHeadersLayer::new([
             axum::http::header::AUTHORIZATION,
             axum::http::header::COOKIE,
+            // `bearer, <token>` on WebSocket upgrades.
+            axum::http::header::SEC_WEBSOCKET_PROTOCOL,
         ]))
 }

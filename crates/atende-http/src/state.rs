@@ -16,6 +16,8 @@ pub struct HttpConfig {
     pub trust_proxy: bool,
     /// Largest JSON body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The WebSocket hub's limits.
+    pub ws: crate::ws::WsConfig,
 }
 
 impl Default for HttpConfig {
@@ -24,6 +26,7 @@ impl Default for HttpConfig {
             auth_per_ip_per_minute: 30,
             trust_proxy: false,
             max_body_bytes: 256 * 1024,
+            ws: crate::ws::WsConfig::default(),
         }
     }
 }
@@ -34,6 +37,8 @@ pub struct AppState {
     pub metrics: Option<PrometheusHandle>,
     pub auth_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     pub trust_proxy: bool,
+    /// Live connections of this node (`/api/v1/ws`) and presence.
+    pub hub: Arc<crate::ws::Hub>,
 }
 
 impl AppState {
@@ -48,6 +53,7 @@ impl AppState {
     pub fn new(core: Core, metrics: Option<PrometheusHandle>, cfg: &HttpConfig) -> Self {
         let per_min = NonZeroU32::new(cfg.auth_per_ip_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         Self {
+            hub: Arc::new(crate::ws::Hub::new(core.clone(), cfg.ws.clone())),
             core,
             metrics,
             auth_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_min))),

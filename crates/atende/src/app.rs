@@ -213,6 +213,11 @@ pub async fn start(s: Settings, listener: Option<TcpListener>, opts: StartOption
     let http_cfg = HttpConfig {
         auth_per_ip_per_minute: s.auth_per_ip_per_minute,
         trust_proxy: s.trust_proxy,
+        ws: atende_http::ws::WsConfig {
+            heartbeat_timeout: Duration::from_secs(s.ws_heartbeat_timeout_secs.max(1)),
+            recheck_every: Duration::from_secs(s.ws_recheck_secs.max(1)),
+            ..atende_http::ws::WsConfig::default()
+        },
         ..HttpConfig::default()
     };
     let state = AppState::new(core.clone(), atende_http::metrics_handle(), &http_cfg);
@@ -229,6 +234,7 @@ pub async fn start(s: Settings, listener: Option<TcpListener>, opts: StartOption
             }
         }
     };
+    let state_hub = Arc::clone(&state.hub);
     let app = atende_http::router(state, &http_cfg);
     let stop = shutdown.clone();
     let server = tokio::spawn(async move {
@@ -237,6 +243,8 @@ pub async fn start(s: Settings, listener: Option<TcpListener>, opts: StartOption
             .await
     });
     tokio::spawn(janitor);
+    // Presence across nodes, and every WebSocket closed (1001) when the server stops.
+    tokio::spawn(Arc::clone(&state_hub).run(shutdown.clone()));
     let worker = opts.worker.then(|| {
         let w = worker(core.clone(), &s);
         tokio::spawn(w.run(shutdown.child_token()))

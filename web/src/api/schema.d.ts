@@ -484,6 +484,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The members of the caller's tenant who are online or away right now (those with a live
+         *     connection on any node; other nodes' users appear once their node has announced them,
+         *     within a minute of this node starting).
+         */
+        get: operations["presence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/quick-replies": {
         parameters: {
             query?: never;
@@ -891,6 +912,32 @@ export interface paths {
         put?: never;
         /** Fetch the templates from Graph (admin). */
         post: operations["sync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The live connection: a WebSocket carrying events of the caller's tenant.
+         * @description Authenticate without putting the token in the URL: send
+         *     `{"type":"auth","token":"<access token or API key>"}` as the first frame within 10 s, or
+         *     offer `Sec-WebSocket-Protocol: bearer, <token>` on the upgrade (then a bad token is a 401
+         *     before upgrading). Then `{"type":"subscribe","topic":"tenant"|"conversation:<id>"|"presence"}`;
+         *     events arrive as `{"type":"event","topic","event"}`. Send `{"type":"ping"}` at least every
+         *     30 s. See `docs/architecture.md` ("Realtime") for every frame and close code. A request
+         *     that is not a WebSocket upgrade gets 426.
+         */
+        get: operations["ws"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1789,6 +1836,21 @@ export interface components {
                 updated_at: string;
             }[];
             next_cursor?: string | null;
+        };
+        /** @description Who is online. */
+        PresenceList: {
+            items: components["schemas"]["PresenceView"][];
+        };
+        /**
+         * @description A user's state. Ordered: the liveliest wins.
+         * @enum {string}
+         */
+        PresenceState: "offline" | "away" | "online";
+        /** @description A member who is online or away. */
+        PresenceView: {
+            state: components["schemas"]["PresenceState"];
+            /** Format: uuid */
+            user_id: string;
         };
         /** @description A quick reply. */
         QuickReplyView: {
@@ -5443,6 +5505,79 @@ export interface operations {
             };
         };
     };
+    presence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresenceList"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid credentials (WWW-Authenticate: Bearer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed for this role, or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for ids of another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details in the server log, under the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     quick_replies_list: {
         parameters: {
             query?: {
@@ -8976,6 +9111,69 @@ export interface operations {
             };
             /** @description Validation failed (`fields` names each problem) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details in the server log, under the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ws: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching protocols: the WebSocket is open */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (bad JSON, bad path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The `bearer` subprotocol carried a bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a WebSocket upgrade request */
+            426: {
                 headers: {
                     [name: string]: unknown;
                 };

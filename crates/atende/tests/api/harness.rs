@@ -53,6 +53,9 @@ pub struct Options {
     pub smtp: bool,
     /// Per-IP sign-in limit (high by default so only the throttle tests meet it).
     pub auth_per_ip_per_minute: u32,
+    /// WebSocket re-check interval and heartbeat timeout (short in the tests of closing).
+    pub ws_recheck_secs: u64,
+    pub ws_heartbeat_timeout_secs: u64,
 }
 
 impl Default for Options {
@@ -60,6 +63,8 @@ impl Default for Options {
         Self {
             smtp: false,
             auth_per_ip_per_minute: 10_000,
+            ws_recheck_secs: 60,
+            ws_heartbeat_timeout_secs: 60,
         }
     }
 }
@@ -218,6 +223,8 @@ impl TestApp {
             smtp_url,
             demo: false,
             auth_per_ip_per_minute: opts.auth_per_ip_per_minute,
+            ws_recheck_secs: opts.ws_recheck_secs,
+            ws_heartbeat_timeout_secs: opts.ws_heartbeat_timeout_secs,
             ..Settings::default()
         };
         let running = atende::start(

@@ -23,3 +23,4 @@ mod tags;
 mod tenancy;
 mod tenants;
 mod whatsapp;
+mod ws;

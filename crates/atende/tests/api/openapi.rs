@@ -52,10 +52,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/metrics"),
-    // Signed by the provider (X-Hub-Signature-256) or by us (media links), not by a bearer.
-    ("GET", "/api/v1/webhooks/whatsapp/{channel_id}"),
-    ("POST", "/api/v1/webhooks/whatsapp/{channel_id}"),
-    ("GET", "/api/v1/media"),
+    ("GET", "/api/v1/ws"),
+    ("GET", "/api/v1/presence"),
 ];
 
 /// The operations anyone may call without credentials; every other one must be secured.
@@ -71,6 +69,8 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/webhooks/whatsapp/{channel_id}"),
     ("POST", "/api/v1/webhooks/whatsapp/{channel_id}"),
     ("GET", "/api/v1/media"),
+    // Authenticated inside the socket (first frame), never by a header a browser cannot send.
+    ("GET", "/api/v1/ws"),
 ];
 
 const METHODS: &[&str] = &["get", "put", "post", "patch", "delete", "head", "options", "trace"];
