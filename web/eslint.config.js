@@ -23,6 +23,11 @@ export default tseslint.config(
     languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: globals.node },
   },
   {
+    // Browser tests: callbacks of page.evaluate() run in the page.
+    files: ["e2e/**/*.mjs"],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  {
     files: ["scripts/**/*.mjs", "e2e/**/*.{mjs,ts}", "*.config.{js,ts}"],
     languageOptions: { globals: globals.node },
     rules: { "no-console": "off" },

@@ -13,15 +13,21 @@
 // Screenshots of the main screens go to web/e2e/screenshots/ (git-ignored).
 //
 // What it checks: sign-in as the printed demo admin; invite a member and change their role;
-// rename the tenant; the invitee accepts the e-mailed link on a 375 px phone; an expired access
+// rename the tenant; departments, teams and members, an API key, the audit filters; tags, quick
+// replies, a contact found by its phone; a web-chat channel and a WhatsApp one against a fake Graph
+// API (refused credentials, then a webhook URL and verify token that pass Meta's handshake); the invitee
+// accepts the e-mailed link on a 375 px phone; sign-in with an e-mailed link; an expired access
 // token is refreshed without losing the page; two-step verification enrolment with the QR code
 // and a sign-in with the code; a super admin creates a tenant (the demo admin then switches
 // between two tenants) and suspends another (its admin sees the suspended message); the lockout
-// message after repeated wrong passwords.
+// message after repeated wrong passwords; the language follows the profile; the binary serves the
+// API docs, the PWA manifest and icons, and the assets under its Content-Security-Policy (a CSP
+// violation in the browser fails the test).
 
 import { spawn, spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -90,10 +96,31 @@ function totp(secret, step = Math.floor(Date.now() / 1000 / 30)) {
   return String(n).padStart(6, "0");
 }
 
+// --- a fake Graph API (the WhatsApp channel's credential check) -------------------------------------
+
+/** Answers `GET /v23.0/{phone-number-id}` like Graph: 200 for the token "good-token", 401 (code 190) else. */
+async function startFakeGraph() {
+  const seen = [];
+  const server = createHttpServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    const ok = req.headers.authorization === "Bearer good-token";
+    res.setHeader("Content-Type", "application/json");
+    if (req.method === "GET" && ok) {
+      res.end(JSON.stringify({ id: req.url.split("/").pop().split("?")[0], display_phone_number: "+55 11 4000-0000", verified_name: "Loja Exemplo", quality_rating: "GREEN" }));
+    } else {
+      res.statusCode = 401;
+      res.end(JSON.stringify({ error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190, fbtrace_id: "e2e" } }));
+    }
+  });
+  const port = await freePort();
+  await new Promise((r) => server.listen(port, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${port}/v23.0`, seen, close: () => new Promise((r) => server.close(r)) };
+}
+
 // --- the server ------------------------------------------------------------------------------------
 
 class Server {
-  constructor(dir, port) {
+  constructor(dir, port, graphUrl) {
     this.dir = dir;
     this.port = port;
     this.base = `http://127.0.0.1:${port}`;
@@ -104,6 +131,7 @@ class Server {
       ATENDE_LISTEN: `127.0.0.1:${port}`,
       ATENDE_DATA_DIR: dir,
       ATENDE_LOG_FORMAT: "json",
+      ATENDE_WHATSAPP_GRAPH_URL: graphUrl,
       NO_COLOR: "1",
     };
     // Mail goes to the log (where the test reads the links) when no SMTP server is configured.
@@ -227,7 +255,8 @@ async function main() {
   mkdirSync(shots, { recursive: true });
 
   const dir = mkdtempSync(path.join(tmpdir(), "atende-e2e-"));
-  const server = new Server(dir, await freePort());
+  const graph = await startFakeGraph();
+  const server = new Server(dir, await freePort(), graph.url);
   let browser;
   let preview;
   try {
@@ -244,6 +273,22 @@ async function main() {
           "the router's own 404 fallback must not replace the assets' fallback (atende-http), and a debug " +
           "binary compiled while web/dist was missing serves nothing (rebuild it after `npm run build`).",
       );
+    }
+    if (!preview) {
+      // The API docs viewer survives the app build, the PWA files are served, assets are cacheable.
+      const docs = await fetch(`${base}/api/docs`);
+      if (!docs.ok || !(await docs.text()).includes("swagger-ui")) fail("/api/docs is not served");
+      const manifest = await fetch(`${base}/manifest.webmanifest`);
+      if (!manifest.ok || (await manifest.json()).start_url !== "/inbox") fail("/manifest.webmanifest is not served");
+      if (!(await fetch(`${base}/icons/icon-192.png`)).ok) fail("the PWA icon is not served");
+      const script = /src="(\/assets\/[^"]+\.js)"/.exec(index)?.[1];
+      const asset = script ? await fetch(`${base}${script}`) : null;
+      if (!asset?.ok) fail(`${script} is not served`);
+      if (!asset.headers.get("content-security-policy")) fail("assets are served without the Content-Security-Policy");
+      // Hashed file names: they should be cached for good. A warning, not a failure (speed only).
+      if (!asset.headers.get("cache-control")?.includes("immutable")) {
+        log(`WARNING: ${script} is served with "cache-control: ${asset.headers.get("cache-control")}", not immutable`);
+      }
     }
     const adminPassword = server.demoPassword();
     log(`server on ${base}`);
@@ -319,6 +364,20 @@ async function main() {
     await mpage.getByRole("link", { name: /^Equipes/ }).click();
     await expectVisible(mpage.getByRole("link", { name: "Configurações" }), "back link");
     await shot(mpage, "07-settings-teams-375");
+    // No page scrolls sideways on a 375 px phone.
+    for (const route of ["/inbox", "/contacts", "/settings", "/settings/channels", "/settings/users", "/settings/teams", "/settings/departments", "/settings/quick-replies", "/settings/tags", "/settings/tenant", "/profile"]) {
+      await mpage.goto(`${base}${route}`);
+      await mpage.locator("main h1").first().waitFor({ state: "visible", timeout: 10_000 });
+      await mpage.waitForLoadState("networkidle");
+      const overflow = await mpage.evaluate(() => {
+        const main = document.getElementById("main");
+        return Math.max(document.documentElement.scrollWidth - window.innerWidth, main ? main.scrollWidth - main.clientWidth : 0);
+      });
+      if (overflow > 0) {
+        await shot(mpage, `overflow${route.replaceAll("/", "-")}`);
+        fail(`${route} scrolls sideways by ${overflow}px at 375 px`);
+      }
+    }
     await phone.close();
     log("maria accepted the invitation on a 375 px phone");
 
@@ -373,6 +432,84 @@ async function main() {
     if ((await page.getByText("teams.create").count()) !== 0) fail("the audit filter let other actions through");
     await shot(page, "07c-audit");
     log("departments, teams, members, an API key and the audit log");
+
+    // 5c. Tags, quick replies, a contact with a tag found by its phone, a web-chat channel.
+    await page.getByRole("link", { name: /^Etiquetas/ }).first().click();
+    await page.getByRole("button", { name: "Nova etiqueta" }).first().click();
+    await page.getByRole("dialog").getByLabel("Nome", { exact: true }).fill("VIP");
+    await page.getByRole("dialog").getByRole("button", { name: "Salvar" }).click();
+    await expectVisible(page.getByRole("main").getByText("VIP"), "tag in the list");
+    await page.getByRole("link", { name: /^Respostas rápidas/ }).first().click();
+    await page.getByRole("button", { name: "Nova resposta" }).first().click();
+    const qr = page.getByRole("dialog");
+    await qr.getByLabel("Atalho").fill("Saudação");
+    await qr.getByLabel("Título").fill("Boas-vindas");
+    await qr.getByLabel("Texto").fill("Olá! Como podemos ajudar?");
+    await qr.getByRole("button", { name: "Salvar" }).click();
+    await expectVisible(page.getByText("/saudação"), "quick reply shortcut");
+    await page.getByRole("link", { name: "Contatos" }).first().click();
+    await page.waitForURL("**/contacts");
+    await page.getByRole("button", { name: "Novo contato" }).first().click();
+    const cd = page.getByRole("dialog");
+    await cd.getByLabel("Nome", { exact: true }).fill("João da Silva");
+    await cd.getByLabel("Telefone").fill("(11) 98765-4321");
+    await cd.getByRole("checkbox", { name: "VIP" }).check();
+    await cd.getByRole("button", { name: "Salvar" }).click();
+    await expectVisible(page.getByRole("button", { name: /João da Silva/ }), "new contact");
+    await page.getByLabel("Buscar").fill("98765");
+    await expectVisible(page.getByRole("button", { name: /João da Silva/ }), "contact found by phone digits");
+    await page.getByLabel("Buscar").fill("ninguem-com-esse-nome");
+    await expectVisible(page.getByText("Nada encontrado."), "no search results");
+    await page.getByLabel("Buscar").fill("");
+    await shot(page, "07d-contacts");
+    await page.getByRole("link", { name: "Configurações" }).first().click();
+    await page.getByRole("link", { name: /^Canais/ }).first().click();
+    await page.getByRole("button", { name: "Chat do site" }).first().click();
+    await page.getByRole("dialog").getByRole("button", { name: "Conectar" }).click();
+    const snippet = await page.getByLabel("Código para o site").inputValue();
+    if (!snippet.includes("<script") || !snippet.includes("data-atende-token")) fail(`unexpected web-chat snippet: ${snippet}`);
+    await shot(page, "07e-webchat-snippet");
+    await page.getByRole("button", { name: "Concluir" }).click();
+    await expectVisible(page.getByRole("button", { name: "Código do site" }), "channel in the list");
+    // Its settings: a greeting, the pre-chat form and the default team are kept.
+    await page.getByRole("button", { name: "Editar Chat do site" }).click();
+    const ed = page.getByRole("dialog");
+    await ed.getByLabel("Mensagem de boas-vindas (opcional)").fill("Olá! Em que podemos ajudar?");
+    await ed.getByLabel("Equipe que recebe as conversas").selectOption({ label: "Vendas" });
+    await ed.getByLabel("Reabrir conversas resolvidas (horas)").fill("1000");
+    await ed.getByRole("checkbox", { name: /Pedir nome/ }).check();
+    await ed.getByRole("button", { name: "Salvar" }).click();
+    await expectVisible(ed.getByText("Use um valor entre 0 e 720."), "out-of-range reopen window");
+    await ed.getByLabel("Reabrir conversas resolvidas (horas)").fill("48");
+    await ed.getByRole("button", { name: "Salvar" }).click();
+    await expectVisible(page.getByText("Alterações salvas.").last(), "channel saved");
+    await page.getByRole("button", { name: "Editar Chat do site" }).click();
+    if ((await page.getByRole("dialog").getByLabel("Mensagem de boas-vindas (opcional)").inputValue()) !== "Olá! Em que podemos ajudar?") fail("the greeting was not kept");
+    if (!(await page.getByRole("dialog").getByRole("checkbox", { name: /Pedir nome/ }).isChecked())) fail("the pre-chat form was not kept");
+    await page.getByRole("dialog").getByRole("button", { name: "Cancelar" }).click();
+    // WhatsApp: wrong credentials are refused with the provider's reason; good ones give the
+    // webhook URL and a verify token that pass Meta's subscription check.
+    await page.getByRole("button", { name: "Conectar WhatsApp" }).first().click();
+    const wa = page.getByRole("dialog");
+    await wa.getByLabel("ID do número de telefone").fill("109876543210");
+    await wa.getByLabel("ID da conta do WhatsApp Business").fill("555000111");
+    await wa.getByLabel("Token de acesso").fill("bad-token");
+    await wa.getByLabel("Chave secreta do app").fill("app-secret-e2e");
+    await wa.getByRole("button", { name: "Conectar" }).click();
+    await expectVisible(wa.getByRole("alert").filter({ hasText: "O WhatsApp recusou estas credenciais: Invalid OAuth access token." }), "refused credentials");
+    await wa.getByLabel("Token de acesso").fill("good-token");
+    await wa.getByRole("button", { name: "Conectar" }).click();
+    const webhookUrl = await page.getByLabel("URL de callback").inputValue();
+    const verifyToken = await page.getByLabel("Token de verificação").inputValue();
+    await shot(page, "07f-whatsapp-webhook");
+    const hook = new URL(webhookUrl);
+    const check = `${server.base}${hook.pathname}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(verifyToken)}&hub.challenge=e2e-challenge`;
+    const handshake = await fetch(check);
+    if (!handshake.ok || (await handshake.text()).trim() !== "e2e-challenge") fail(`Meta's handshake fails with the shown verify token (${handshake.status})`);
+    await page.getByRole("button", { name: "Concluir" }).click();
+    await expectVisible(page.getByRole("button", { name: "Dados para a Meta" }), "WhatsApp channel in the list");
+    if (!graph.seen.some((r) => r.startsWith("GET /v23.0/109876543210"))) fail(`the fake Graph API saw no credential check: ${graph.seen.join(", ")}`);
+    log("tags, quick replies, contacts, a web-chat and a WhatsApp channel");
 
     // 6. Two-step verification: enrol with the QR code, then sign in with a code.
     await page.getByRole("link", { name: "Perfil" }).first().click();
@@ -448,6 +585,17 @@ async function main() {
     await shot(bpage, "11-suspended");
     log("a suspended tenant's admin sees the suspended message");
 
+    // 7b. Sign in with an e-mailed link.
+    await bpage.getByRole("button", { name: "Receber um link de acesso por e-mail" }).click();
+    await bpage.getByLabel("E-mail").fill("maria@example.com");
+    const outputBeforeLink = server.output.length;
+    await bpage.getByRole("button", { name: "Enviar link" }).click();
+    await expectVisible(bpage.getByRole("heading", { name: "Confira seu e-mail" }), "link sent");
+    await bpage.goto(await server.link("maria@example.com", outputBeforeLink, base));
+    await bpage.waitForURL("**/inbox");
+    await signOut(bpage);
+    log("signed in with an e-mailed link");
+
     // 8. Lockout after repeated wrong passwords (Maria's account; the message names the wait).
     let locked = false;
     for (let i = 0; i < 7 && !locked; i++) {
@@ -480,6 +628,7 @@ async function main() {
     if (browser) await browser.close().catch(() => {});
     if (preview) preview.proc.kill();
     await server.stop();
+    await graph.close();
     if (process.env.E2E_KEEP) log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }

@@ -21,7 +21,8 @@ const HEADER =
 
 async function generate() {
   const spec = JSON.parse(await readFile(specPath, "utf8"));
-  const ast = await openapiTS(spec, { alphabetize: true, immutable: false });
+  // emptyObjectsUnknown: a free-form JSON object (`{"type": "object"}`, no properties) takes any keys.
+  const ast = await openapiTS(spec, { alphabetize: true, immutable: false, emptyObjectsUnknown: true });
   return HEADER + astToString(ast);
 }
 

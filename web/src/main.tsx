@@ -7,6 +7,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
 import { ApiError } from "./api/errors";
+import { SESSION_REPLACED } from "./auth/session";
 import { makeRouter } from "./router";
 
 const queryClient = new QueryClient({
@@ -20,6 +21,9 @@ const queryClient = new QueryClient({
   },
 });
 const router = makeRouter(queryClient);
+
+// Another tab changed the session (perhaps to another tenant): refetch what is on screen.
+window.addEventListener(SESSION_REPLACED, () => void queryClient.invalidateQueries());
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

@@ -13,7 +13,7 @@ import { useTranslation } from "react-i18next";
 
 import { useSession } from "./auth/session";
 import { AppShell } from "./components/shell/AppShell";
-import { EmptyState, ErrorState } from "./components/ui/States";
+import { EmptyState, ErrorState, Spinner } from "./components/ui/States";
 import { Toaster } from "./components/ui/Toaster";
 import { ContactsPage } from "./pages/ContactsPage";
 import { InboxPage } from "./pages/InboxPage";
@@ -107,6 +107,9 @@ const settingsPage = <P extends string>(path: P, load: () => Promise<Record<stri
     component: lazyRouteComponent(load as () => Promise<Record<string, React.ComponentType>>, name),
   });
 
+const channelsRoute = settingsPage("/channels", () => import("./pages/settings/ChannelsPage"), "ChannelsPage");
+const tagsRoute = settingsPage("/tags", () => import("./pages/settings/TagsPage"), "TagsPage");
+const quickRepliesRoute = settingsPage("/quick-replies", () => import("./pages/settings/QuickRepliesPage"), "QuickRepliesPage");
 const usersRoute = settingsPage("/users", () => import("./pages/settings/UsersPage"), "UsersPage");
 const teamsRoute = settingsPage("/teams", () => import("./pages/settings/TeamsPage"), "TeamsPage");
 const departmentsRoute = settingsPage("/departments", () => import("./pages/settings/DepartmentsPage"), "DepartmentsPage");
@@ -128,7 +131,12 @@ const routeTree = rootRoute.addChildren([
     inboxRoute,
     contactsRoute,
     profileRoute,
-    settingsRoute.addChildren([settingsIndexRoute, usersRoute, teamsRoute, departmentsRoute, tenantRoute, apiKeysRoute, auditRoute]),
+    settingsRoute.addChildren([
+      settingsIndexRoute,
+      channelsRoute,
+      tagsRoute,
+      quickRepliesRoute,
+      usersRoute, teamsRoute, departmentsRoute, tenantRoute, apiKeysRoute, auditRoute]),
     adminTenantsRoute,
   ]),
 ]);
@@ -140,6 +148,13 @@ export function makeRouter(queryClient: QueryClient, history?: RouterHistory) {
     context: { queryClient },
     defaultPreload: "intent",
     scrollRestoration: false,
+    // A page whose code is still loading shows a spinner after a short delay (no flash).
+    defaultPendingMs: 300,
+    defaultPendingComponent: () => (
+      <div className="flex justify-center p-10">
+        <Spinner />
+      </div>
+    ),
   });
 }
 

@@ -262,7 +262,7 @@ fn parse_settings(v: Option<Value>, errs: &mut FieldErrors) -> ChannelSettings {
     match v {
         None | Some(Value::Null) => ChannelSettings::default(),
         Some(v) => serde_json::from_value(v).unwrap_or_else(|e| {
-            errs.add("settings", &format!("{e}"));
+            errs.add("settings", format!("{e}"));
             ChannelSettings::default()
         }),
     }
@@ -307,7 +307,7 @@ fn whatsapp_credentials(v: Option<&Value>, errs: &mut FieldErrors) -> Option<Wha
     match WhatsappCredentials::from_json(v) {
         Ok(c) => Some(c),
         Err(e) => {
-            errs.add("credentials", &e.to_string());
+            errs.add("credentials", e.to_string());
             None
         }
     }
@@ -776,4 +776,54 @@ pub async fn mark_error(tx: &TenantTx, channel: Channel, reason: &str) -> CoreRe
     )
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pacing_keeps_a_number_under_its_rate_and_honours_holds() {
+        let p = Pacing::new(2);
+        let (ch, other) = (Uuid::now_v7(), Uuid::now_v7());
+        // Two tokens per second: the first sends go now, the third must wait.
+        assert_eq!(p.wait(ch, "5511900000001"), Duration::ZERO);
+        assert_eq!(p.wait(ch, "5511900000002"), Duration::ZERO);
+        assert!(p.wait(ch, "5511900000003") > Duration::ZERO);
+        // Another number has its own bucket.
+        assert_eq!(p.wait(other, "5511900000001"), Duration::ZERO);
+        // A recipient hold (131056) stops that recipient only; a number hold (130429) all.
+        p.hold(other, Some("5511900000009"), Duration::from_secs(60));
+        assert!(p.wait(other, "5511900000009") > Duration::from_secs(50));
+        p.hold(other, None, Duration::from_secs(30));
+        assert!(p.wait(other, "5511900000001") > Duration::from_secs(20));
+    }
+
+    #[test]
+    fn the_pair_limit_allows_a_burst_then_paces_one_recipient() {
+        let p = Pacing::new(1000);
+        let ch = Uuid::now_v7();
+        let waits: Vec<Duration> = (0..46).map(|_| p.wait(ch, "5511987654321")).collect();
+        assert!(waits[..45].iter().all(|w| w.is_zero()), "a burst of 45 goes at once");
+        assert!(
+            waits[45] > Duration::from_secs(1),
+            "then about one every 6 s: {:?}",
+            waits[45]
+        );
+    }
+
+    #[test]
+    fn masks_keep_only_the_end_of_a_secret() {
+        assert_eq!(mask("EAAG-secret-token-abcd"), "…abcd");
+        assert_eq!(mask("short"), "…");
+    }
+
+    #[test]
+    fn origins_are_scheme_and_host() {
+        assert!(valid_origin("https://shop.example.com"));
+        assert!(valid_origin("http://localhost:3000"));
+        assert!(!valid_origin("shop.example.com"));
+        assert!(!valid_origin("https://shop.example.com/path"));
+        assert!(!valid_origin("javascript://x"));
+    }
 }

@@ -2,7 +2,8 @@
 //!
 //! 1. [`receive`] (the HTTP request): find the channel the URL names, verify the signature over
 //!    the raw bytes with the channel's app secret (constant time), then in **one transaction**
-//!    store the raw delivery (`webhook_events`) and enqueue a `webhook.ingest` job. Only after
+//!    store the raw delivery (`webhook_events`) and enqueue a `webhook.ingest` job (deliveries
+//!    arriving together share that transaction: [`crate::intake`]). Only after
 //!    the commit does the caller answer `200`: a delivery Meta saw acknowledged is on disk, and
 //!    a process killed right after still has the job to run.
 //! 2. [`IngestWebhook`] (the job): parse the delivery into events, download media (outside any
@@ -103,22 +104,16 @@ pub async fn receive(core: &Core, channel_id: Uuid, headers: &http::HeaderMap, r
         })
         .collect();
     let tenant = TenantId(ch.tenant_id);
-    let tx = core.db.tenant_tx(tenant).await?;
-    let ev = webhook_events::insert(
-        &tx,
-        NewWebhookEvent {
-            provider: kind::WHATSAPP_CLOUD,
-            channel_id: Some(ch.id),
-            tenant_id: Some(tenant),
-            raw_body: raw_body.to_vec(),
-            headers: Value::Object(kept),
-        },
-    )
-    .await?;
-    queue::enqueue(&tx, ingest_job(ev.id)).await?;
-    tx.commit().await?;
+    let event = NewWebhookEvent {
+        provider: kind::WHATSAPP_CLOUD,
+        channel_id: Some(ch.id),
+        tenant_id: Some(tenant),
+        raw_body: raw_body.to_vec(),
+        headers: Value::Object(kept),
+    };
+    let id = core.intake().submit(event, ingest_job).await?;
     metrics::counter!("atende_webhooks_received_total", "provider" => kind::WHATSAPP_CLOUD).increment(1);
-    Ok(ev.id)
+    Ok(id)
 }
 
 fn ingest_job(event_id: Uuid) -> NewJob {
@@ -559,11 +554,11 @@ async fn apply_message(
         }
         None => {}
     }
-    if let Some(ctx) = &m.context {
-        if ctx.forwarded || ctx.frequently_forwarded {
-            payload["forwarded"] = json!(true);
-            payload["frequently_forwarded"] = json!(ctx.frequently_forwarded);
-        }
+    if let Some(ctx) = &m.context
+        && (ctx.forwarded || ctx.frequently_forwarded)
+    {
+        payload["forwarded"] = json!(true);
+        payload["frequently_forwarded"] = json!(ctx.frequently_forwarded);
     }
     if let Some(r) = &m.referral {
         payload["referral"] = serde_json::to_value(r).unwrap_or(Value::Null);

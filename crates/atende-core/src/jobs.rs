@@ -116,6 +116,24 @@ impl Default for WorkerConfig {
     }
 }
 
+/// Time-driven upkeep every worker does besides claiming jobs: waking snoozed conversations.
+/// (SLA checks, reminders and the retention purge join here, with their schedules.)
+async fn periodic(core: Core, stop: CancellationToken) {
+    let mut every = tokio::time::interval(Duration::from_secs(30));
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => break,
+            _ = every.tick() => {
+                match crate::inbox::conversations::wake_snoozed(&core).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(woken = n, "snoozed conversations woken"),
+                    Err(e) => tracing::warn!(error = %e, "waking snoozed conversations failed"),
+                }
+            }
+        }
+    }
+}
+
 /// A worker (one or more claim loops).
 #[derive(Clone)]
 pub struct Worker {
@@ -144,6 +162,10 @@ impl Worker {
             let me = self.clone();
             let stop = shutdown.clone();
             set.spawn(async move { me.run_loop(&format!("{}-{n}", me.name), stop).await });
+        }
+        {
+            let (core, stop) = (self.core.clone(), shutdown.clone());
+            set.spawn(async move { periodic(core, stop).await });
         }
         while set.join_next().await.is_some() {}
         tracing::info!(worker = %self.name, "worker stopped");

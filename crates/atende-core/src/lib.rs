@@ -18,6 +18,8 @@
 //! - [`channels`]: connecting channels (credentials encrypted at rest, checked against the
 //!   provider), the adapter registry, per-number send pacing.
 //! - [`media`]: media files in object storage (local directory or S3) and signed download links.
+//! - [`intake`]: group commit of webhook deliveries (one transaction for those that arrive
+//!   together).
 //! - [`ingest`]: webhook intake (verify, store raw, acknowledge) and the job that applies a
 //!   stored delivery: contacts, conversations (reopen policy), messages, statuses, media.
 //! - [`inbox`]: conversations and messages for agents: lists, sending (window check, queue),
@@ -26,6 +28,8 @@
 //!   uploads, typing, and the live feed of a visitor's conversation.
 //! - [`bus`]: the event bus feeding live screens (`EventBus`; in-process, or Postgres
 //!   `LISTEN/NOTIFY` across nodes), events with dotted names and their topics.
+//! - [`realtime`]: what a live connection may watch (subscriptions authorized, events filtered
+//!   by the agent's visibility), typing, and presence per node announced on the bus.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
@@ -39,11 +43,13 @@ pub mod crypto;
 pub mod error;
 pub mod inbox;
 pub mod ingest;
+pub mod intake;
 pub mod jobs;
 pub mod mail;
 pub mod media;
 pub mod messaging;
 pub mod people;
+pub mod realtime;
 pub mod views;
 pub mod widget;
 
@@ -111,6 +117,8 @@ pub struct Core {
     pub bus: Arc<dyn bus::EventBus>,
     /// Per-number and per-recipient send pacing (process-local).
     pub pacing: Arc<channels::Pacing>,
+    /// The group-commit writer of webhook deliveries, started on first use.
+    intake: Arc<std::sync::OnceLock<intake::Intake>>,
 }
 
 impl Core {
@@ -131,6 +139,7 @@ impl Core {
             media: Arc::new(media::MediaStore::in_memory()),
             bus: Arc::new(bus::InProcessBus::new(bus::DEFAULT_CAPACITY)),
             pacing: Arc::new(pacing),
+            intake: Arc::new(std::sync::OnceLock::new()),
         })
     }
 
@@ -144,6 +153,12 @@ impl Core {
     pub fn with_media(mut self, media: media::MediaStore) -> Self {
         self.media = Arc::new(media);
         self
+    }
+
+    /// The webhook intake writer (see [`intake`]); started on first use, inside the runtime.
+    #[must_use]
+    pub fn intake(&self) -> &intake::Intake {
+        self.intake.get_or_init(|| intake::Intake::start(self.db.clone()))
     }
 
     /// Publishes a committed batch to live screens. Best effort: a transport failure is logged,

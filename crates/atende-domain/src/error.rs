@@ -21,9 +21,16 @@ impl ValidationError {
     }
 }
 
-/// Errors keyed by field name, in the shape of the API's `error.fields`.
+/// Errors keyed by field name, in the shape of the API's `error.fields` (English messages) and
+/// `error.field_codes` (stable codes the web app translates), entry for entry.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FieldErrors(pub BTreeMap<String, Vec<String>>);
+pub struct FieldErrors {
+    pub messages: BTreeMap<String, Vec<String>>,
+    pub codes: BTreeMap<String, Vec<String>>,
+}
+
+/// The code of a field error added without one.
+pub const INVALID: &str = "invalid";
 
 impl FieldErrors {
     #[must_use]
@@ -31,9 +38,15 @@ impl FieldErrors {
         Self::default()
     }
 
-    /// Adds one message for `field`.
+    /// Adds one message for `field` (code [`INVALID`]).
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.entry(field.to_owned()).or_default().push(message.into());
+        self.add_code(field, INVALID, message);
+    }
+
+    /// Adds one error for `field` with its code.
+    pub fn add_code(&mut self, field: &str, code: &str, message: impl Into<String>) {
+        self.messages.entry(field.to_owned()).or_default().push(message.into());
+        self.codes.entry(field.to_owned()).or_default().push(code.to_owned());
     }
 
     /// Parses a value, recording the error under `field` and returning `None` on failure.
@@ -41,7 +54,7 @@ impl FieldErrors {
         match result {
             Ok(v) => Some(v),
             Err(e) => {
-                self.add(field, e.message);
+                self.add_code(field, e.code, e.message);
                 None
             }
         }
@@ -49,7 +62,7 @@ impl FieldErrors {
 
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.messages.is_empty()
     }
 
     /// `Ok(())` when no field failed.

@@ -3,7 +3,7 @@
 //! debug builds read them from disk, so a rebuilt web app shows without recompiling.
 
 use axum::Router;
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use rust_embed::RustEmbed;
@@ -28,7 +28,7 @@ fn file(path: &str) -> Option<Response> {
     }
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    let cache = if path.contains("/assets/") {
+    let cache = if path.starts_with("assets/") {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"
@@ -61,10 +61,11 @@ async fn docs_file(axum::extract::Path(name): axum::extract::Path<String>) -> Re
 }
 
 /// Anything not under `/api`: a file of the app, or `index.html` so client routes load.
-async fn app(uri: Uri) -> Response {
+async fn app(method: Method, uri: Uri) -> Response {
     let path = uri.path().trim_start_matches('/');
-    if path.starts_with("api/") || path == "api" {
-        return crate::error::ApiError::new(StatusCode::NOT_FOUND, "route_not_found", "no such route").into_response();
+    let page = method == Method::GET || method == Method::HEAD;
+    if !page || path.starts_with("api/") || path == "api" {
+        return crate::middleware::not_found().await.into_response();
     }
     if !path.is_empty()
         && let Some(r) = file(path)

@@ -25,9 +25,13 @@ pub struct ErrorDetail {
     pub code: String,
     /// English text for developers; the web app shows its own translation of `code`.
     pub message: String,
-    /// Messages per field, for validation and conflict errors.
+    /// Messages per field, for validation and conflict errors (English).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<BTreeMap<String, Vec<String>>>,
+    /// The same errors as stable snake_case codes (`invalid_phone`, `already_exists`, …), in
+    /// the same order, for the web app to translate; `invalid` when a check has no finer code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_codes: Option<BTreeMap<String, Vec<String>>>,
 }
 
 /// An error on its way to becoming a response.
@@ -37,6 +41,8 @@ pub struct ApiError {
     pub code: String,
     pub message: String,
     pub fields: Option<BTreeMap<String, Vec<String>>>,
+    /// Boxed: keeps `ApiError` small, it travels in every handler's `Result`.
+    pub field_codes: Option<Box<BTreeMap<String, Vec<String>>>>,
     pub retry_after: Option<u64>,
 }
 
@@ -48,6 +54,7 @@ impl ApiError {
             code: code.to_owned(),
             message: message.into(),
             fields: None,
+            field_codes: None,
             retry_after: None,
         }
     }
@@ -63,7 +70,8 @@ impl From<CoreError> for ApiError {
         let code = e.code();
         match e {
             CoreError::Validation(f) => Self {
-                fields: Some(f.0),
+                fields: Some(f.messages),
+                field_codes: Some(Box::new(f.codes)),
                 ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, "some fields are invalid")
             },
             CoreError::Unauthorized(_, m) => Self::new(StatusCode::UNAUTHORIZED, code, m),
@@ -71,6 +79,7 @@ impl From<CoreError> for ApiError {
             CoreError::Rejected(_, m) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, m),
             CoreError::NotFound => Self::new(StatusCode::NOT_FOUND, code, "not found"),
             CoreError::Conflict { field, message, .. } => Self {
+                field_codes: Some(Box::new(BTreeMap::from([(field.clone(), vec![code.to_owned()])]))),
                 fields: Some(BTreeMap::from([(field, vec![message.clone()])])),
                 ..Self::new(StatusCode::CONFLICT, code, message)
             },
@@ -140,6 +149,7 @@ impl IntoResponse for ApiError {
                 code: self.code,
                 message: self.message,
                 fields: self.fields,
+                field_codes: self.field_codes.map(|b| *b),
             },
         };
         let mut res = (status, Json(body)).into_response();

@@ -9,6 +9,7 @@
 //! - [`assets`]: the docs viewer and the web app from `web/dist` (embedded in release builds).
 //! - [`middleware`]: request id, tracing, metrics, panics, fallbacks.
 //! - [`widget_assets`]: the web-chat widget's script (`/widget.js`) and its demo page.
+//! - [`ws`]: the WebSocket hub behind `/api/v1/ws` (protocol, per-connection queues, presence).
 
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
@@ -20,6 +21,7 @@ pub mod middleware;
 pub mod routes;
 pub mod state;
 pub mod widget_assets;
+pub mod ws;
 
 pub use error::{ApiError, ErrorBody};
 pub use state::{AppState, HttpConfig};

@@ -21,7 +21,7 @@ use tower_http::trace::TraceLayer;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-async fn not_found() -> ApiError {
+pub(crate) async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "route_not_found", "no such route")
 }
 
@@ -203,8 +203,10 @@ pub fn wrap(app: Router) -> Router {
             .map_or(req.uri().path(), MatchedPath::as_str);
         tracing::info_span!("http", method = %req.method(), route = %route, request_id = %id)
     });
-    app.fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
+    // The router's fallback is the assets' (`assets::routes`): the web app's files and its
+    // `index.html` for client routes, `route_not_found` under `/api` and for other methods.
+    // Setting another fallback here would replace it.
+    app.method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(read_body_first))
         .layer(middleware::from_fn(error_body))
         .layer(middleware::from_fn(record_metrics))
@@ -215,5 +217,7 @@ pub fn wrap(app: Router) -> Router {
         .layer(SetSensitiveRequestHeadersLayer::new([
             axum::http::header::AUTHORIZATION,
             axum::http::header::COOKIE,
+            // `bearer, <token>` on WebSocket upgrades.
+            axum::http::header::SEC_WEBSOCKET_PROTOCOL,
         ]))
 }

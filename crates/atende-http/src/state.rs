@@ -18,6 +18,8 @@ pub struct HttpConfig {
     pub max_body_bytes: usize,
     /// Requests per minute per client IP on the web-chat visitor API (`/widget/*`).
     pub widget_per_ip_per_minute: u32,
+    /// The WebSocket hub's limits.
+    pub ws: crate::ws::WsConfig,
 }
 
 impl Default for HttpConfig {
@@ -27,6 +29,7 @@ impl Default for HttpConfig {
             trust_proxy: false,
             max_body_bytes: 256 * 1024,
             widget_per_ip_per_minute: 240,
+            ws: crate::ws::WsConfig::default(),
         }
     }
 }
@@ -39,6 +42,8 @@ pub struct AppState {
     /// Per-IP limit of the web-chat visitor API, separate from sign-in's.
     pub widget_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     pub trust_proxy: bool,
+    /// Live connections of this node (`/api/v1/ws`) and presence.
+    pub hub: Arc<crate::ws::Hub>,
 }
 
 impl AppState {
@@ -56,6 +61,7 @@ impl AppState {
         let per_min = NonZeroU32::new(cfg.auth_per_ip_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         let widget_per_min = NonZeroU32::new(cfg.widget_per_ip_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         Self {
+            hub: Arc::new(crate::ws::Hub::new(core.clone(), cfg.ws.clone())),
             core,
             metrics,
             auth_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_min))),

@@ -153,7 +153,7 @@ pub async fn build_core(s: &Settings, public_url: String) -> anyhow::Result<Core
         db
     };
     let keys = Keys::from_secret(&secret::load_or_create(s)?).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mailer: Arc<dyn Mailer> = match &s.smtp_url {
+    let mailer: Arc<dyn Mailer> = match s.smtp_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
         Some(url) => Arc::new(SmtpMailer::new(url, &s.mail_from).map_err(anyhow::Error::msg)?),
         None => {
             tracing::warn!("ATENDE_SMTP_URL is not set: e-mails (magic links, invitations) are written to the log");
@@ -214,6 +214,11 @@ pub async fn start(s: Settings, listener: Option<TcpListener>, opts: StartOption
         auth_per_ip_per_minute: s.auth_per_ip_per_minute,
         widget_per_ip_per_minute: s.widget_per_ip_per_minute,
         trust_proxy: s.trust_proxy,
+        ws: atende_http::ws::WsConfig {
+            heartbeat_timeout: Duration::from_secs(s.ws_heartbeat_timeout_secs.max(1)),
+            recheck_every: Duration::from_secs(s.ws_recheck_secs.max(1)),
+            ..atende_http::ws::WsConfig::default()
+        },
         ..HttpConfig::default()
     };
     let state = AppState::new(core.clone(), atende_http::metrics_handle(), &http_cfg);
@@ -230,6 +235,7 @@ pub async fn start(s: Settings, listener: Option<TcpListener>, opts: StartOption
             }
         }
     };
+    let state_hub = Arc::clone(&state.hub);
     let app = atende_http::router(state, &http_cfg);
     let stop = shutdown.clone();
     let server = tokio::spawn(async move {
@@ -238,6 +244,8 @@ pub async fn start(s: Settings, listener: Option<TcpListener>, opts: StartOption
             .await
     });
     tokio::spawn(janitor);
+    // Presence across nodes, and every WebSocket closed (1001) when the server stops.
+    tokio::spawn(Arc::clone(&state_hub).run(shutdown.clone()));
     let worker = opts.worker.then(|| {
         let w = worker(core.clone(), &s);
         tokio::spawn(w.run(shutdown.child_token()))

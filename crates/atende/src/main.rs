@@ -107,7 +107,11 @@ enum UserCommand {
 fn core_err(e: atende_core::CoreError) -> anyhow::Error {
     match e {
         atende_core::CoreError::Validation(f) => {
-            let msgs: Vec<String> = f.0.iter().map(|(k, v)| format!("{k}: {}", v.join(", "))).collect();
+            let msgs: Vec<String> = f
+                .messages
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", v.join(", ")))
+                .collect();
             anyhow::anyhow!("invalid input: {}", msgs.join("; "))
         }
         other => anyhow::anyhow!("{other}"),

@@ -47,6 +47,10 @@ pub struct Settings {
     pub outbound_max_attempts: i32,
     /// Messages per second per WhatsApp number.
     pub whatsapp_rate_per_second: u32,
+    /// A WebSocket silent for this long is closed (clients ping every 30 s).
+    pub ws_heartbeat_timeout_secs: u64,
+    /// How often a WebSocket re-checks the tenant's status and the caller's membership.
+    pub ws_recheck_secs: u64,
 }
 
 impl Default for Settings {
@@ -74,6 +78,8 @@ impl Default for Settings {
             media_url: None,
             outbound_max_attempts: 8,
             whatsapp_rate_per_second: 80,
+            ws_heartbeat_timeout_secs: 60,
+            ws_recheck_secs: 60,
         }
     }
 }

@@ -87,6 +87,17 @@ describe("field messages", () => {
     expect(fieldMessage(t, "must be 2-63 characters of a-z, 0-9 and inner hyphens")).toContain("2 a 63");
   });
 
+  it("translates the messaging field messages", () => {
+    expect(fieldMessage(t, "must be / followed by 1 to 40 letters, digits, _ or -")).toBe("Use / seguido de 1 a 40 letras, números, _ ou -.");
+    expect(fieldMessage(t, "must be a colour like #1f9d55")).toBe("Escolha uma cor como #1f9d55.");
+    expect(fieldMessage(t, "must have 1 to 4096 characters")).toBe("Use de 1 a 4096 caracteres.");
+    expect(fieldMessage(t, "is required")).toBe("Preencha este campo.");
+    expect(fieldMessage(t, "must be between 0 and 720")).toBe("Use um valor entre 0 e 720.");
+    expect(fieldMessage(t, "WhatsApp refused these credentials: Invalid OAuth access token.")).toBe(
+      "O WhatsApp recusou estas credenciais: Invalid OAuth access token.",
+    );
+  });
+
   it("shows unknown field messages as sent", () => {
     expect(fieldMessage(t, "something new")).toBe("something new");
   });

@@ -109,13 +109,25 @@ const FIELD_MESSAGES: Array<[RegExp, string]> = [
   [/^cannot exceed your own role$/, "role_above_own"],
   [/^no such department$/, "no_such_department"],
   [/ is already in use$/, "already_in_use"],
+  [/^must be \/ followed by 1 to (\d+) letters, digits, _ or -$/, "invalid_shortcut"],
+  [/^must be a colour like/, "invalid_color"],
+  [/^must have 1 to (\d+) characters$/, "length_between"],
+  [/^must be an http or https URL$/, "invalid_url"],
+  [/^is required$/, "required"],
+  [/^each origin is scheme:\/\/host/, "invalid_origin"],
+  [/^WhatsApp refused these credentials: (.*)$/s, "whatsapp_refused"],
+  [/^must be between (-?\d+) and (-?\d+)$/, "between"],
 ];
 
 /** Translates one field message of the API. */
 export function fieldMessage(t: Translate, message: string): string {
   for (const [re, key] of FIELD_MESSAGES) {
     const m = re.exec(message);
-    if (m) return t(`fields.${key}`, { count: m[1] ? Number(m[1]) : 0 });
+    if (m) {
+      // The captured part is a number (`count`) or the provider's own words (`reason`).
+      const n = m[1] !== undefined && /^\d+$/.test(m[1]) ? Number(m[1]) : 0;
+      return t(`fields.${key}`, { count: n, reason: m[1] ?? "", min: m[1] ?? "", max: m[2] ?? "" });
+    }
   }
   return message;
 }

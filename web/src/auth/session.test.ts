@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import { readStoredSession, refreshSession, useSession } from "./session";
+import { SESSION_REPLACED, readStoredSession, refreshSession, useSession } from "./session";
 
 function tokens(access: string, refresh: string) {
   return {
@@ -58,5 +58,21 @@ describe("refreshSession", () => {
     });
     expect(await refreshSession("a1", fetchFn as unknown as typeof fetch)).toBe(false);
     expect(useSession.getState().session?.accessToken).toBe("a1");
+  });
+});
+
+describe("other tabs", () => {
+  it("follow a session another tab replaced, and say so", () => {
+    useSession.getState().signIn(tokens("a1", "r1"));
+    const replaced = vi.fn();
+    window.addEventListener(SESSION_REPLACED, replaced);
+    localStorage.setItem("atende.session", JSON.stringify({ accessToken: "b1", refreshToken: "s1" }));
+    window.dispatchEvent(new StorageEvent("storage", { key: "atende.session" }));
+    expect(useSession.getState().session).toEqual({ accessToken: "b1", refreshToken: "s1" });
+    expect(replaced).toHaveBeenCalledTimes(1);
+    localStorage.removeItem("atende.session");
+    window.dispatchEvent(new StorageEvent("storage", { key: "atende.session" }));
+    expect(useSession.getState().session).toBeNull();
+    window.removeEventListener(SESSION_REPLACED, replaced);
   });
 });

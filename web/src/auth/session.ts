@@ -15,6 +15,9 @@ export interface Session {
 
 const STORAGE_KEY = "atende.session";
 
+/** Dispatched on `window` when another tab replaced the session (sign-in, refresh, switch). */
+export const SESSION_REPLACED = "atende:session-replaced";
+
 export function readStoredSession(): Session | null {
   try {
     const raw = localStorage.getItem(STORAGE_KEY);
@@ -66,7 +69,11 @@ if (typeof window !== "undefined") {
     if (e.key !== STORAGE_KEY && e.key !== null) return;
     const s = readStoredSession();
     const cur = useSession.getState().session;
-    if (s?.accessToken !== cur?.accessToken) useSession.setState({ session: s });
+    if (s?.accessToken !== cur?.accessToken) {
+      useSession.setState({ session: s });
+      // The other tab may have switched tenant: what this tab shows must be fetched again.
+      window.dispatchEvent(new Event(SESSION_REPLACED));
+    }
   });
 }
 

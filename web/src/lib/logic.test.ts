@@ -65,3 +65,48 @@ describe("cn", () => {
     expect(cn("p-2", null, undefined)).toBe("p-2");
   });
 });
+
+describe("Segmented", () => {
+  it("moves the choice with the arrow keys", async () => {
+    const { render, screen, fireEvent, cleanup } = await import("@testing-library/react");
+    const { createElement } = await import("react");
+    const { Segmented } = await import("../components/ui/Segmented");
+    const seen: string[] = [];
+    const options = [
+      { value: "a", label: "A" },
+      { value: "b", label: "B" },
+      { value: "c", label: "C" },
+    ];
+    render(createElement(Segmented<string>, { value: "a", onChange: (v: string) => seen.push(v), options, label: "Filter" }));
+    const a = screen.getByRole("radio", { name: "A" });
+    expect(a.getAttribute("tabindex")).toBe("0");
+    expect(screen.getByRole("radio", { name: "B" }).getAttribute("tabindex")).toBe("-1");
+    fireEvent.keyDown(a, { key: "ArrowRight" });
+    fireEvent.keyDown(a, { key: "ArrowLeft" });
+    fireEvent.keyDown(a, { key: "End" });
+    expect(seen).toEqual(["b", "c", "c"]);
+    cleanup();
+  });
+});
+
+describe("messaging settings helpers", () => {
+  it("normalises quick-reply shortcuts as the API does", async () => {
+    const { normalizeShortcut } = await import("../pages/settings/QuickRepliesPage");
+    expect(normalizeShortcut("Saudação")).toBe("/saudação");
+    expect(normalizeShortcut(" /Horario de Funcionamento ")).toBe("/horario-de-funcionamento");
+    expect(normalizeShortcut("   ")).toBe("");
+  });
+
+  it("reads web-chat origins one per line or comma-separated", async () => {
+    const { parseOrigins } = await import("../pages/settings/ChannelsPage");
+    expect(parseOrigins("https://a.com/\nhttps://b.com, http://localhost:3000")).toEqual(["https://a.com", "https://b.com", "http://localhost:3000"]);
+    expect(parseOrigins("  ")).toEqual([]);
+  });
+
+  it("generates URL-safe verify tokens", async () => {
+    const { randomVerifyToken } = await import("../pages/settings/ChannelsPage");
+    const a = randomVerifyToken();
+    expect(a).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(randomVerifyToken()).not.toBe(a);
+  });
+});

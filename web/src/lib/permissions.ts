@@ -8,6 +8,10 @@ export type Action =
   | "members.manage"
   | "departments.manage"
   | "teams.manage"
+  | "tags.manage"
+  | "quick_replies.manage"
+  | "contacts.write"
+  | "channels.manage"
   | "audit.read"
   | "api_keys.manage";
 
@@ -18,7 +22,11 @@ export function can(role: Role | null | undefined, action: Action): boolean {
   switch (action) {
     case "departments.manage":
     case "teams.manage":
+    case "tags.manage":
+    case "quick_replies.manage":
       return RANK[role] >= RANK.supervisor;
+    case "contacts.write":
+      return RANK[role] >= RANK.agent;
     default:
       return role === "admin";
   }

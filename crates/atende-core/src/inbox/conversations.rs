@@ -155,15 +155,15 @@ pub async fn update(
     let status = u
         .status
         .as_deref()
-        .and_then(|s| errs.check("status", s.parse::<ConversationStatus>().map_err(Into::into)));
+        .and_then(|s| errs.check("status", s.parse::<ConversationStatus>()));
     let priority = u
         .priority
         .as_deref()
-        .and_then(|s| errs.check("priority", s.parse::<Priority>().map_err(Into::into)));
-    if let Some(Some(t)) = u.snoozed_until {
-        if t <= Utc::now() {
-            errs.add("snoozed_until", "must be in the future");
-        }
+        .and_then(|s| errs.check("priority", s.parse::<Priority>()));
+    if let Some(Some(t)) = u.snoozed_until
+        && t <= Utc::now()
+    {
+        errs.add("snoozed_until", "must be in the future");
     }
     if u.tag_ids.as_ref().is_some_and(|t| t.len() > 50) {
         errs.add("tag_ids", "at most 50 tags");
@@ -457,4 +457,25 @@ pub async fn mark_read(core: &Core, ctx: &TenantCtx, id: Uuid) -> CoreResult<()>
     ])
     .await;
     Ok(())
+}
+
+/// Wakes snoozed conversations whose time has come (every tenant) and tells live screens.
+/// Run periodically by every worker; concurrent runs are harmless (the update is conditional).
+///
+/// # Errors
+/// Database failure.
+pub async fn wake_snoozed(core: &Core) -> CoreResult<usize> {
+    let tx = core.db.platform_tx().await?;
+    let woken = conversations::wake_snoozed(&tx, Utc::now()).await?;
+    tx.commit().await?;
+    let events = woken
+        .iter()
+        .map(|(tenant, id)| {
+            Event::new(EventKind::ConversationUpdated, atende_domain::TenantId(*tenant))
+                .conversation(*id)
+                .data(json!({ "status": "open", "woken": true }))
+        })
+        .collect();
+    core.publish(events).await;
+    Ok(woken.len())
 }

@@ -229,11 +229,12 @@ pub async fn conversation_views(tx: &TenantTx, rows: Vec<conv::Model>) -> CoreRe
         let contact = contact_repo::get(tx, c.contact_id).await?;
         let tags = tag_repo::of_conversation(tx, c.id).await?;
         let last = atende_db::repo::messages::last_of(tx, c.id).await?;
-        if !channel_kinds.contains_key(&c.channel_id) {
-            let k = atende_db::repo::channels::get_any(tx, c.channel_id)
-                .await?
-                .map(|ch| ch.kind);
-            channel_kinds.insert(c.channel_id, k);
+        if let std::collections::hash_map::Entry::Vacant(e) = channel_kinds.entry(c.channel_id) {
+            e.insert(
+                atende_db::repo::channels::get_any(tx, c.channel_id)
+                    .await?
+                    .map(|ch| ch.kind),
+            );
         }
         let windowed = channel_kinds
             .get(&c.channel_id)
@@ -307,10 +308,10 @@ pub async fn visibility(tx: &TenantTx, ctx: &TenantCtx) -> CoreResult<Option<Vis
 /// `NotFound`.
 pub async fn visible_conversation(tx: &TenantTx, ctx: &TenantCtx, id: Uuid) -> CoreResult<conv::Model> {
     let c = atende_db::repo::conversations::get(tx, id).await?;
-    if let Some(v) = visibility(tx, ctx).await? {
-        if !v.allows(&c) {
-            return Err(crate::CoreError::NotFound);
-        }
+    if let Some(v) = visibility(tx, ctx).await?
+        && !v.allows(&c)
+    {
+        return Err(crate::CoreError::NotFound);
     }
     Ok(c)
 }

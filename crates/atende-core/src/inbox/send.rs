@@ -10,6 +10,7 @@
 
 use super::{MessageView, has_window, visible_conversation};
 use crate::Core;
+use crate::audit::{self, Entry, RequestMeta, Who};
 use crate::bus::{Event, EventKind};
 use crate::error::{CoreError, CoreResult};
 use crate::media;
@@ -363,6 +364,7 @@ pub async fn send(
     conversation_id: Uuid,
     input: SendMessage,
     idempotency_key: Option<String>,
+    meta: &RequestMeta,
 ) -> CoreResult<Sent> {
     crate::authz::require(ctx, Action::ConversationsWork)?;
     let mut errs = FieldErrors::new();
@@ -377,21 +379,21 @@ pub async fn send(
 
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
     let conv = visible_conversation(&tx, ctx, conversation_id).await?;
-    if let Some(k) = &idempotency_key {
-        if let Some(m) = messages::find_by_idempotency_key(&tx, k).await? {
-            tx.commit().await?;
-            if m.conversation_id != conversation_id {
-                return Err(CoreError::Conflict {
-                    code: "idempotency_key_reused",
-                    field: "Idempotency-Key".into(),
-                    message: "this Idempotency-Key was used for a message in another conversation".into(),
-                });
-            }
-            return Ok(Sent {
-                message: MessageView::of(core, &m),
-                created: false,
+    if let Some(k) = &idempotency_key
+        && let Some(m) = messages::find_by_idempotency_key(&tx, k).await?
+    {
+        tx.commit().await?;
+        if m.conversation_id != conversation_id {
+            return Err(CoreError::Conflict {
+                code: "idempotency_key_reused",
+                field: "Idempotency-Key".into(),
+                message: "this Idempotency-Key was used for a message in another conversation".into(),
             });
         }
+        return Ok(Sent {
+            message: MessageView::of(core, &m),
+            created: false,
+        });
     }
     let channel = atende_db::repo::channels::get_any(&tx, conv.channel_id)
         .await?
@@ -524,8 +526,25 @@ pub async fn send(
     }
     let m = inserted.message;
     if !input.private_note {
-        enqueue_delivery(core, &tx, m.id, 0).await?;
+        enqueue_delivery(core, &tx, m.id).await?;
     }
+    // The audit trail names the message, never its text (bodies stay in `messages` only).
+    audit::record(
+        &tx,
+        Who::Ctx(ctx),
+        meta,
+        Entry::new(
+            if m.is_private_note {
+                "messages.note"
+            } else {
+                "messages.send"
+            },
+            "message",
+            m.id,
+        )
+        .after(&json!({ "conversation_id": conversation_id, "type": m.kind, "private_note": m.is_private_note })),
+    )
+    .await?;
     conversations::record_message(&tx, conversation_id, m.created_at, false).await?;
     // An agent's answer means the team now waits for the customer, unless it was only a note.
     tx.commit().await?;
@@ -543,12 +562,7 @@ pub async fn send(
     })
 }
 
-pub(crate) async fn enqueue_delivery(
-    core: &Core,
-    tx: &atende_db::TenantTx,
-    message_id: Uuid,
-    _delay_secs: i64,
-) -> CoreResult<()> {
+pub(crate) async fn enqueue_delivery(core: &Core, tx: &atende_db::TenantTx, message_id: Uuid) -> CoreResult<()> {
     let job = NewJob {
         max_attempts: core.config.outbound_max_attempts,
         ..NewJob::new(
@@ -566,7 +580,13 @@ pub(crate) async fn enqueue_delivery(
 ///
 /// # Errors
 /// 404; 422 `message_not_failed`, `whatsapp_window_closed`.
-pub async fn retry(core: &Core, ctx: &TenantCtx, conversation_id: Uuid, message_id: Uuid) -> CoreResult<MessageView> {
+pub async fn retry(
+    core: &Core,
+    ctx: &TenantCtx,
+    conversation_id: Uuid,
+    message_id: Uuid,
+    meta: &RequestMeta,
+) -> CoreResult<MessageView> {
     crate::authz::require(ctx, Action::ConversationsWork)?;
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
     let conv = visible_conversation(&tx, ctx, conversation_id).await?;
@@ -588,7 +608,14 @@ pub async fn retry(core: &Core, ctx: &TenantCtx, conversation_id: Uuid, message_
             "only a failed message can be retried".into(),
         ));
     }
-    enqueue_delivery(core, &tx, message_id, 0).await?;
+    enqueue_delivery(core, &tx, message_id).await?;
+    audit::record(
+        &tx,
+        Who::Ctx(ctx),
+        meta,
+        Entry::new("messages.retry", "message", message_id),
+    )
+    .await?;
     let m = messages::get(&tx, message_id).await?;
     tx.commit().await?;
     core.publish(vec![

@@ -256,7 +256,7 @@ pub async fn create(
             .map(PhoneE164::display)
             .or_else(|| email.as_ref().map(|e| e.as_str().to_owned())),
     };
-    if name.is_none() && !errs.0.contains_key("name") && errs.is_empty() {
+    if name.is_none() && !errs.messages.contains_key("name") && errs.is_empty() {
         errs.add("name", "a contact needs a name, a phone or an e-mail");
     }
     errs.into_result()?;

@@ -438,3 +438,40 @@ pub async fn mark_read(tx: &TenantTx, id: Uuid) -> Result<(), DbError> {
         .rows_affected;
     if n == 0 { Err(DbError::NotFound) } else { Ok(()) }
 }
+
+/// Wakes every snoozed conversation whose time has come, in every tenant: back to `open`,
+/// snooze cleared. Returns `(tenant_id, conversation_id)` of each one woken.
+///
+/// # Errors
+/// Database failure.
+pub async fn wake_snoozed(tx: &crate::db::PlatformTx, at: DateTime<Utc>) -> Result<Vec<(Uuid, Uuid)>, DbError> {
+    let due = Entity::find()
+        .filter(Column::SnoozedUntil.lte(stored_time(at)))
+        .limit(500)
+        .all(tx.conn())
+        .await?;
+    let mut woken = Vec::with_capacity(due.len());
+    for c in due {
+        let n = Entity::update_many()
+            .col_expr(Column::SnoozedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(
+                Column::Status,
+                Expr::case(
+                    Expr::col(Column::Status).eq(ConversationStatus::Pending.as_str()),
+                    Expr::value(ConversationStatus::Open.as_str()),
+                )
+                .finally(Expr::col(Column::Status))
+                .into(),
+            )
+            .col_expr(Column::UpdatedAt, Expr::value(now()))
+            .filter(Column::Id.eq(c.id))
+            .filter(Column::SnoozedUntil.is_not_null())
+            .exec(tx.conn())
+            .await?
+            .rows_affected;
+        if n == 1 {
+            woken.push((c.tenant_id, c.id));
+        }
+    }
+    Ok(woken)
+}

@@ -208,6 +208,7 @@ pub async fn messages(
 pub async fn send_message(
     State(s): State<AppState>,
     Tenant(ctx, _): Tenant,
+    Meta(meta): Meta,
     ApiPath(id): ApiPath<Uuid>,
     headers: HeaderMap,
     ApiJson(b): ApiJson<SendMessage>,
@@ -226,7 +227,7 @@ pub async fn send_message(
                 .to_owned(),
         ),
     };
-    let sent = send::send(&s.core, &ctx, id, b, key).await?;
+    let sent = send::send(&s.core, &ctx, id, b, key, &meta).await?;
     let code = if sent.created {
         StatusCode::CREATED
     } else {
@@ -241,7 +242,8 @@ pub async fn send_message(
 pub async fn retry(
     State(s): State<AppState>,
     Tenant(ctx, _): Tenant,
+    Meta(meta): Meta,
     ApiPath((id, message_id)): ApiPath<(Uuid, Uuid)>,
 ) -> ApiResult<Json<MessageView>> {
-    Ok(Json(send::retry(&s.core, &ctx, id, message_id).await?))
+    Ok(Json(send::retry(&s.core, &ctx, id, message_id, &meta).await?))
 }

@@ -13,6 +13,7 @@ pub mod health;
 pub mod media;
 pub mod members;
 pub mod quick_replies;
+pub mod realtime;
 pub mod tags;
 pub mod teams;
 pub mod templates;
@@ -56,6 +57,7 @@ use utoipa_axum::routes;
         (name = "conversations", description = "The inbox: conversations, messages, templates, files"),
         (name = "webhooks", description = "Provider deliveries (signed) and their replay"),
         (name = "widget", description = "The web-chat widget's visitor API (visitor token, CORS per channel)"),
+        (name = "realtime", description = "The live connection (WebSocket) and presence"),
         (name = "ops", description = "Health, readiness, metrics")
     )
 )]
@@ -193,6 +195,8 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(routes!(templates::list))
         .routes(routes!(templates::sync))
         .routes(routes!(media::download))
+        .routes(routes!(realtime::ws))
+        .routes(routes!(realtime::presence))
         .merge(
             // Uploads take files up to WhatsApp's 100 MB (the layer nearest the route wins).
             OpenApiRouter::new()

@@ -8,9 +8,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_atende");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_atende");
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -18,14 +18,14 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn temp_dir() -> std::path::PathBuf {
+pub(crate) fn temp_dir() -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("atende-cli-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&d).unwrap();
     d
 }
 
 /// `atende` with a clean environment pointing at `dir`.
-fn atende(dir: &std::path::Path, db_url: &str) -> Command {
+pub(crate) fn atende(dir: &std::path::Path, db_url: &str) -> Command {
     let mut c = Command::new(BIN);
     c.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -49,7 +49,7 @@ async fn terminate(mut child: std::process::Child) -> std::process::ExitStatus {
         .unwrap()
 }
 
-async fn wait_healthy(base: &str) {
+pub(crate) async fn wait_healthy(base: &str) {
     let client = reqwest::Client::new();
     for _ in 0..400 {
         if client

@@ -55,6 +55,9 @@ pub struct Options {
     pub auth_per_ip_per_minute: u32,
     /// Per-IP limit of the web-chat visitor API (high by default, like sign-in's).
     pub widget_per_ip_per_minute: u32,
+    /// WebSocket re-check interval and heartbeat timeout (short in the tests of closing).
+    pub ws_recheck_secs: u64,
+    pub ws_heartbeat_timeout_secs: u64,
 }
 
 impl Default for Options {
@@ -63,6 +66,8 @@ impl Default for Options {
             smtp: false,
             auth_per_ip_per_minute: 10_000,
             widget_per_ip_per_minute: 10_000,
+            ws_recheck_secs: 60,
+            ws_heartbeat_timeout_secs: 60,
         }
     }
 }
@@ -222,6 +227,8 @@ impl TestApp {
             demo: false,
             auth_per_ip_per_minute: opts.auth_per_ip_per_minute,
             widget_per_ip_per_minute: opts.widget_per_ip_per_minute,
+            ws_recheck_secs: opts.ws_recheck_secs,
+            ws_heartbeat_timeout_secs: opts.ws_heartbeat_timeout_secs,
             ..Settings::default()
         };
         let running = atende::start(

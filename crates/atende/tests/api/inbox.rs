@@ -70,7 +70,49 @@ both_engines!(
     agents_see_only_their_scope_and_filters_work,
     uploaded_media_is_uploaded_to_graph_then_sent_by_id,
     conversation_routes_answer_404_to_another_tenant,
+    a_snoozed_conversation_is_pending_until_its_time_then_open,
 );
+
+async fn a_snoozed_conversation_is_pending_until_its_time_then_open(engine: Engine) {
+    let Setup { app, t, conv, .. } = setup(engine).await;
+    let until = chrono::Utc::now() + chrono::TimeDelta::milliseconds(1200);
+    let (s, c) = app
+        .patch(
+            &format!("/api/v1/conversations/{conv}"),
+            &t.admin.access,
+            json!({"snoozed_until": until}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    assert_eq!(c["status"], "pending");
+    assert!(c["snoozed_until"].is_string());
+    assert_eq!(
+        atende_core::inbox::conversations::wake_snoozed(app.core())
+            .await
+            .unwrap(),
+        0,
+        "not yet"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(
+        atende_core::inbox::conversations::wake_snoozed(app.core())
+            .await
+            .unwrap(),
+        1
+    );
+    let (_, c) = app.get(&format!("/api/v1/conversations/{conv}"), &t.admin.access).await;
+    assert_eq!(c["status"], "open");
+    assert!(c["snoozed_until"].is_null());
+    // A time in the past is refused.
+    let (s, b) = app
+        .patch(
+            &format!("/api/v1/conversations/{conv}"),
+            &t.admin.access,
+            json!({"snoozed_until": "2020-01-01T00:00:00Z"}),
+        )
+        .await;
+    assert_eq!(error_code(s, &b), "validation_failed");
+}
 
 async fn a_reply_sends_the_documented_body_once_and_becomes_sent(engine: Engine) {
     let Setup { app, t, conv, .. } = setup(engine).await;
@@ -379,6 +421,15 @@ async fn private_notes_are_never_sent(engine: Engine) {
     assert!(n["status"].is_null());
     app.run_pending_jobs().await;
     assert!(sent_bodies(&app).await.is_empty());
+    // Audited without its text.
+    let (_, log) = app.get("/api/v1/audit/logs?action=messages.*", &t.admin.access).await;
+    let entry = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "messages.note")
+        .expect("audited");
+    assert!(!entry.to_string().contains("cliente VIP"), "{entry}");
     // Notes may be written outside the window too; only text.
     let (s, b) = send(
         &app,

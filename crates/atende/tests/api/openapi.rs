@@ -62,6 +62,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("POST", "/api/v1/widget/uploads"),
     ("POST", "/api/v1/widget/typing"),
     ("GET", "/api/v1/widget/stream"),
+    ("GET", "/api/v1/ws"),
+    ("GET", "/api/v1/presence"),
 ];
 
 /// The web-chat visitor's operations: a `vst_` visitor token (security scheme `visitor`), not
@@ -89,6 +91,8 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/media"),
     // The widget's public token (in the body) names the channel; the answer is a visitor token.
     ("POST", "/api/v1/widget/sessions"),
+    // Authenticated inside the socket (first frame), never by a header a browser cannot send.
+    ("GET", "/api/v1/ws"),
 ];
 
 const METHODS: &[&str] = &["get", "put", "post", "patch", "delete", "head", "options", "trace"];
@@ -483,3 +487,28 @@ both_engines!(
     parameters_are_documented_where_they_are_read,
     docs_page_loads_only_local_assets,
 );
+
+/// The web app's typed client is generated from `web/openapi.json`; it must be the document the
+/// server serves, or the client and the API drift. `ATENDE_UPDATE_OPENAPI=1` rewrites the
+/// snapshot (then run `npm run gen:api` in `web/`).
+#[tokio::test]
+async fn web_snapshot_of_the_document_is_current() {
+    let app = TestApp::spawn(Engine::Sqlite).await;
+    let served = atende_http::openapi()
+        .to_json()
+        .map(|s| serde_json::from_str::<Value>(&s).unwrap())
+        .unwrap();
+    let fetched = fetch_document(&app).await;
+    assert_eq!(served, fetched, "the document served is the one the router builds");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/openapi.json");
+    if std::env::var("ATENDE_UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
+        std::fs::write(&path, serde_json::to_string_pretty(&fetched).unwrap() + "\n").unwrap();
+        return;
+    }
+    let committed: Value = serde_json::from_slice(&std::fs::read(&path).expect("web/openapi.json exists")).unwrap();
+    assert!(
+        committed == fetched,
+        "web/openapi.json is stale: run `ATENDE_UPDATE_OPENAPI=1 cargo nextest run -p atende --test api \
+         web_snapshot` and `npm run gen:api` in web/"
+    );
+}

@@ -58,6 +58,32 @@ async fn unknown_routes_and_methods_get_the_error_body(engine: Engine) {
     let (s, b) = app.call(reqwest::Method::PUT, "/api/v1/auth/token", None, None).await;
     assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(error_code(s, &b), "method_not_allowed");
+    // Other methods on app paths are not pages.
+    let (s, b) = app.call(reqwest::Method::POST, "/settings/users", None, None).await;
+    assert_eq!(error_code(s, &b), "route_not_found");
+}
+
+/// Client routes of the web app load its `index.html` (or, without a web build, the page that
+/// says how to build it) — never the API's 404; hashed assets are cached for good.
+async fn client_routes_of_the_web_app_get_its_index(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let r = app.client.get(app.url("/settings/users")).send().await.unwrap();
+    let status = r.status();
+    let ct = r.headers()["content-type"].to_str().unwrap().to_owned();
+    let html = r.text().await.unwrap();
+    assert!(
+        status == StatusCode::OK || status == StatusCode::SERVICE_UNAVAILABLE,
+        "{status}"
+    );
+    assert!(ct.starts_with("text/html"), "{ct}");
+    let asset = html
+        .split('"')
+        .find(|s| s.starts_with("/assets/") && s.ends_with(".js"));
+    if let Some(a) = asset {
+        let r = app.client.get(app.url(a)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
+    }
 }
 
 async fn missing_auth_is_401_with_www_authenticate(engine: Engine) {
@@ -115,4 +141,5 @@ both_engines!(
     unknown_routes_and_methods_get_the_error_body,
     missing_auth_is_401_with_www_authenticate,
     docs_page_is_served_without_cdn,
+    client_routes_of_the_web_app_get_its_index,
 );

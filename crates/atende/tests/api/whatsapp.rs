@@ -31,6 +31,11 @@ fn fixture_json(rel: &str) -> Value {
 /// Mounts what every test needs from Graph: the phone number check, message sends (each answer
 /// a new wamid), media info and download, read receipts, uploads.
 pub async fn mount_graph(app: &TestApp) {
+    mount_graph_on(&app.graph).await;
+}
+
+/// [`mount_graph`] on any fake server (tests that run the real binary start their own).
+pub async fn mount_graph_on(graph: &wiremock::MockServer) {
     for id in [PHONE_ID, OTHER_PHONE_ID] {
         Mock::given(method("GET"))
             .and(path(format!("/{id}")))
@@ -41,30 +46,30 @@ pub async fn mount_graph(app: &TestApp) {
                 "quality_rating": "GREEN"
             })))
             .with_priority(1)
-            .mount(&app.graph)
+            .mount(graph)
             .await;
         Mock::given(method("POST"))
             .and(path(format!("/{id}/messages")))
             .respond_with(SendReply::default())
             .with_priority(5)
-            .mount(&app.graph)
+            .mount(graph)
             .await;
         Mock::given(method("POST"))
             .and(path(format!("/{id}/media")))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "id": "4490709327384033" })))
-            .mount(&app.graph)
+            .mount(graph)
             .await;
     }
     Mock::given(method("GET"))
         .and(path_regex(r"^/1[0-9]{15}$"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "messaging_product": "whatsapp",
-            "url": format!("{}/lookaside/file", app.graph.uri()),
+            "url": format!("{}/lookaside/file", graph.uri()),
             "mime_type": "image/jpeg",
             "id": "1184392716648213"
         })))
         .with_priority(2)
-        .mount(&app.graph)
+        .mount(graph)
         .await;
     Mock::given(method("GET"))
         .and(path("/lookaside/file"))
@@ -73,7 +78,7 @@ pub async fn mount_graph(app: &TestApp) {
                 .insert_header("content-type", "image/jpeg")
                 .set_body_bytes(b"\xff\xd8\xff fake jpeg".to_vec()),
         )
-        .mount(&app.graph)
+        .mount(graph)
         .await;
 }
 
@@ -227,7 +232,29 @@ both_engines!(
     statuses_apply_monotonically_and_unknown_ids_are_ignored,
     reopen_policy_reopens_within_window_and_starts_new_after,
     replay_reapplies_a_delivery_without_duplicating,
+    concurrent_deliveries_share_commits_and_are_all_applied,
 );
+
+async fn concurrent_deliveries_share_commits_and_are_all_applied(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    mount_graph(&app).await;
+    let t = app.tenant("aurora").await;
+    let id = connect(&app, &t, PHONE_ID).await;
+    let bodies: Vec<Vec<u8>> = (0..60).map(|i| fresh_text(&format!("mensagem {i}"))).collect();
+    let statuses = futures::future::join_all(bodies.iter().map(|b| deliver(&app, &id, b))).await;
+    assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+    assert_eq!(webhook_event_count(&app).await, 60);
+    app.run_pending_jobs().await;
+    let conv = conversations(&app, &t.admin.access, "").await;
+    assert_eq!(conv.len(), 1, "one customer, one conversation");
+    assert_eq!(
+        messages(&app, &t.admin.access, conv[0]["id"].as_str().unwrap())
+            .await
+            .len(),
+        60
+    );
+    assert_eq!(conv[0]["unread_count"], 60);
+}
 
 async fn connecting_checks_credentials_with_graph_and_never_returns_them(engine: Engine) {
     let app = TestApp::spawn(engine).await;
@@ -261,6 +288,10 @@ async fn connecting_checks_credentials_with_graph_and_never_returns_them(engine:
         .await;
     assert_eq!(error_code(s, &b), "channel_already_connected");
     assert!(b["error"]["fields"]["credentials.phone_number_id"].is_array(), "{b}");
+    assert_eq!(
+        b["error"]["field_codes"]["credentials.phone_number_id"],
+        json!(["channel_already_connected"])
+    );
 
     // Missing fields: 422 per field, Graph not asked.
     let (s, b) = app
@@ -272,6 +303,21 @@ async fn connecting_checks_credentials_with_graph_and_never_returns_them(engine:
         .await;
     assert_eq!(error_code(s, &b), "validation_failed");
     assert!(b["error"]["fields"]["credentials.access_token"].is_array(), "{b}");
+    assert_eq!(
+        b["error"]["field_codes"]["credentials.access_token"],
+        json!(["invalid"])
+    );
+    // A parser's own code comes through.
+    let (s, b) = app
+        .post(
+            "/api/v1/channels/connectors",
+            Some(&t.admin.access),
+            json!({"kind": "webchat", "name": " "}),
+        )
+        .await;
+    assert_eq!(error_code(s, &b), "validation_failed");
+    let code = b["error"]["field_codes"]["name"][0].as_str().unwrap();
+    assert!(code != "invalid" && !code.is_empty(), "{b}");
 
     // Graph refuses the token (190): 422, nothing stored.
     Mock::given(method("GET"))

@@ -1,12 +1,12 @@
 import { Link, Outlet, useRouterState } from "@tanstack/react-router";
-import { Building, ChevronLeft, ChevronRight, KeyRound, Network, ScrollText, Users, UsersRound } from "lucide-react";
+import { Building, ChevronLeft, ChevronRight, KeyRound, MessageSquareText, Network, Plug, ScrollText, Tag, Users, UsersRound } from "lucide-react";
 import type { ComponentType } from "react";
 import { useTranslation } from "react-i18next";
 
 import { useRole } from "../../lib/me";
 import { can } from "../../lib/permissions";
 
-type SectionPath = "/settings/users" | "/settings/teams" | "/settings/departments" | "/settings/tenant" | "/settings/api-keys" | "/settings/audit";
+type SectionPath = "/settings/channels" | "/settings/tags" | "/settings/quick-replies" | "/settings/users" | "/settings/teams" | "/settings/departments" | "/settings/tenant" | "/settings/api-keys" | "/settings/audit";
 
 interface Section {
   to: SectionPath;
@@ -19,9 +19,12 @@ function useSections(): Section[] {
   const { t } = useTranslation();
   const role = useRole();
   const all: Array<Section & { show: boolean }> = [
+    { to: "/settings/channels", title: t("settings.channels.title"), description: t("settings.channels.description"), icon: Plug, show: true },
     { to: "/settings/users", title: t("settings.users.title"), description: t("settings.users.description"), icon: Users, show: true },
     { to: "/settings/teams", title: t("settings.teams.title"), description: t("settings.teams.description"), icon: UsersRound, show: true },
     { to: "/settings/departments", title: t("settings.departments.title"), description: t("settings.departments.description"), icon: Network, show: true },
+    { to: "/settings/quick-replies", title: t("settings.quickReplies.title"), description: t("settings.quickReplies.description"), icon: MessageSquareText, show: true },
+    { to: "/settings/tags", title: t("settings.tags.title"), description: t("settings.tags.description"), icon: Tag, show: true },
     { to: "/settings/tenant", title: t("settings.tenant.title"), description: t("settings.tenant.description"), icon: Building, show: true },
     { to: "/settings/api-keys", title: t("settings.apiKeys.title"), description: t("settings.apiKeys.description"), icon: KeyRound, show: can(role, "api_keys.manage") },
     { to: "/settings/audit", title: t("settings.audit.title"), description: t("settings.audit.description"), icon: ScrollText, show: can(role, "audit.read") },

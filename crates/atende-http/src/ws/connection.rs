@@ -1,0 +1,431 @@
+//! One socket's life: authenticate, then route client frames, bus events and presence changes
+//! until something closes it.
+
+use super::Hub;
+use super::outbox::{self, Outbox, Refused};
+use super::protocol::{ClientFrame, Close, PresenceEntry, ServerFrame};
+use atende_core::CoreError;
+use atende_core::bus::{Event, EventKind, RecvError, Subscription, Topic};
+use atende_core::realtime::{self, ConnectionId, Credential, PresenceState, Sight, Watcher};
+use axum::extract::ws::{Message, WebSocket};
+use chrono::Utc;
+use futures::StreamExt;
+use futures::stream::SplitStream;
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast;
+use tokio::time::Instant;
+
+/// How long the writer gets to flush the close frame before the socket is dropped.
+const WRITER_GRACE: Duration = Duration::from_secs(5);
+
+pub(super) async fn run(hub: Arc<Hub>, socket: WebSocket, credential: Option<Credential>) {
+    let (sink, mut stream) = socket.split();
+    let (mut outbox, writer) = outbox::bounded(hub.config.queue_capacity);
+    let mut writing = tokio::spawn(writer.run(sink));
+    let why = match authenticated(&hub, &mut stream, &outbox, credential).await {
+        Ok(mut conn) => {
+            let why = conn.serve(&mut stream).await;
+            conn.leave().await;
+            why
+        }
+        Err(why) => why,
+    };
+    if let Some(why) = why {
+        tracing::debug!(code = why.code, reason = why.reason, "closing websocket");
+        outbox.close(why);
+    }
+    drop(outbox);
+    if tokio::time::timeout(WRITER_GRACE, &mut writing).await.is_err() {
+        writing.abort();
+    }
+}
+
+/// Waits for the credential (unless the upgrade carried it) and opens the connection.
+async fn authenticated<'h>(
+    hub: &'h Arc<Hub>,
+    stream: &mut SplitStream<WebSocket>,
+    outbox: &'h Outbox,
+    credential: Option<Credential>,
+) -> Result<Connection<'h>, Option<Close>> {
+    // Subscribed before the answer goes out, so no event after `authenticated` is missed.
+    let bus = hub.core.bus.subscribe();
+    let credential = match credential {
+        Some(c) => c,
+        None => {
+            let first = tokio::time::timeout(hub.config.auth_timeout, next_text(stream)).await;
+            let Ok(Some(text)) = first else {
+                // Timed out (or the client left: then the close goes nowhere).
+                return Err(Some(Close::AUTH_REQUIRED));
+            };
+            let Ok(ClientFrame::Auth { token }) = serde_json::from_str::<ClientFrame>(&text) else {
+                let _ = outbox.push(
+                    ServerFrame::error(
+                        "auth_required",
+                        "the first frame must be {\"type\":\"auth\",\"token\":…}",
+                    )
+                    .text(),
+                );
+                return Err(Some(Close::AUTH_REQUIRED));
+            };
+            match realtime::authenticate(&hub.core, &token).await {
+                Ok(c) => c,
+                Err(e) => {
+                    let _ = outbox.push(ServerFrame::error(e.code(), e.to_string()).text());
+                    return Err(Some(if e.code() == "token_expired" {
+                        Close::TOKEN_EXPIRED
+                    } else {
+                        Close::INVALID_TOKEN
+                    }));
+                }
+            }
+        }
+    };
+    let expires_at = credential.expires_at;
+    let watcher = match Watcher::new(&hub.core, credential).await {
+        Ok(w) => w,
+        Err(e) => {
+            let _ = outbox.push(ServerFrame::error(e.code(), e.to_string()).text());
+            return Err(Some(close_for(&e)));
+        }
+    };
+    let ctx = watcher.ctx();
+    let hello = ServerFrame::Authenticated {
+        tenant_id: ctx.tenant_id.uuid(),
+        user_id: ctx.user_id().map(atende_domain::UserId::uuid),
+        role: ctx.role.as_str(),
+        expires_at,
+        heartbeat_secs: hub.config.heartbeat_timeout.as_secs() / 2,
+    };
+    let _ = outbox.push(hello.text());
+    let presence_conn = match watcher.user_id() {
+        Some(user) => {
+            let (conn, announce) = hub.presence.connect(watcher.ctx().tenant_id, user);
+            hub.core.publish(announce.into_iter().collect()).await;
+            Some(conn)
+        }
+        None => None,
+    };
+    let expires_at = expires_at.map(|at| {
+        let left = (at - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+        Instant::now() + left
+    });
+    Ok(Connection {
+        hub,
+        outbox,
+        watcher,
+        bus,
+        presence: None,
+        presence_conn,
+        topics: HashSet::new(),
+        expires_at,
+        last_typing: None,
+    })
+}
+
+/// The close for a refused credential or membership.
+fn close_for(e: &CoreError) -> Close {
+    match e {
+        CoreError::Unauthorized(code, _) if *code == "token_expired" => Close::TOKEN_EXPIRED,
+        CoreError::Unauthorized(..) => Close::INVALID_TOKEN,
+        CoreError::Forbidden(code, _) => Close::forbidden(code),
+        _ => Close::new(1011, "internal_error"),
+    }
+}
+
+/// The next text frame; `None` when the client closed or broke the socket.
+async fn next_text(stream: &mut SplitStream<WebSocket>) -> Option<String> {
+    loop {
+        match stream.next().await? {
+            Ok(Message::Text(t)) => return Some(t.as_str().to_owned()),
+            Ok(Message::Binary(_)) => return Some(String::new()),
+            Ok(Message::Ping(_) | Message::Pong(_)) => {}
+            Ok(Message::Close(_)) | Err(_) => return None,
+        }
+    }
+}
+
+/// The next presence change, or never when not subscribed.
+async fn next_presence(rx: &mut Option<broadcast::Receiver<Event>>) -> Result<Event, broadcast::error::RecvError> {
+    match rx {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+struct Connection<'h> {
+    hub: &'h Arc<Hub>,
+    outbox: &'h Outbox,
+    watcher: Watcher,
+    bus: Subscription,
+    /// Presence changes, while subscribed to `presence`.
+    presence: Option<broadcast::Receiver<Event>>,
+    presence_conn: Option<ConnectionId>,
+    topics: HashSet<Topic>,
+    expires_at: Option<Instant>,
+    /// The last typing event published, to drop repeats of it.
+    last_typing: Option<(uuid::Uuid, bool, Instant)>,
+}
+
+/// What a step of the loop decided.
+type Step = Result<(), Option<Close>>;
+
+impl Connection<'_> {
+    /// Runs until the socket must close; returns the close to send (`None`: the client left).
+    async fn serve(&mut self, stream: &mut SplitStream<WebSocket>) -> Option<Close> {
+        let cfg = self.hub.config.clone();
+        let mut last_heard = Instant::now();
+        let mut recheck = tokio::time::interval_at(Instant::now() + cfg.recheck_every, cfg.recheck_every);
+        recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let shutdown = self.hub.shutdown.clone();
+        loop {
+            let expiry = async {
+                match self.expires_at {
+                    Some(at) => tokio::time::sleep_until(at).await,
+                    None => std::future::pending().await,
+                }
+            };
+            let step: Step = tokio::select! {
+                () = shutdown.cancelled() => Err(Some(Close::GOING_AWAY)),
+                () = expiry => Err(Some(Close::TOKEN_EXPIRED)),
+                () = tokio::time::sleep_until(last_heard + cfg.heartbeat_timeout) => Err(Some(Close::HEARTBEAT_TIMEOUT)),
+                _ = recheck.tick() => self.recheck().await,
+                m = stream.next() => match m {
+                    Some(Ok(m)) => {
+                        last_heard = Instant::now();
+                        self.on_message(m).await
+                    }
+                    Some(Err(_)) | None => Err(None),
+                },
+                e = self.bus.recv() => match e {
+                    Ok(e) => self.on_event(&e).await,
+                    Err(RecvError::Lagged(_)) => Err(Some(Close::TOO_SLOW)),
+                    // Events of other nodes may be missing: the screen refetches on reconnect.
+                    Err(RecvError::Interrupted) => Err(Some(Close::new(1012, "events_interrupted"))),
+                    Err(RecvError::Closed) => Err(Some(Close::BUS_CLOSED)),
+                },
+                p = next_presence(&mut self.presence) => match p {
+                    Ok(e) => self.on_presence(&e),
+                    Err(broadcast::error::RecvError::Lagged(_)) => Err(Some(Close::TOO_SLOW)),
+                    Err(broadcast::error::RecvError::Closed) => Err(Some(Close::BUS_CLOSED)),
+                },
+            };
+            if let Err(why) = step {
+                return why;
+            }
+        }
+    }
+
+    /// Announces the departure to presence.
+    async fn leave(&mut self) {
+        if let Some(conn) = self.presence_conn.take() {
+            let announce = self.hub.presence.disconnect(conn);
+            self.hub.core.publish(announce.into_iter().collect()).await;
+        }
+    }
+
+    fn send(&self, frame: &ServerFrame<'_>) -> Step {
+        match self.outbox.push(frame.text()) {
+            Ok(()) => Ok(()),
+            Err(Refused::Full) => Err(Some(Close::TOO_SLOW)),
+            Err(Refused::Gone) => Err(None),
+        }
+    }
+
+    fn refuse(&self, e: &CoreError, topic: Option<String>) -> Step {
+        self.send(&ServerFrame::Error {
+            code: e.code(),
+            message: match e {
+                CoreError::NotFound => "not found".into(),
+                CoreError::Internal(_) => "something went wrong on our side".into(),
+                other => other.to_string(),
+            },
+            topic,
+        })
+    }
+
+    async fn on_message(&mut self, m: Message) -> Step {
+        let text = match m {
+            Message::Text(t) => t,
+            Message::Binary(_) => {
+                return self.send(&ServerFrame::error("invalid_frame", "send JSON text frames"));
+            }
+            Message::Ping(_) | Message::Pong(_) => return Ok(()),
+            Message::Close(_) => return Err(None),
+        };
+        let frame = match serde_json::from_str::<ClientFrame>(text.as_str()) {
+            Ok(f) => f,
+            Err(e) => return self.send(&ServerFrame::error("invalid_frame", format!("unreadable frame: {e}"))),
+        };
+        match frame {
+            ClientFrame::Ping => self.send(&ServerFrame::Pong),
+            ClientFrame::Auth { .. } => self.send(&ServerFrame::error(
+                "already_authenticated",
+                "this socket is authenticated",
+            )),
+            ClientFrame::Subscribe { topic } => self.subscribe(&topic).await,
+            ClientFrame::Unsubscribe { topic } => {
+                if let Ok(t) = topic.parse::<Topic>() {
+                    self.topics.remove(&t);
+                    if t == Topic::Presence {
+                        self.presence = None;
+                    }
+                }
+                self.send(&ServerFrame::Unsubscribed { topic, reason: None })
+            }
+            ClientFrame::Typing { conversation_id, on } => self.typing(conversation_id, on).await,
+            ClientFrame::Presence { state } => {
+                let (Some(conn), PresenceState::Online | PresenceState::Away) = (self.presence_conn, state) else {
+                    return self.send(&ServerFrame::error(
+                        "invalid_presence",
+                        "a signed-in user may say `online` or `away`",
+                    ));
+                };
+                let announce = self.hub.presence.set(conn, state);
+                self.hub.core.publish(announce.into_iter().collect()).await;
+                Ok(())
+            }
+        }
+    }
+
+    async fn subscribe(&mut self, name: &str) -> Step {
+        let Ok(topic) = name.parse::<Topic>() else {
+            return self.send(&ServerFrame::Error {
+                code: "unknown_topic",
+                message: "topics: `tenant`, `conversation:<id>`, `presence`".into(),
+                topic: Some(name.to_owned()),
+            });
+        };
+        if !self.topics.contains(&topic) && self.topics.len() >= self.hub.config.max_subscriptions {
+            return self.send(&ServerFrame::Error {
+                code: "too_many_subscriptions",
+                message: format!("at most {} topics per connection", self.hub.config.max_subscriptions),
+                topic: Some(name.to_owned()),
+            });
+        }
+        if let Err(e) = self.watcher.authorize(&topic).await {
+            return self.refuse(&e, Some(topic.to_string()));
+        }
+        self.topics.insert(topic);
+        if topic == Topic::Presence && self.presence.is_none() {
+            // Listening first, then the snapshot: a change in between may come twice, never
+            // not at all.
+            self.presence = Some(self.hub.presence.changes());
+        }
+        let online = (topic == Topic::Presence).then(|| {
+            self.hub
+                .presence
+                .of_tenant(self.watcher.ctx().tenant_id)
+                .into_iter()
+                .map(|(user, state)| PresenceEntry {
+                    user_id: user.uuid(),
+                    state,
+                })
+                .collect()
+        });
+        self.send(&ServerFrame::Subscribed {
+            topic: topic.to_string(),
+            online,
+        })
+    }
+
+    async fn typing(&mut self, conversation_id: uuid::Uuid, on: bool) -> Step {
+        // A client repeating the same state (one frame per keystroke) is published once a second.
+        let now = Instant::now();
+        if let Some((c, o, at)) = self.last_typing
+            && c == conversation_id
+            && o == on
+            && now.duration_since(at) < Duration::from_secs(1)
+        {
+            return Ok(());
+        }
+        match self.watcher.typing(conversation_id, on).await {
+            Ok(()) => {
+                self.last_typing = Some((conversation_id, on, now));
+                Ok(())
+            }
+            Err(e) => self.refuse(&e, Some(Topic::Conversation(conversation_id).to_string())),
+        }
+    }
+
+    async fn on_event(&mut self, e: &Event) -> Step {
+        // Presence reaches screens through the registry (merged over nodes), not raw.
+        if e.kind == EventKind::Presence || e.tenant_id != self.watcher.ctx().tenant_id {
+            return Ok(());
+        }
+        let topics: Vec<Topic> = e.topics().into_iter().filter(|t| self.topics.contains(t)).collect();
+        if topics.is_empty() {
+            return Ok(());
+        }
+        // Nobody needs to see their own typing echoed back.
+        if e.kind == EventKind::Typing && e.user_id.is_some() && e.user_id == self.watcher.user_id() {
+            return Ok(());
+        }
+        let sight = self.watcher.sees(e).await;
+        if sight == Sight::Hidden {
+            // A conversation this caller watched is out of their sight now: end that topic.
+            if let Some(t) = topics.iter().find(|t| matches!(t, Topic::Conversation(_))) {
+                return self.end_topic(*t);
+            }
+            return Ok(());
+        }
+        for t in &topics {
+            self.send(&ServerFrame::Event {
+                topic: t.to_string(),
+                event: e,
+            })?;
+        }
+        if sight == Sight::Leaving
+            && let Some(t) = topics.iter().find(|t| matches!(t, Topic::Conversation(_)))
+        {
+            return self.end_topic(*t);
+        }
+        Ok(())
+    }
+
+    /// The server ends a conversation subscription the caller can no longer see.
+    fn end_topic(&mut self, t: Topic) -> Step {
+        self.topics.remove(&t);
+        self.send(&ServerFrame::Unsubscribed {
+            topic: t.to_string(),
+            reason: Some("not_found"),
+        })
+    }
+
+    fn on_presence(&self, e: &Event) -> Step {
+        if e.tenant_id != self.watcher.ctx().tenant_id {
+            return Ok(());
+        }
+        self.send(&ServerFrame::Event {
+            topic: Topic::Presence.to_string(),
+            event: e,
+        })
+    }
+
+    /// Re-reads the tenant, membership and role; ends subscriptions the caller lost.
+    async fn recheck(&mut self) -> Step {
+        match self.watcher.refresh().await {
+            Ok(()) => {}
+            Err(e @ (CoreError::Forbidden(..) | CoreError::Unauthorized(..))) => {
+                let _ = self.refuse(&e, None);
+                return Err(Some(close_for(&e)));
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "websocket re-check failed; trying again later");
+                return Ok(());
+            }
+        }
+        let topics: Vec<Topic> = self.topics.iter().copied().collect();
+        for t in topics {
+            if let Err(e @ (CoreError::NotFound | CoreError::Forbidden(..))) = self.watcher.authorize(&t).await {
+                self.topics.remove(&t);
+                self.send(&ServerFrame::Unsubscribed {
+                    topic: t.to_string(),
+                    reason: Some(e.code()),
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
