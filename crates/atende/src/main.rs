@@ -136,6 +136,7 @@ async fn main() -> anyhow::Result<()> {
     }
     match cli.command {
         Command::Serve { no_worker } => {
+            let stop = app::termination();
             let running = app::start(
                 settings,
                 None,
@@ -146,7 +147,7 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             let token = running.shutdown_token();
-            app::termination().await;
+            stop.await;
             tracing::info!("shutting down: finishing in-flight requests");
             token.cancel();
             tokio::time::timeout(app::SHUTDOWN_GRACE, running.wait())
@@ -154,11 +155,12 @@ async fn main() -> anyhow::Result<()> {
                 .context("shutdown took too long")??;
         }
         Command::Worker => {
+            let stop = app::termination();
             let core = core_for(&settings).await?;
             let token = tokio_util::sync::CancellationToken::new();
             let w = tokio::spawn(app::worker(core, &settings).run(token.clone()));
             tracing::info!("worker running");
-            app::termination().await;
+            stop.await;
             token.cancel();
             w.await?;
         }
