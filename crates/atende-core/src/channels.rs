@@ -540,29 +540,29 @@ pub async fn update(
         name,
         ..ChannelPatch::default()
     };
+    // `account` is what the provider said about the number: kept, never set by the caller.
+    let account = current.settings.get("account").cloned();
     let mut settings_doc = current.settings.clone();
+    let mut parsed = None;
     if let Some(Value::Object(changes)) = &input.settings {
-        let account = settings_doc.get("account").cloned();
-        for (k, v) in changes {
-            if v.is_null() {
-                if let Some(o) = settings_doc.as_object_mut() {
+        if let Some(o) = settings_doc.as_object_mut() {
+            o.remove("account");
+            for (k, v) in changes {
+                if v.is_null() {
                     o.remove(k);
+                } else {
+                    o.insert(k.clone(), v.clone());
                 }
-            } else {
-                settings_doc[k] = v.clone();
             }
         }
-        let mut stripped = settings_doc.clone();
-        if let Some(o) = stripped.as_object_mut() {
-            o.remove("account");
-        }
-        let parsed = parse_settings(Some(stripped), &mut errs);
+        let p = parse_settings(Some(settings_doc), &mut errs);
         errs.clone().into_result()?;
-        settings_doc = to_json(&parsed);
-        if let Some(a) = account {
-            settings_doc["account"] = a;
+        settings_doc = to_json(&p);
+        if let Some(a) = &account {
+            settings_doc["account"] = a.clone();
         }
         patch.settings = Some(settings_doc.clone());
+        parsed = Some(p);
     } else if input.settings.as_ref().is_some_and(|s| !s.is_null()) {
         return Err(CoreError::field("settings", "must be an object"));
     }
@@ -601,13 +601,8 @@ pub async fn update(
 
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
     let fresh = channels::get(&tx, id.uuid()).await?;
-    if let Some(s) = &patch.settings {
-        let mut stripped = s.clone();
-        if let Some(o) = stripped.as_object_mut() {
-            o.remove("account");
-        }
-        let parsed = parse_settings(Some(stripped), &mut errs);
-        check_settings(&tx, &parsed, &mut errs).await?;
+    if let Some(p) = &parsed {
+        check_settings(&tx, p, &mut errs).await?;
         errs.into_result()?;
     }
     let before = ChannelView::of(core, &fresh);

@@ -439,14 +439,7 @@ fn param_value(v: &Value) -> TemplateValue {
         Some("video") => TemplateValue::Video(link()),
         Some("payload") => TemplateValue::Payload(s("payload")),
         Some("text") => TemplateValue::Text(s("text")),
-        _ => TemplateValue::Text(text_of(v)),
-    }
-}
-
-fn text_of(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        _ => TemplateValue::Text(super::templates::value_text(v)),
     }
 }
 

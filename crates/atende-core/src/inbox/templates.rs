@@ -234,7 +234,7 @@ pub fn render_body(stored: &Value, params: Option<&Value>) -> Option<String> {
 }
 
 /// How a parameter reads in the rendered body: text as is, typed values by their fallback.
-fn value_text(v: &Value) -> String {
+pub(crate) fn value_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Object(o) => ["text", "fallback_value", "payload"]

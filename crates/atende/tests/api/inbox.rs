@@ -213,6 +213,11 @@ async fn outside_the_window_only_an_approved_template_goes(engine: Engine) {
             .any(|x| x["name"] == "pedido_enviado"),
         "{tl}"
     );
+    // Another tenant lists none of them.
+    let other = app.tenant("outra").await;
+    let (s, none) = app.get("/api/v1/whatsapp/templates", &other.admin.access).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(none["items"].as_array().unwrap().is_empty(), "{none}");
 
     // The documented positional template, exactly.
     let doc = outbound_fixture("send-template-positional.json");
