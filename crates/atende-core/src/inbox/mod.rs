@@ -225,8 +225,10 @@ pub async fn conversation_views(tx: &TenantTx, rows: Vec<conv::Model>) -> CoreRe
     let now = Utc::now();
     let mut out = Vec::with_capacity(rows.len());
     let mut channel_kinds = std::collections::HashMap::new();
+    let ids: Vec<Uuid> = rows.iter().map(|c| c.contact_id).collect();
+    let contacts = contact_repo::get_many(tx, &ids).await?;
     for c in rows {
-        let contact = contact_repo::get(tx, c.contact_id).await?;
+        let contact = contacts.get(&c.contact_id).ok_or(crate::CoreError::NotFound)?;
         let tags = tag_repo::of_conversation(tx, c.id).await?;
         let last = atende_db::repo::messages::last_of(tx, c.id).await?;
         if let std::collections::hash_map::Entry::Vacant(e) = channel_kinds.entry(c.channel_id) {
@@ -243,7 +245,7 @@ pub async fn conversation_views(tx: &TenantTx, rows: Vec<conv::Model>) -> CoreRe
         out.push(ConversationView {
             id: c.id,
             channel_id: c.channel_id,
-            contact: ContactSummary::from(&contact),
+            contact: ContactSummary::from(contact),
             status: c.status.clone(),
             assignee_id: c.assignee_id,
             team_id: c.team_id,

@@ -382,3 +382,21 @@ pub async fn find_or_create_by_identity(
         created: false,
     })
 }
+
+/// Contacts of this tenant by id, in one query (the inbox renders a page of conversations).
+///
+/// # Errors
+/// Database failure.
+pub async fn get_many(tx: &TenantTx, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Model>, DbError> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(Entity::find()
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect())
+}
