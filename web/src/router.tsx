@@ -82,7 +82,11 @@ const indexRoute = createRoute({
   },
 });
 
+// The inbox is one layout (list, chat, side panel) whose open conversation is the child path:
+// switching conversations keeps the list mounted (its scroll position and filters).
 const inboxRoute = createRoute({ getParentRoute: () => appRoute, path: "/inbox", component: InboxPage });
+const inboxIndexRoute = createRoute({ getParentRoute: () => inboxRoute, path: "/", component: () => null });
+export const conversationRoute = createRoute({ getParentRoute: () => inboxRoute, path: "$conversationId", component: () => null });
 const contactsRoute = createRoute({ getParentRoute: () => appRoute, path: "/contacts", component: ContactsPage });
 const profileRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -128,7 +132,7 @@ const routeTree = rootRoute.addChildren([
   magicRoute,
   appRoute.addChildren([
     indexRoute,
-    inboxRoute,
+    inboxRoute.addChildren([inboxIndexRoute, conversationRoute]),
     contactsRoute,
     profileRoute,
     settingsRoute.addChildren([

@@ -2,9 +2,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
-import en from "./en.json";
-import es from "./es.json";
-import ptBR from "./pt-BR.json";
+import { translations } from "./locales";
 
 type Tree = { [k: string]: string | Tree };
 
@@ -19,9 +17,9 @@ function flatten(tree: Tree, prefix = ""): Map<string, string> {
 }
 
 const locales: Record<string, Map<string, string>> = {
-  "pt-BR": flatten(ptBR as Tree),
-  en: flatten(en as Tree),
-  es: flatten(es as Tree),
+  "pt-BR": flatten(translations["pt-BR"] as unknown as Tree),
+  en: flatten(translations.en as unknown as Tree),
+  es: flatten(translations.es as unknown as Tree),
 };
 const reference = locales["pt-BR"]!;
 

@@ -1,10 +1,10 @@
 import "i18next";
 
-import type ptBR from "./pt-BR.json";
+import type { Translation } from "./locales";
 
 declare module "i18next" {
   interface CustomTypeOptions {
     defaultNS: "translation";
-    resources: { translation: typeof ptBR };
+    resources: { translation: Translation };
   }
 }

@@ -4,18 +4,16 @@
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 
-import en from "./en.json";
-import es from "./es.json";
-import ptBR from "./pt-BR.json";
+import { translations } from "./locales";
 
 export const LANGUAGES = ["pt-BR", "en", "es"] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = "pt-BR";
 
 export const resources = {
-  "pt-BR": { translation: ptBR },
-  en: { translation: en },
-  es: { translation: es },
+  "pt-BR": { translation: translations["pt-BR"] },
+  en: { translation: translations.en },
+  es: { translation: translations.es },
 } as const;
 
 const STORAGE_KEY = "atende.lang";

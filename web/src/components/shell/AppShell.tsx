@@ -14,6 +14,8 @@ import { setLanguage } from "../../i18n";
 import { cn } from "../../lib/cn";
 import { useMe } from "../../lib/me";
 import { useApiError } from "../../lib/useApiError";
+import { Attention } from "../../inbox/Attention";
+import { RealtimeBridge } from "../../inbox/RealtimeBridge";
 import { Button } from "../ui/Button";
 import { ErrorState, Spinner } from "../ui/States";
 import { toast } from "../ui/Toaster";
@@ -213,6 +215,12 @@ export function AppShell() {
         {t("shell.skipToContent")}
       </a>
       <ImpersonationBanner />
+      {me.data.tenant ? (
+        <>
+          <RealtimeBridge />
+          <Attention />
+        </>
+      ) : null}
       <div className="flex min-h-0 flex-1">
         {/* Sidebar: md and up. */}
         <aside className="hidden w-60 shrink-0 flex-col bg-brand-900 text-white md:flex">

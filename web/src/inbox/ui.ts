@@ -1,0 +1,17 @@
+// UI state of the inbox shared by its panes (not server state: that lives in ./queries.ts).
+
+import { create } from "zustand";
+
+interface InboxUi {
+  /** The contact/actions panel, beside the chat on wide screens and over it below `xl`. */
+  detailsOpen: boolean;
+  setDetailsOpen: (open: boolean) => void;
+  toggleDetails: () => void;
+}
+
+export const useInboxUi = create<InboxUi>((set) => ({
+  // Open by default where it fits beside the chat (xl); on smaller screens it is asked for.
+  detailsOpen: typeof window !== "undefined" && typeof window.matchMedia === "function" && window.matchMedia("(min-width: 1280px)").matches,
+  setDetailsOpen: (detailsOpen) => set({ detailsOpen }),
+  toggleDetails: () => set((s) => ({ detailsOpen: !s.detailsOpen })),
+}));
