@@ -26,28 +26,20 @@
 
 import { spawn, spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
-const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+import { expectVisible, fail, freePort, log, shot, shots, signIn, signOut, watchErrors, webRoot } from "./lib.mjs";
+import { inboxJourney } from "./inbox.mjs";
+
 const repoRoot = path.resolve(webRoot, "..");
-const shots = path.join(webRoot, "e2e", "screenshots");
 const BIN = path.resolve(process.env.ATENDE_BIN || path.join(repoRoot, "target", "debug", "atende"));
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const SUPER = { email: "root@atende.local", password: "super-secret-123" };
 const NEW_PASSWORD = "maria-senha-forte-1";
-
-const started = Date.now();
-const log = (msg) => console.log(`e2e [${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
-
-function fail(msg) {
-  throw new Error(msg);
-}
 
 // --- environment ---------------------------------------------------------------------------------
 
@@ -67,16 +59,6 @@ function ensureBuild() {
   if (spawnSync("npm", ["run", "build"], { cwd: webRoot, stdio: "inherit" }).status !== 0) fail("npm run build failed");
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Base32 (RFC 4648) → bytes, and the RFC 6238 code for a time step. */
 function totp(secret, step = Math.floor(Date.now() / 1000 / 30)) {
@@ -98,23 +80,49 @@ function totp(secret, step = Math.floor(Date.now() / 1000 / 30)) {
 
 // --- a fake Graph API (the WhatsApp channel's credential check) -------------------------------------
 
-/** Answers `GET /v23.0/{phone-number-id}` like Graph: 200 for the token "good-token", 401 (code 190) else. */
+/**
+ * A fake Graph API speaking the documented formats (../shared/fixtures/channels/whatsapp/outbound):
+ * `GET /{phone-number-id}` (the credential check), `POST /{phone-number-id}/messages` (answers a
+ * new `wamid` and keeps the body in `sent`) and `GET /{waba-id}/message_templates` (the fixture's
+ * templates, one page). Only the token "good-token" is accepted (else 401 with code 190).
+ */
 async function startFakeGraph() {
   const seen = [];
+  const sent = [];
+  const templates = JSON.parse(readFileSync(path.join(repoRoot, "..", "shared", "fixtures", "channels", "whatsapp", "outbound", "templates-list.json"), "utf8"));
   const server = createHttpServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
-    const ok = req.headers.authorization === "Bearer good-token";
-    res.setHeader("Content-Type", "application/json");
-    if (req.method === "GET" && ok) {
-      res.end(JSON.stringify({ id: req.url.split("/").pop().split("?")[0], display_phone_number: "+55 11 4000-0000", verified_name: "Loja Exemplo", quality_rating: "GREEN" }));
-    } else {
-      res.statusCode = 401;
-      res.end(JSON.stringify({ error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190, fbtrace_id: "e2e" } }));
-    }
+    let raw = "";
+    req.on("data", (d) => (raw += d));
+    req.on("end", () => {
+      const url = new URL(req.url, "http://graph.local");
+      seen.push(`${req.method} ${url.pathname}`);
+      const ok = req.headers.authorization === "Bearer good-token";
+      res.setHeader("Content-Type", "application/json");
+      const parts = url.pathname.split("/").filter(Boolean);
+      if (!ok) {
+        res.statusCode = 401;
+        res.end(JSON.stringify({ error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190, fbtrace_id: "e2e" } }));
+      } else if (req.method === "POST" && parts.at(-1) === "messages") {
+        const body = JSON.parse(raw || "{}");
+        if (body.status === "read") {
+          res.end(JSON.stringify({ success: true }));
+          return;
+        }
+        sent.push(body);
+        res.end(JSON.stringify({ messaging_product: "whatsapp", contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: `wamid.e2e-${sent.length}` }] }));
+      } else if (req.method === "GET" && parts.at(-1) === "message_templates") {
+        res.end(JSON.stringify({ data: templates.response.body.data }));
+      } else if (req.method === "GET") {
+        res.end(JSON.stringify({ id: parts.at(-1), display_phone_number: "+55 11 4000-0000", verified_name: "Loja Exemplo", quality_rating: "GREEN" }));
+      } else {
+        res.statusCode = 400;
+        res.end(JSON.stringify({ error: { message: "Unsupported request", type: "GraphMethodException", code: 100, fbtrace_id: "e2e" } }));
+      }
+    });
   });
   const port = await freePort();
   await new Promise((r) => server.listen(port, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${port}/v23.0`, seen, close: () => new Promise((r) => server.close(r)) };
+  return { url: `http://127.0.0.1:${port}/v23.0`, seen, sent, close: () => new Promise((r) => server.close(r)) };
 }
 
 // --- the server ------------------------------------------------------------------------------------
@@ -212,38 +220,6 @@ async function startPreview(apiBase) {
   }
   proc.kill();
   fail("vite preview did not start");
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-}
-
-async function expectVisible(locator, what, timeout = 10_000) {
-  try {
-    await locator.first().waitFor({ state: "visible", timeout });
-  } catch {
-    fail(`not visible: ${what}`);
-  }
-}
-
-async function signIn(page, base, email, password) {
-  await page.goto(`${base}/login`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Senha", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Entrar", exact: true }).click();
-}
-
-async function signOut(page) {
-  await page.getByRole("button", { name: "Sair" }).first().click();
-  await page.waitForURL("**/login**");
-}
-
-function watchErrors(page, errors, label) {
-  page.on("pageerror", (e) => errors.push(`${label}: ${e.message}`));
-  page.on("console", (m) => {
-    // A 4xx the test provokes is logged by Chromium as a failed resource; CSP violations are not OK.
-    if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) errors.push(`${label}: ${m.text()}`);
-  });
 }
 
 // --- the test ----------------------------------------------------------------------------------------
@@ -510,6 +486,10 @@ async function main() {
     await expectVisible(page.getByRole("button", { name: "Dados para a Meta" }), "WhatsApp channel in the list");
     if (!graph.seen.some((r) => r.startsWith("GET /v23.0/109876543210"))) fail(`the fake Graph API saw no credential check: ${graph.seen.join(", ")}`);
     log("tags, quick replies, contacts, a web-chat and a WhatsApp channel");
+
+    // 5c. The inbox: live WhatsApp conversation, reply, ticks, notes, assignment, transfer,
+    // the closed window and a template, the web-chat widget, the phone layout (e2e/inbox.mjs).
+    await inboxJourney({ browser, page, base, server, graph, webhookPath: hook.pathname, appSecret: "app-secret-e2e", phoneNumberId: "109876543210", adminPassword, errors });
 
     // 6. Two-step verification: enrol with the QR code, then sign in with a code.
     await page.getByRole("link", { name: "Perfil" }).first().click();

@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { Globe, MessageCircle, Pencil, Plug, RefreshCw, Trash2 } from "lucide-react";
+import { FileText, Globe, MessageCircle, Pencil, Plug, RefreshCw, Trash2 } from "lucide-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -320,6 +320,18 @@ export function ChannelsPage() {
     },
     onError: (e) => toast.error(message(e)),
   });
+  // Templates are made and approved in Meta's WhatsApp Manager; this brings them here (the
+  // composer's template picker lists them). Status changes also arrive by webhook.
+  const syncTemplates = useMutation({
+    mutationFn: (c: Channel) => unwrap(api.POST("/api/v1/whatsapp/templates/sync", { body: { channel_id: c.id } })),
+    onSuccess: (reports, c) => {
+      const r = reports[0];
+      if (r?.error) toast.error(t("settings.channels.templatesFailed", { reason: r.error }));
+      else toast.success(t("settings.channels.templatesSynced", { count: r?.synced ?? 0, name: c.name }));
+      void qc.invalidateQueries({ queryKey: ["templates"] });
+    },
+    onError: (e) => toast.error(message(e)),
+  });
   const remove = useMutation({
     mutationFn: (c: Channel) => unwrap(api.DELETE("/api/v1/channels/{id}", { params: { path: { id: c.id } } })),
     onSuccess: () => {
@@ -376,7 +388,10 @@ export function ChannelsPage() {
                 {manage ? (
                   <div className="flex">
                     {c.kind === "whatsapp_cloud" ? (
-                      <IconButton label={t("settings.channels.recheck", { name: c.name })} icon={<RefreshCw aria-hidden className="size-4" />} loading={activate.isPending && activate.variables?.id === c.id} onClick={() => activate.mutate(c)} />
+                      <>
+                        <IconButton label={t("settings.channels.recheck", { name: c.name })} icon={<RefreshCw aria-hidden className="size-4" />} loading={activate.isPending && activate.variables?.id === c.id} onClick={() => activate.mutate(c)} />
+                        <IconButton label={t("settings.channels.syncTemplates", { name: c.name })} icon={<FileText aria-hidden className="size-4" />} loading={syncTemplates.isPending && syncTemplates.variables?.id === c.id} onClick={() => syncTemplates.mutate(c)} />
+                      </>
                     ) : null}
                     <IconButton label={t("common.editItem", { name: c.name })} icon={<Pencil aria-hidden className="size-4" />} onClick={() => setEditing(c)} />
                     <IconButton label={t("common.deleteItem", { name: c.name })} icon={<Trash2 aria-hidden className="size-4" />} variant="ghost-danger" onClick={() => setRemoving(c)} />
