@@ -3,6 +3,7 @@
 // checks visibility per event; the screens read through the API, which checks again).
 
 import { useQueryClient } from "@tanstack/react-query";
+import type { QueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 
 import { useSession } from "../auth/session";
@@ -29,8 +30,37 @@ export function keysFor(tenant: string, e: RealtimeEvent): (readonly unknown[])[
   }
 }
 
-/** Coalesces bursts: each key is refetched at most once per window. */
+/**
+ * Coalesces bursts: each key is refetched at most once per window. The open conversation's
+ * messages follow closely; the lists (every agent's screen refetches them on every event of the
+ * tenant) wait longer, so a busy tenant costs each screen at most one list request a second.
+ */
 const COALESCE_MS = 250;
+const LIST_COALESCE_MS = 1_000;
+
+/** Query keys to invalidate together once `ms` after the first one arrives. */
+class Batcher {
+  private pending = new Map<string, readonly unknown[]>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  constructor(
+    private qc: QueryClient,
+    private ms: number,
+  ) {}
+  add(key: readonly unknown[]) {
+    this.pending.set(JSON.stringify(key), key);
+    this.timer ??= setTimeout(() => this.flush(), this.ms);
+  }
+  cancel() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending.clear();
+  }
+  private flush() {
+    this.timer = null;
+    for (const key of this.pending.values()) void this.qc.invalidateQueries({ queryKey: key });
+    this.pending.clear();
+  }
+}
 
 export function RealtimeBridge() {
   const qc = useQueryClient();
@@ -42,22 +72,16 @@ export function RealtimeBridge() {
     if (!signedIn || !tenant) return;
     realtime.start();
     const off = realtime.subscribe("tenant");
-    const pending = new Map<string, readonly unknown[]>();
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const flush = () => {
-      timer = null;
-      for (const key of pending.values()) void qc.invalidateQueries({ queryKey: key });
-      pending.clear();
-    };
+    const lists = JSON.stringify(inboxKeys.lists(tenant));
+    const batches = [new Batcher(qc, COALESCE_MS), new Batcher(qc, LIST_COALESCE_MS)] as const;
     const offEvent = realtime.onEvent((e) => {
       if (e.tenant_id !== tenant) return;
-      for (const key of keysFor(tenant, e)) pending.set(JSON.stringify(key), key);
-      if (pending.size && !timer) timer = setTimeout(flush, COALESCE_MS);
+      for (const key of keysFor(tenant, e)) batches[JSON.stringify(key) === lists ? 1 : 0].add(key);
     });
     return () => {
       off();
       offEvent();
-      if (timer) clearTimeout(timer);
+      for (const b of batches) b.cancel();
       realtime.stop();
     };
   }, [signedIn, tenant, qc]);

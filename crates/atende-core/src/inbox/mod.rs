@@ -227,9 +227,11 @@ pub async fn conversation_views(tx: &TenantTx, rows: Vec<conv::Model>) -> CoreRe
     let mut channel_kinds = std::collections::HashMap::new();
     let ids: Vec<Uuid> = rows.iter().map(|c| c.contact_id).collect();
     let contacts = contact_repo::get_many(tx, &ids).await?;
+    let conversation_ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
+    let mut tags_of = tag_repo::of_conversations(tx, &conversation_ids).await?;
     for c in rows {
         let contact = contacts.get(&c.contact_id).ok_or(crate::CoreError::NotFound)?;
-        let tags = tag_repo::of_conversation(tx, c.id).await?;
+        let tags = tags_of.remove(&c.id).unwrap_or_default();
         let last = atende_db::repo::messages::last_of(tx, c.id).await?;
         if let std::collections::hash_map::Entry::Vacant(e) = channel_kinds.entry(c.channel_id) {
             e.insert(

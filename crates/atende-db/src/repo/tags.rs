@@ -146,6 +146,47 @@ pub async fn of_conversation(tx: &TenantTx, conversation_id: Uuid) -> Result<Vec
         .await?)
 }
 
+/// The tags on each of `conversation_ids` (two queries for a whole inbox page), by name; a
+/// conversation without tags is absent from the map.
+///
+/// # Errors
+/// Database failure.
+pub async fn of_conversations(
+    tx: &TenantTx,
+    conversation_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Vec<Model>>, DbError> {
+    let mut out: std::collections::HashMap<Uuid, Vec<Model>> = std::collections::HashMap::new();
+    if conversation_ids.is_empty() {
+        return Ok(out);
+    }
+    let tenant = tx.tenant_id().uuid();
+    let links = conversation_tags::Entity::find()
+        .filter(conversation_tags::Column::TenantId.eq(tenant))
+        .filter(conversation_tags::Column::ConversationId.is_in(conversation_ids.iter().copied()))
+        .all(tx.conn())
+        .await?;
+    if links.is_empty() {
+        return Ok(out);
+    }
+    let tags: std::collections::HashMap<Uuid, Model> = Entity::find()
+        .filter(Column::TenantId.eq(tenant))
+        .filter(Column::Id.is_in(links.iter().map(|l| l.tag_id)))
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    for l in links {
+        if let Some(t) = tags.get(&l.tag_id) {
+            out.entry(l.conversation_id).or_default().push(t.clone());
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    Ok(out)
+}
+
 /// Replaces the tags on a contact with `tag_ids` (duplicates ignored).
 ///
 /// # Errors
