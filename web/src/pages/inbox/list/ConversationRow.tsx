@@ -6,6 +6,7 @@ import type { Translate } from "../../../api/errors";
 import type { Conversation } from "../../../inbox/queries";
 import { cn } from "../../../lib/cn";
 import { formatDateTime } from "../../../lib/format";
+import { DEFAULT_TAG_COLOR } from "../../settings/TagsPage";
 import { Avatar, ChannelIcon, MediaIcon, PriorityFlag } from "./bits";
 import { initials, listTime, mediaType, previewText } from "./format";
 
@@ -28,7 +29,7 @@ function Tags({ tags }: { tags: Conversation["tags"] }) {
     <span className="flex min-w-0 items-center gap-1">
       {tags.slice(0, MAX_TAGS).map((tag) => (
         <span key={tag.id} className="inline-flex max-w-24 items-center gap-1 truncate rounded-full bg-slate-100 px-1.5 py-px text-[11px] text-slate-600">
-          <span aria-hidden className="size-1.5 shrink-0 rounded-full" style={{ backgroundColor: tag.color ?? "#64748b" }} />
+          <span aria-hidden className="size-1.5 shrink-0 rounded-full" style={{ backgroundColor: tag.color ?? DEFAULT_TAG_COLOR }} />
           <span className="truncate">{tag.name}</span>
         </span>
       ))}
