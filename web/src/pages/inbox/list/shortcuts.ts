@@ -7,7 +7,7 @@ import { useEffect, useRef } from "react";
 /** Whether keys pressed with `el` focused are typing (text inputs, textareas, contenteditable). */
 export function isTypingTarget(el: EventTarget | null): boolean {
   if (!(el instanceof HTMLElement)) return false;
-  if (el.isContentEditable || el.closest("[contenteditable='true'],[contenteditable='']")) return true;
+  if (el.isContentEditable || el.closest("[contenteditable]:not([contenteditable='false'])")) return true;
   if (el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
   if (el instanceof HTMLInputElement) return !["button", "checkbox", "radio", "range", "color", "submit", "reset", "file", "image"].includes(el.type);
   return false;
