@@ -10,6 +10,7 @@ import { useAttention } from "../../../inbox/attentionState";
 import { orderConversations, useConversationList } from "../../../inbox/queries";
 import type { InboxTab } from "../../../inbox/queries";
 import { useRealtime } from "../../../inbox/realtime";
+import { cn } from "../../../lib/cn";
 import { useMe } from "../../../lib/me";
 import { useDebounced } from "../../../lib/useDebounced";
 import { FilterPopover } from "./FilterPopover";
@@ -54,10 +55,17 @@ function SearchBox({ inputRef }: { inputRef: React.RefObject<HTMLInputElement | 
   );
 }
 
+// Whether this session's connection has been open: the first attempts are not "offline".
+let everOpen = false;
+useRealtime.subscribe((s) => {
+  if (s.status === "open") everOpen = true;
+  else if (s.status === "idle") everOpen = false;
+});
+
 /** Shown when the realtime connection dropped after it had worked: the list may be behind. */
 function OfflineBanner() {
   const { t } = useTranslation();
-  const offline = useRealtime((s) => s.status === "offline");
+  const offline = useRealtime((s) => s.status !== "open" && s.status !== "idle" && everOpen);
   if (!offline) return null;
   return (
     <div role="status" className="flex items-center gap-2 bg-amber-50 px-3 py-1.5 text-xs text-amber-900">
@@ -128,7 +136,12 @@ export function ConversationList({ selectedId }: { selectedId?: string | undefin
         </Tabs.List>
       </header>
       <OfflineBanner />
-      <Tabs.Content value={state.tab} ref={setScroller} className="min-h-0 flex-1 overflow-y-auto outline-none [overflow-anchor:auto]">
+      <Tabs.Content
+        value={state.tab}
+        ref={setScroller}
+        aria-busy={list.isPlaceholderData || undefined}
+        className={cn("min-h-0 flex-1 overflow-y-auto outline-none transition-opacity [overflow-anchor:auto]", list.isPlaceholderData && "opacity-60")}
+      >
         {list.isError ? <LoadError error={list.error} retrying={list.isFetching} onRetry={() => void list.refetch()} /> : null}
         {list.isPending ? (
           <ListSkeleton />

@@ -8,23 +8,7 @@ import { cn } from "../../../lib/cn";
 import { useAllTags } from "../../settings/TagsPage";
 import { STATUS_CHOICES, activeFilterCount, useInboxFilters } from "./filters";
 import { itemsOf, useChannels, useTeams } from "./lookups";
-
-/** A select of named things with an "any" first choice. */
-function PickOne({ label, value, onChange, items }: { label: string; value: string | undefined; onChange: (v: string | undefined) => void; items: Array<{ id: string; name: string }> }) {
-  const { t } = useTranslation();
-  return (
-    <Field label={label}>
-      <Select value={value ?? ""} onChange={(e) => onChange(e.target.value || undefined)} className="h-9">
-        <option value="">{t("conv.filters.any")}</option>
-        {items.map((it) => (
-          <option key={it.id} value={it.id}>
-            {it.name}
-          </option>
-        ))}
-      </Select>
-    </Field>
-  );
-}
+import { NamedSelect } from "./NamedSelect";
 
 /** The list's filter button: status, channel, team, tag, only unread; a badge counts the active ones. */
 export function FilterPopover() {
@@ -64,9 +48,9 @@ export function FilterPopover() {
               ))}
             </Select>
           </Field>
-          {channels.length > 1 ? <PickOne label={t("conv.filters.channel")} value={f.channelId} onChange={(channelId) => f.setPanel({ channelId })} items={channels} /> : null}
-          {teams.length > 0 ? <PickOne label={t("conv.filters.team")} value={f.teamId} onChange={(teamId) => f.setPanel({ teamId })} items={teams} /> : null}
-          {tags.length > 0 ? <PickOne label={t("conv.filters.tag")} value={f.tagId} onChange={(tagId) => f.setPanel({ tagId })} items={tags} /> : null}
+          {channels.length > 1 ? <NamedSelect label={t("conv.filters.channel")} none={t("conv.filters.any")} value={f.channelId} onChange={(id) => f.setPanel({ channelId: id || undefined })} items={channels} /> : null}
+          {teams.length > 0 ? <NamedSelect label={t("conv.filters.team")} none={t("conv.filters.any")} value={f.teamId} onChange={(id) => f.setPanel({ teamId: id || undefined })} items={teams} /> : null}
+          {tags.length > 0 ? <NamedSelect label={t("conv.filters.tag")} none={t("conv.filters.any")} value={f.tagId} onChange={(id) => f.setPanel({ tagId: id || undefined })} items={tags} /> : null}
           <label className="mb-3 flex items-center gap-2 text-sm text-slate-700">
             <input type="checkbox" className="size-4 accent-brand-700" checked={!!f.unread} onChange={(e) => f.setPanel({ unread: e.target.checked || undefined })} />
             {t("conv.filters.unreadOnly")}

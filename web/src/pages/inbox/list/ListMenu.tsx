@@ -5,12 +5,15 @@ import { useTranslation } from "react-i18next";
 
 import { useAttention } from "../../../inbox/attentionState";
 
-const item =
+/** The inbox's dropdown menus: their panel and their items. */
+export const menuPanel = "z-50 w-64 rounded-lg border border-slate-200 bg-white p-1 shadow-lg";
+
+export const menuItem =
   "flex cursor-pointer items-center gap-2 rounded-md px-2 py-2 text-sm text-slate-800 outline-none data-[disabled]:cursor-default data-[disabled]:text-slate-400 data-[highlighted]:bg-brand-50";
 
 function Toggle({ icon: Icon, checked, onChange, children, hint }: { icon: ComponentType<{ className?: string; "aria-hidden"?: boolean }>; checked: boolean; onChange: (on: boolean) => void; children: ReactNode; hint?: string | undefined }) {
   return (
-    <Dropdown.CheckboxItem checked={checked} onCheckedChange={onChange} onSelect={(e) => e.preventDefault()} className={item}>
+    <Dropdown.CheckboxItem checked={checked} onCheckedChange={onChange} onSelect={(e) => e.preventDefault()} className={menuItem}>
       <Icon aria-hidden className="size-4 text-slate-500" />
       <span className="flex-1">
         {children}
@@ -39,7 +42,7 @@ export function ListMenu({ onShortcuts }: { onShortcuts: () => void }) {
         <EllipsisVertical aria-hidden className="size-5" />
       </Dropdown.Trigger>
       <Dropdown.Portal>
-        <Dropdown.Content align="end" sideOffset={6} collisionPadding={8} className="z-50 w-64 rounded-lg border border-slate-200 bg-white p-1 shadow-lg">
+        <Dropdown.Content align="end" sideOffset={6} collisionPadding={8} className={menuPanel}>
           <Toggle icon={Volume2} checked={a.sound} onChange={a.setSound}>
             {t("conv.attention.sound")}
           </Toggle>
@@ -55,7 +58,7 @@ export function ListMenu({ onShortcuts }: { onShortcuts: () => void }) {
             {t("conv.attention.desktop")}
           </Toggle>
           <Dropdown.Separator className="my-1 h-px bg-slate-100" />
-          <Dropdown.Item className={item} onSelect={onShortcuts}>
+          <Dropdown.Item className={menuItem} onSelect={onShortcuts}>
             <Keyboard aria-hidden className="size-4 text-slate-500" />
             {t("conv.shortcuts.title")}
           </Dropdown.Item>

@@ -16,43 +16,26 @@ export type Team = Schemas["TeamView"];
 export type Department = Schemas["DepartmentView"];
 
 const LOOKUP_STALE_MS = 5 * 60_000;
-const first = { initialPageParam: undefined as string | undefined, staleTime: LOOKUP_STALE_MS };
-const next = <T,>(last: Paged<T>) => last.next_cursor ?? undefined;
 
 /** Every item of a paged lookup (settings pages fetch 100 at a time: more than any tenant has). */
 export function itemsOf<T>(data: InfiniteData<Paged<T>> | undefined): T[] {
   return data?.pages.flatMap((p) => p.items) ?? [];
 }
 
-export function useChannels() {
+function useLookup<T>(key: string, page: (cursor: string | undefined) => Promise<Paged<T>>): T[] {
   const q = useInfiniteQuery({
-    ...first,
-    queryKey: ["channels"],
-    queryFn: ({ pageParam }) => unwrap(api.GET("/api/v1/channels", { params: { query: { limit: 100, cursor: pageParam } } })),
-    getNextPageParam: next,
+    queryKey: [key],
+    initialPageParam: undefined as string | undefined,
+    staleTime: LOOKUP_STALE_MS,
+    queryFn: ({ pageParam }) => page(pageParam),
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
   return useMemo(() => itemsOf(q.data), [q.data]);
 }
 
-export function useTeams() {
-  const q = useInfiniteQuery({
-    ...first,
-    queryKey: ["teams"],
-    queryFn: ({ pageParam }) => unwrap(api.GET("/api/v1/teams", { params: { query: { limit: 100, cursor: pageParam } } })),
-    getNextPageParam: next,
-  });
-  return useMemo(() => itemsOf(q.data), [q.data]);
-}
-
-export function useDepartmentList() {
-  const q = useInfiniteQuery({
-    ...first,
-    queryKey: ["departments"],
-    queryFn: ({ pageParam }) => unwrap(api.GET("/api/v1/departments", { params: { query: { limit: 100, cursor: pageParam } } })),
-    getNextPageParam: next,
-  });
-  return useMemo(() => itemsOf(q.data), [q.data]);
-}
+export const useChannels = () => useLookup("channels", (cursor) => unwrap(api.GET("/api/v1/channels", { params: { query: { limit: 100, cursor } } })));
+export const useTeams = () => useLookup("teams", (cursor) => unwrap(api.GET("/api/v1/teams", { params: { query: { limit: 100, cursor } } })));
+export const useDepartmentList = () => useLookup("departments", (cursor) => unwrap(api.GET("/api/v1/departments", { params: { query: { limit: 100, cursor } } })));
 
 /** Active members who can work conversations (not viewers), by name. */
 export function workable(members: readonly Member[]): Member[] {

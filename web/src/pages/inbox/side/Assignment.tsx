@@ -5,33 +5,17 @@ import { useTranslation } from "react-i18next";
 
 import { Button } from "../../../components/ui/Button";
 import { Dialog } from "../../../components/ui/Dialog";
-import { Field, Select, Textarea } from "../../../components/ui/Field";
+import { Field, Textarea } from "../../../components/ui/Field";
 import { useAssign, useTransfer } from "../../../inbox/queries";
 import type { Conversation } from "../../../inbox/queries";
 import type { Schemas } from "../../../api/client";
 import { useAllMembers } from "../../../lib/members";
 import { useMe } from "../../../lib/me";
-import { useDepartmentList, useTeams, workable } from "../list/lookups";
+import { useDepartmentList, useMemberNames, useTeams, workable } from "../list/lookups";
+import { NamedSelect } from "../list/NamedSelect";
+import type { Named } from "../list/NamedSelect";
 import { usePanelRights, useRunner } from "./hooks";
 import { PanelSection } from "./InlineEdit";
-
-type Named = { id: string; name: string };
-
-/** A select of agents, teams or departments; "" is the `none` choice. */
-function PickSelect({ label, value, onChange, items, none, disabled, testId }: { label: string; value: string; onChange: (v: string) => void; items: Named[]; none: string; disabled?: boolean; testId?: string }) {
-  return (
-    <Field label={label} className="mb-0">
-      <Select data-testid={testId} disabled={disabled} value={value} onChange={(e) => onChange(e.target.value)} className="h-9">
-        <option value="">{none}</option>
-        {items.map((it) => (
-          <option key={it.id} value={it.id}>
-            {it.name}
-          </option>
-        ))}
-      </Select>
-    </Field>
-  );
-}
 
 /** Who can receive a conversation: agents (by user id), teams, departments. */
 function useTargets() {
@@ -70,9 +54,9 @@ function TransferDialog({ conversation, onClose }: { conversation: Conversation;
           if (ready) run(transfer, transferBody(form), t("conv.transfer.done"), onClose);
         }}
       >
-        <PickSelect testId="transfer-agent" label={t("conv.assign.agent")} none={t("conv.transfer.anyAgent")} value={form.userId} onChange={(userId) => set({ userId })} items={agents.filter((a) => a.id !== conversation.assignee_id)} />
-        <PickSelect testId="transfer-team" label={t("conv.assign.team")} none={t("conv.assign.noTeam")} value={form.teamId} onChange={(teamId) => set({ teamId })} items={teams} />
-        <PickSelect testId="transfer-department" label={t("conv.assign.department")} none={t("conv.assign.noDepartment")} value={form.departmentId} onChange={(departmentId) => set({ departmentId })} items={departments} />
+        <NamedSelect testId="transfer-agent" label={t("conv.assign.agent")} none={t("conv.transfer.anyAgent")} value={form.userId} onChange={(userId) => set({ userId })} items={agents.filter((a) => a.id !== conversation.assignee_id)} />
+        <NamedSelect testId="transfer-team" label={t("conv.assign.team")} none={t("conv.assign.noTeam")} value={form.teamId} onChange={(teamId) => set({ teamId })} items={teams} />
+        <NamedSelect testId="transfer-department" label={t("conv.assign.department")} none={t("conv.assign.noDepartment")} value={form.departmentId} onChange={(departmentId) => set({ departmentId })} items={departments} />
         <Field label={t("conv.transfer.note")} hint={t("conv.transfer.noteHint")}>
           <Textarea data-testid="transfer-note" maxLength={4096} value={form.note} onChange={(e) => set({ note: e.target.value })} />
         </Field>
@@ -108,7 +92,8 @@ export function Assignment({ conversation: c }: { conversation: Conversation }) 
   const { agents, teams, departments } = useTargets();
   const [transferring, setTransferring] = useState(false);
   const nameOf = (items: Named[], id: string | null | undefined, none: string) => (id ? (items.find((x) => x.id === id)?.name ?? "…") : none);
-  const assigneeName = c.assignee_id === me ? t("conv.assign.you") : nameOf(agents, c.assignee_id, t("conv.assign.nobody"));
+  const names = useMemberNames();
+  const assigneeName = c.assignee_id === me ? t("conv.assign.you") : c.assignee_id ? (names.get(c.assignee_id) ?? "…") : t("conv.assign.nobody");
   const someoneElses = !!c.assignee_id && c.assignee_id !== me;
   const body = (patch: Schemas["AssignBody"], success: string) => run(assign, patch, success);
 
@@ -132,9 +117,9 @@ export function Assignment({ conversation: c }: { conversation: Conversation }) 
               {t("conv.transfer.open")}
             </Button>
           </div>
-          <PickSelect testId="assign-agent" label={t("conv.assign.agent")} none={t("conv.assign.nobody")} value={c.assignee_id ?? ""} onChange={(v) => body({ user_id: v || null }, t("conv.assign.done"))} items={agents} />
-          <PickSelect testId="assign-team" label={t("conv.assign.team")} none={t("conv.assign.noTeam")} value={c.team_id ?? ""} onChange={(v) => body({ team_id: v || null }, t("conv.assign.done"))} items={teams} />
-          <PickSelect testId="assign-department" label={t("conv.assign.department")} none={t("conv.assign.noDepartment")} value={c.department_id ?? ""} onChange={(v) => body({ department_id: v || null }, t("conv.assign.done"))} items={departments} />
+          <NamedSelect testId="assign-agent" label={t("conv.assign.agent")} none={t("conv.assign.nobody")} value={c.assignee_id} onChange={(v) => body({ user_id: v || null }, t("conv.assign.done"))} items={agents} />
+          <NamedSelect testId="assign-team" label={t("conv.assign.team")} none={t("conv.assign.noTeam")} value={c.team_id} onChange={(v) => body({ team_id: v || null }, t("conv.assign.done"))} items={teams} />
+          <NamedSelect testId="assign-department" label={t("conv.assign.department")} none={t("conv.assign.noDepartment")} value={c.department_id} onChange={(v) => body({ department_id: v || null }, t("conv.assign.done"))} items={departments} />
         </div>
       ) : null}
       {transferring ? <TransferDialog conversation={c} onClose={() => setTransferring(false)} /> : null}

@@ -10,6 +10,7 @@ import { Badge } from "../../../components/ui/Page";
 import { useUpdateConversation } from "../../../inbox/queries";
 import type { Conversation } from "../../../inbox/queries";
 import { formatDateTime } from "../../../lib/format";
+import { menuItem, menuPanel } from "../list/ListMenu";
 import { usePanelRights, useRunner } from "./hooks";
 import { PanelSection } from "./InlineEdit";
 import { SNOOZE_PRESETS, fromLocalInput, toLocalInput } from "./snooze";
@@ -18,8 +19,6 @@ import { TagPicker } from "./TagPicker";
 export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
 const ACTIVE = ["open", "pending", "waiting"];
 const TONES: Record<string, "green" | "amber" | "blue" | "slate" | "red"> = { open: "green", pending: "amber", waiting: "blue", resolved: "slate", archived: "slate", spam: "red" };
-
-const menuItem = "flex cursor-pointer items-center gap-2 rounded-md px-2 py-2 text-sm text-slate-800 outline-none data-[highlighted]:bg-brand-50";
 
 function CustomSnooze({ open, onOpenChange, onPick }: { open: boolean; onOpenChange: (o: boolean) => void; onPick: (iso: string) => void }) {
   const { t } = useTranslation();
@@ -61,7 +60,7 @@ function SnoozeMenu({ conversation: c, onSnooze }: { conversation: Conversation;
           </Button>
         </Dropdown.Trigger>
         <Dropdown.Portal>
-          <Dropdown.Content align="start" sideOffset={6} collisionPadding={8} className="z-50 w-64 rounded-lg border border-slate-200 bg-white p-1 shadow-lg">
+          <Dropdown.Content align="start" sideOffset={6} collisionPadding={8} className={menuPanel}>
             {SNOOZE_PRESETS.map(([key, when]) => {
               const at = when(new Date());
               return (
