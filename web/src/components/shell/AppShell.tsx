@@ -15,6 +15,7 @@ import { cn } from "../../lib/cn";
 import { useMe } from "../../lib/me";
 import { useApiError } from "../../lib/useApiError";
 import { Attention } from "../../inbox/Attention";
+import { useTitlePrefix } from "../../inbox/attentionState";
 import { RealtimeBridge } from "../../inbox/RealtimeBridge";
 import { Button } from "../ui/Button";
 import { ErrorState, Spinner } from "../ui/States";
@@ -172,11 +173,12 @@ export function AppShell() {
   }, [me.data?.user.locale]);
 
   const pathname = useRouterState({ select: (s) => s.location.pathname });
-  // The tab title names the section (the inbox will prefix its unread count).
+  // The tab title names the section, prefixed by the inbox's unread count: "(3) Caixa de entrada · Atende".
   const section = items.find((it) => pathname.startsWith(it.to))?.label;
+  const unread = useTitlePrefix();
   useEffect(() => {
-    document.title = section ? `${section} · Atende` : "Atende";
-  }, [section]);
+    document.title = `${unread}${section ? `${section} · Atende` : "Atende"}`;
+  }, [section, unread]);
 
   // A platform-only session (super admin without a tenant) has no inbox, contacts or settings.
   const platformOnly = me.data !== undefined && !me.data.tenant;

@@ -1,0 +1,149 @@
+import { Link } from "@tanstack/react-router";
+import { AlertTriangle, Inbox, SearchX } from "lucide-react";
+import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+
+import { Button } from "../../../components/ui/Button";
+import { EmptyState, Spinner } from "../../../components/ui/States";
+import type { Conversation } from "../../../inbox/queries";
+import { useRole } from "../../../lib/me";
+import { useApiError } from "../../../lib/useApiError";
+import { can } from "../../../lib/permissions";
+import { ConversationRow } from "./ConversationRow";
+import type { Channel } from "./lookups";
+
+/** The list's clock: relative times move on once a minute without a refetch. */
+export function useNow(everyMs = 60_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const h = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(h);
+  }, [everyMs]);
+  return now;
+}
+
+/** Row-shaped placeholders while the first page loads. */
+export function ListSkeleton() {
+  const { t } = useTranslation();
+  return (
+    <div role="status" aria-label={t("common.loading")}>
+      {Array.from({ length: 8 }, (_, i) => (
+        <div key={i} className="flex gap-3 border-b border-slate-100 px-3 py-3">
+          <div className="size-11 shrink-0 animate-pulse rounded-full bg-slate-200" />
+          <div className="flex-1 space-y-2 py-1">
+            <div className="h-3.5 w-2/5 animate-pulse rounded bg-slate-200" />
+            <div className="h-3 w-4/5 animate-pulse rounded bg-slate-100" />
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * A failed (re)load, above whatever the list still shows: the last rows it had, or the empty
+ * state when it never loaded.
+ */
+export function LoadError({ error, retrying, onRetry }: { error: unknown; retrying: boolean; onRetry: () => void }) {
+  const { t } = useTranslation();
+  const { message } = useApiError();
+  return (
+    <div role="alert" className="flex items-start gap-2 border-b border-red-100 bg-red-50 px-3 py-2 text-sm text-red-800">
+      <AlertTriangle aria-hidden className="mt-0.5 size-4 shrink-0" />
+      <p className="min-w-0 flex-1">
+        <span className="font-medium">{t("conv.list.loadFailed")}</span> {message(error)}
+      </p>
+      <Button variant="secondary" size="sm" loading={retrying} onClick={onRetry}>
+        {t("common.retry")}
+      </Button>
+    </div>
+  );
+}
+
+export function ListEmpty({ filtered, onClear }: { filtered: boolean; onClear: () => void }) {
+  const { t } = useTranslation();
+  const role = useRole();
+  if (filtered) {
+    return (
+      <div className="p-4">
+        <EmptyState icon={<SearchX aria-hidden />} title={t("conv.list.noResults")} action={<Button variant="secondary" size="sm" onClick={onClear}>{t("common.clearFilters")}</Button>}>
+          {t("conv.list.noResultsText")}
+        </EmptyState>
+      </div>
+    );
+  }
+  return (
+    <div className="p-4">
+      <EmptyState
+        icon={<Inbox aria-hidden />}
+        title={t("inbox.emptyTitle")}
+        action={
+          can(role, "members.invite") ? (
+            <Link to="/settings/users" className="text-sm font-medium text-brand-700 underline">
+              {t("inbox.inviteTeam")}
+            </Link>
+          ) : null
+        }
+      >
+        {t("inbox.emptyText")}
+      </EmptyState>
+    </div>
+  );
+}
+
+interface RowsProps {
+  items: Conversation[];
+  selectedId: string | undefined;
+  me: string;
+  channels: Map<string, Channel>;
+  names: Map<string, string>;
+  hasMore: boolean;
+  loadingMore: boolean;
+  loadMore: () => void;
+  root: HTMLElement | null;
+}
+
+/** The rows (keyed by id: a re-order moves them, never re-mounts) and the infinite-scroll sentinel. */
+export function Rows({ items, selectedId, me, channels, names, hasMore, loadingMore, loadMore, root }: RowsProps) {
+  const { t } = useTranslation();
+  const now = useNow();
+  const sentinel = useRef<HTMLLIElement>(null);
+  const load = useRef(loadMore);
+  useEffect(() => {
+    load.current = loadMore;
+  });
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el || !hasMore || loadingMore || typeof IntersectionObserver === "undefined") return;
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && load.current(), { root, rootMargin: "400px 0px" });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [hasMore, loadingMore, root]);
+
+  return (
+    <ul aria-label={t("inbox.listLabel")}>
+      {items.map((c) => (
+        <li key={c.id}>
+          <ConversationRow
+            conversation={c}
+            selected={c.id === selectedId}
+            now={now}
+            channel={channels.get(c.channel_id)}
+            otherAssignee={c.assignee_id && c.assignee_id !== me ? (names.get(c.assignee_id) ?? t("conv.list.someone")) : undefined}
+          />
+        </li>
+      ))}
+      {hasMore ? (
+        <li ref={sentinel} className="flex justify-center py-4">
+          {loadingMore ? (
+            <Spinner />
+          ) : (
+            <Button variant="ghost" size="sm" onClick={loadMore}>
+              {t("common.loadMore")}
+            </Button>
+          )}
+        </li>
+      ) : null}
+    </ul>
+  );
+}

@@ -1,0 +1,67 @@
+// The list's filters (tab, search text, status, channel, team, tag, unread), kept for the
+// browser tab's session so a reload or a trip to the settings comes back to the same list.
+
+import { create } from "zustand";
+import { createJSONStorage, persist } from "zustand/middleware";
+
+import { DEFAULT_FILTERS } from "../../../inbox/queries";
+import type { InboxFilters, InboxTab } from "../../../inbox/queries";
+
+/** Status choices of the filter: "" is the API's default (open, pending and waiting). */
+export const STATUS_CHOICES = ["", "open", "pending", "waiting", "resolved", "archived", "spam", "all"] as const;
+export type StatusChoice = (typeof STATUS_CHOICES)[number];
+
+/** The popover's part of the filters (not the tab, not the search text). */
+export type PanelFilters = Pick<InboxFilters, "status" | "channelId" | "teamId" | "tagId" | "unread">;
+
+interface FilterState extends Required<Pick<InboxFilters, "tab" | "status">> {
+  channelId?: string | undefined;
+  teamId?: string | undefined;
+  tagId?: string | undefined;
+  unread?: boolean | undefined;
+  /** The search box as typed; the query uses it debounced. */
+  search: string;
+  setTab: (tab: InboxTab) => void;
+  setSearch: (search: string) => void;
+  setPanel: (patch: Partial<PanelFilters>) => void;
+  clearPanel: () => void;
+  clearAll: () => void;
+}
+
+const NO_PANEL: PanelFilters = { status: "", channelId: undefined, teamId: undefined, tagId: undefined, unread: undefined };
+
+export const useInboxFilters = create<FilterState>()(
+  persist(
+    (set) => ({
+      ...DEFAULT_FILTERS,
+      ...NO_PANEL,
+      search: "",
+      setTab: (tab) => set({ tab }),
+      setSearch: (search) => set({ search }),
+      setPanel: (patch) => set(patch),
+      clearPanel: () => set(NO_PANEL),
+      clearAll: () => set({ ...NO_PANEL, search: "" }),
+    }),
+    {
+      name: "atende.inbox.filters",
+      storage: createJSONStorage(() => sessionStorage),
+      partialize: ({ tab, status, channelId, teamId, tagId, unread, search }) => ({ tab, status, channelId, teamId, tagId, unread, search }),
+    },
+  ),
+);
+
+/** The InboxFilters (query key and API query) for the state and the settled search text. */
+export function toInboxFilters(s: Pick<FilterState, "tab" | "status"> & Partial<PanelFilters>, q: string): InboxFilters {
+  const f: InboxFilters = { tab: s.tab, status: s.status };
+  if (s.channelId) f.channelId = s.channelId;
+  if (s.teamId) f.teamId = s.teamId;
+  if (s.tagId) f.tagId = s.tagId;
+  if (s.unread) f.unread = true;
+  if (q.trim()) f.q = q.trim();
+  return f;
+}
+
+/** How many of the popover's filters differ from their default (the badge on its button). */
+export function activeFilterCount(f: Partial<PanelFilters>): number {
+  return [f.status, f.channelId, f.teamId, f.tagId, f.unread].filter(Boolean).length;
+}

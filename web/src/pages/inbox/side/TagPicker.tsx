@@ -1,0 +1,60 @@
+import * as Popover from "@radix-ui/react-popover";
+import { Check, Plus } from "lucide-react";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+
+import { Input } from "../../../components/ui/Field";
+import { cn } from "../../../lib/cn";
+import { DEFAULT_TAG_COLOR, TagPill, useAllTags } from "../../settings/TagsPage";
+import type { TagView } from "../../settings/TagsPage";
+import { itemsOf } from "../list/lookups";
+
+type TagLike = Pick<TagView, "id" | "name" | "color">;
+
+/** The tags on something, and (for who may change them) a searchable checklist to toggle them. */
+export function TagPicker({ label, tags, onChange, disabled }: { label: string; tags: readonly TagLike[]; onChange: (ids: string[]) => void; disabled?: boolean }) {
+  const { t } = useTranslation();
+  const all = itemsOf(useAllTags().data);
+  const [find, setFind] = useState("");
+  const on = new Set(tags.map((x) => x.id));
+  const shown = all.filter((x) => x.name.toLowerCase().includes(find.trim().toLowerCase()));
+  const toggle = (id: string) => onChange(on.has(id) ? [...on].filter((x) => x !== id) : [...on, id]);
+  return (
+    <div className="flex flex-wrap items-center gap-1.5">
+      {tags.length === 0 ? <span className="text-sm text-slate-500">{t("conv.tags.none")}</span> : tags.map((tag) => <TagPill key={tag.id} tag={tag} />)}
+      {disabled ? null : (
+        <Popover.Root onOpenChange={() => setFind("")}>
+          <Popover.Trigger
+            aria-label={t("conv.tags.edit", { what: label })}
+            title={t("conv.tags.edit", { what: label })}
+            className="inline-flex size-6 items-center justify-center rounded-full border border-dashed border-slate-300 text-slate-500 hover:border-slate-400 hover:text-slate-800"
+          >
+            <Plus aria-hidden className="size-3.5" />
+          </Popover.Trigger>
+          <Popover.Portal>
+            <Popover.Content align="start" sideOffset={6} collisionPadding={8} className="z-50 w-64 rounded-xl border border-slate-200 bg-white p-2 shadow-lg">
+              <Input autoFocus aria-label={t("conv.tags.find")} placeholder={t("conv.tags.find")} value={find} onChange={(e) => setFind(e.target.value)} className="mb-1 h-8 px-2" />
+              <ul className="max-h-60 overflow-y-auto" aria-label={label}>
+                {shown.length === 0 ? <li className="px-2 py-1.5 text-sm text-slate-500">{t("common.noResults")}</li> : null}
+                {shown.map((tag) => (
+                  <li key={tag.id}>
+                    <button
+                      type="button"
+                      aria-pressed={on.has(tag.id)}
+                      onClick={() => toggle(tag.id)}
+                      className={cn("flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-left text-sm hover:bg-slate-50", on.has(tag.id) && "bg-brand-50")}
+                    >
+                      <span aria-hidden className="size-2.5 shrink-0 rounded-full" style={{ backgroundColor: tag.color ?? DEFAULT_TAG_COLOR }} />
+                      <span className="flex-1 truncate">{tag.name}</span>
+                      {on.has(tag.id) ? <Check aria-hidden className="size-4 text-brand-700" /> : null}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </Popover.Content>
+          </Popover.Portal>
+        </Popover.Root>
+      )}
+    </div>
+  );
+}
