@@ -32,7 +32,11 @@ function fakeApi(handler: Handler) {
       const body = text ? (JSON.parse(text) as Record<string, unknown>) : null;
       calls.push({ method: req.method, path, body });
       if (req.method === "GET" && path === "/api/v1/users/me") return json(200, { user, tenant, tenants: [tenant], impersonator_id: null });
-      return handler(req.method, path, body, req) ?? json(404, { error: { code: "route_not_found", message: "no such route" } });
+      const answer = handler(req.method, path, body, req);
+      if (answer) return answer;
+      // The signed-in screens' lists (the inbox's conversations, its lookups) start empty.
+      if (req.method === "GET" && /^\/api\/v1\/(conversations|channels|teams|departments|tags|quick-replies|contacts)$/.test(path)) return json(200, { items: [], next_cursor: null });
+      return json(404, { error: { code: "route_not_found", message: "no such route" } });
     }),
   );
 }

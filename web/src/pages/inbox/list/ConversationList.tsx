@@ -146,7 +146,8 @@ export function ConversationList({ selectedId }: { selectedId?: string | undefin
         {list.isPending ? (
           <ListSkeleton />
         ) : items.length === 0 ? (
-          <ListEmpty filtered={filtered} onClear={state.clearAll} />
+          // A list that never loaded is not an empty inbox: the error above says what happened.
+          list.isError ? null : <ListEmpty filtered={filtered} onClear={state.clearAll} />
         ) : (
           <Rows
             items={items}

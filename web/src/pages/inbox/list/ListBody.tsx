@@ -40,10 +40,7 @@ export function ListSkeleton() {
   );
 }
 
-/**
- * A failed (re)load, above whatever the list still shows: the last rows it had, or the empty
- * state when it never loaded.
- */
+/** A failed (re)load, above the rows the list still shows (alone when it never loaded). */
 export function LoadError({ error, retrying, onRetry }: { error: unknown; retrying: boolean; onRetry: () => void }) {
   const { t } = useTranslation();
   const { message } = useApiError();
