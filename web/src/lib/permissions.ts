@@ -11,6 +11,8 @@ export type Action =
   | "tags.manage"
   | "quick_replies.manage"
   | "contacts.write"
+  | "conversations.work"
+  | "conversations.manage"
   | "channels.manage"
   | "audit.read"
   | "api_keys.manage";
@@ -20,12 +22,14 @@ const RANK: Record<Role, number> = { viewer: 0, agent: 1, supervisor: 2, admin: 
 export function can(role: Role | null | undefined, action: Action): boolean {
   if (!role) return false;
   switch (action) {
+    case "conversations.manage":
     case "departments.manage":
     case "teams.manage":
     case "tags.manage":
     case "quick_replies.manage":
       return RANK[role] >= RANK.supervisor;
     case "contacts.write":
+    case "conversations.work":
       return RANK[role] >= RANK.agent;
     default:
       return role === "admin";

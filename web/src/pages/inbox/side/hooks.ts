@@ -77,12 +77,11 @@ export function useOtherConversations(contactId: string | undefined, exclude: st
 /** What the signed-in role may do here (the API enforces the same). */
 export function usePanelRights() {
   const role = useRole();
-  const work = role !== null && role !== "viewer";
   return {
     /** Status, snooze, priority, tags, assign, transfer (agents and up). */
-    work,
+    work: can(role, "conversations.work"),
     /** Take a conversation from a colleague (supervisors and admins). */
-    manage: role === "supervisor" || role === "admin",
+    manage: can(role, "conversations.manage"),
     editContact: can(role, "contacts.write"),
   };
 }
