@@ -17,6 +17,7 @@ export function matchesWords(query: string, fields: Array<string | null | undefi
 /** A file size for people, in the UI language: "812 B", "48 kB", "3,2 MB". */
 export function formatBytes(bytes: number | null | undefined, locale: string): string {
   if (bytes == null || !Number.isFinite(bytes) || bytes < 0) return "";
+  if (bytes < 1000) return `${bytes} B`;
   const units = ["byte", "kilobyte", "megabyte", "gigabyte"] as const;
   let v = bytes;
   let i = 0;
