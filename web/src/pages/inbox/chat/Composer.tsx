@@ -72,7 +72,8 @@ export function Composer({ conversation, canSend, templates, note, onNoteChange,
     const el = input.current;
     if (!el) return;
     el.style.height = "auto";
-    el.style.height = `${Math.min(el.scrollHeight, MAX_INPUT_PX)}px`;
+    // Empty: one line (a long placeholder must not make it taller).
+    if (text) el.style.height = `${Math.min(el.scrollHeight, MAX_INPUT_PX)}px`;
   }, [text, closed]);
 
   // Reply chosen on a bubble: the agent types next.
@@ -172,10 +173,10 @@ export function Composer({ conversation, canSend, templates, note, onNoteChange,
     return <p className="border-t border-slate-200 bg-slate-100 px-4 py-3 text-center text-sm text-slate-600">{t("chat.composer.readOnly")}</p>;
   }
 
-  const countdown = win.closesInMs !== null ? t("chat.window.closesIn", { time: formatRemaining(win.closesInMs, i18n.language) }) : null;
+  const remaining = win.closesInMs !== null ? formatRemaining(win.closesInMs, i18n.language) : null;
 
   return (
-    <div className={cn("shrink-0 border-t px-2 pt-1.5 pb-2 sm:px-4", note ? "border-amber-200 bg-amber-50" : "border-slate-200 bg-[#f0f2f5]")}>
+    <div className={cn("shrink-0 border-t px-2 pt-1.5 pb-[max(0.5rem,env(safe-area-inset-bottom))] sm:px-4", note ? "border-amber-200 bg-amber-50" : "border-slate-200 bg-[#f0f2f5]")}>
       {replyTo ? <ReplyChip message={replyTo} name={nameOf(authorKey(replyTo))} onCancel={onCancelReply} /> : null}
       {!note ? <UploadChips uploads={uploads} /> : null}
       {error ? (
@@ -211,11 +212,11 @@ export function Composer({ conversation, canSend, templates, note, onNoteChange,
             className="inline-flex h-7 shrink-0 items-center gap-1 rounded-full bg-white px-2.5 text-xs font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50"
           >
             <LayoutTemplate aria-hidden className="size-3.5" />
-            {t("chat.template.button")}
+            <span className="max-[359px]:sr-only">{t("chat.template.button")}</span>
           </button>
         ) : null}
         <span className="min-w-0 flex-1" />
-        {countdown && !note ? <WindowCountdown text={countdown} /> : null}
+        {remaining && !note ? <WindowCountdown text={t("chat.window.closesIn", { time: remaining })} short={remaining} /> : null}
       </div>
       {closed ? (
         <WindowBanner onOpenTemplates={onOpenTemplates} canTemplate={templates} />

@@ -17,6 +17,7 @@ import { useNameOf, useNow } from "./hooks";
 import { MessageBubble, SystemNotice } from "./MessageBubble";
 import { useChatError, useChatSend } from "./send";
 import { buildTimeline, dayLabel } from "./timeline";
+import type { TimelineItem } from "./timeline";
 
 /** Within this many pixels of the end counts as "at the bottom". */
 const BOTTOM_SLACK = 80;
@@ -28,14 +29,22 @@ function nextFrame(): Promise<void> {
   return new Promise((r) => (typeof requestAnimationFrame === "function" ? requestAnimationFrame(() => r()) : setTimeout(r, 16)));
 }
 
-function DaySeparator({ day, now }: { day: string; now: number }) {
-  const { t, i18n } = useTranslation();
-  const label = dayLabel(day, new Date(now), i18n.language, { today: t("chat.day.today"), yesterday: t("chat.day.yesterday") });
+function DaySeparator({ label }: { label: string }) {
   return (
-    <div role="separator" aria-label={label} className="sticky top-2 z-[2] my-3 flex justify-center">
-      <span className="rounded-lg bg-white/95 px-3 py-1 text-xs font-medium text-slate-600 shadow-xs">{label}</span>
+    <div role="separator" aria-label={label} className="pointer-events-none sticky top-2 z-[2] my-3 flex justify-center">
+      <span className="rounded-lg bg-white px-3 py-1 text-xs font-medium text-slate-600 shadow-xs">{label}</span>
     </div>
   );
+}
+
+/** The timeline cut into days (each item after its day's separator). */
+function byDay(items: TimelineItem[]): Array<{ key: string; day: string; items: TimelineItem[] }> {
+  const out: Array<{ key: string; day: string; items: TimelineItem[] }> = [];
+  for (const it of items) {
+    if (it.kind === "day") out.push({ key: it.key, day: it.day, items: [] });
+    else out.at(-1)?.items.push(it);
+  }
+  return out;
 }
 
 interface Props {
@@ -46,7 +55,7 @@ interface Props {
 }
 
 export function MessageList({ conversation, me, canAct, onReply }: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const q = useMessages(conversation.id);
   const { data, fetchNextPage, hasNextPage, isFetchingNextPage } = q;
   const retry = useRetryMessage(conversation.id);
@@ -56,7 +65,7 @@ export function MessageList({ conversation, me, canAct, onReply }: Props) {
   const now = useNow(60_000);
 
   const messages = useMemo(() => chronological(data), [data]);
-  const items = useMemo(() => buildTimeline(messages), [messages]);
+  const days = useMemo(() => byDay(buildTimeline(messages)), [messages]);
   const byId = useMemo(() => new Map(messages.map((m) => [m.id, m])), [messages]);
 
   const scroller = useRef<HTMLDivElement>(null);
@@ -203,6 +212,7 @@ export function MessageList({ conversation, me, canAct, onReply }: Props) {
     );
   }
 
+  const dayText = (day: string) => dayLabel(day, new Date(now), i18n.language, { today: t("chat.day.today"), yesterday: t("chat.day.yesterday") });
   const unseen = !atBottom && leftAt !== null ? messages.slice(messages.findIndex((m) => m.id === leftAt) + 1).filter((m) => m.type !== "reaction").length : 0;
 
   return (
@@ -218,15 +228,19 @@ export function MessageList({ conversation, me, canAct, onReply }: Props) {
             </div>
           ) : null}
           <BubbleContext.Provider value={env}>
-            {items.map((it) =>
-              it.kind === "day" ? (
-                <DaySeparator key={it.key} day={it.day} now={now} />
-              ) : it.kind === "system" ? (
-                <SystemNotice key={it.key} message={it.message} />
-              ) : (
-                <MessageBubble key={it.key} message={it.message} reactions={it.reactions} continued={it.continued} highlighted={highlight === it.message.id} />
-              ),
-            )}
+            {days.map((d) => (
+              // One section per day: its separator sticks at the top only while the day is in view.
+              <section key={d.key}>
+                <DaySeparator label={dayText(d.day)} />
+                {d.items.map((it) =>
+                  it.kind === "system" ? (
+                    <SystemNotice key={it.key} message={it.message} />
+                  ) : it.kind === "message" ? (
+                    <MessageBubble key={it.key} message={it.message} reactions={it.reactions} continued={it.continued} highlighted={highlight === it.message.id} />
+                  ) : null,
+                )}
+              </section>
+            ))}
           </BubbleContext.Provider>
         </div>
       </div>

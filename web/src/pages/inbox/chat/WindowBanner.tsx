@@ -22,12 +22,13 @@ export function WindowBanner({ onOpenTemplates, canTemplate }: { onOpenTemplates
   );
 }
 
-/** "Janela fecha em 3 h": shown in the composer when the window closes soon. */
-export function WindowCountdown({ text }: { text: string }) {
+/** "Janela fecha em 3 h" ("3 h" alone on phones): shown in the composer when it closes soon. */
+export function WindowCountdown({ text, short }: { text: string; short: string }) {
   return (
-    <span role="timer" className="inline-flex min-w-0 items-center gap-1 truncate rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">
+    <span role="timer" aria-label={text} title={text} className="inline-flex min-w-0 shrink-0 items-center gap-1 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium whitespace-nowrap text-amber-900">
       <Clock aria-hidden className="size-3.5 shrink-0" />
-      <span className="truncate">{text}</span>
+      <span aria-hidden className="sm:hidden">{short}</span>
+      <span aria-hidden className="hidden sm:inline">{text}</span>
     </span>
   );
 }
