@@ -2,12 +2,13 @@
 // The whole pane against a fake API: the closed-window banner and its template flow, the open
 // composer, bubbles and their retry, marking read, the header's buttons.
 import { Outlet, RouterProvider, createMemoryHistory, createRootRoute, createRoute, createRouter } from "@tanstack/react-router";
-import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import i18n from "i18next";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 import "../../../i18n";
 import type { Conversation, Message } from "../../../inbox/queries";
+import { useRealtime } from "../../../inbox/realtime";
 import { useInboxUi } from "../../../inbox/ui";
 import { ChatPane } from "./ChatPane";
 import { conversation, fakeApi, json, message, renderWithClient, sends } from "./testkit";
@@ -148,6 +149,19 @@ describe("open window", () => {
 
     fireEvent.click(within(bubbles[2]!).getByTestId("message-retry"));
     await waitFor(() => expect(calls.some((c) => c.method === "POST" && c.path === "/api/v1/conversations/c1/messages/m3/retry")).toBe(true));
+  });
+
+  it("says who is typing: the customer, then a colleague, never ourselves", async () => {
+    serve(conversation(), []);
+    const later = Date.now() + 60_000;
+    useRealtime.setState({ typing: { c1: { contact: later, u1: later } } });
+    renderPane();
+    expect((await screen.findByTestId("typing")).textContent).toBe("digitando…");
+    act(() => useRealtime.setState({ typing: { c1: { u2: later } } }));
+    await waitFor(() => expect(screen.getByTestId("typing").textContent).toBe("Bruno está digitando…"));
+    act(() => useRealtime.setState({ typing: { c1: { u2: Date.now() - 1 } } }));
+    await waitFor(() => expect(screen.queryByTestId("typing")).toBeNull(), { timeout: 2_000 });
+    useRealtime.setState({ typing: {} });
   });
 
   it("goes back to the list and toggles the details panel", async () => {

@@ -154,6 +154,7 @@ export function MessageList({ conversation, me, canAct, onReply }: Props) {
 
   const jump = useCallback(
     async (id: string) => {
+      atBottomRef.current = false;
       let current = data;
       let more = hasNextPage;
       for (let pages = 0; !chronological(current).some((m) => m.id === id) && more && pages < JUMP_MAX_PAGES; pages++) {
@@ -168,8 +169,12 @@ export function MessageList({ conversation, me, canAct, onReply }: Props) {
       // The page may render a frame or two after it arrived.
       for (let i = 0; i < 20; i++) {
         const el = document.getElementById(`message-${id}`);
-        if (el) {
-          el.scrollIntoView?.({ block: "center", behavior: "smooth" });
+        const box = scroller.current;
+        if (el && box) {
+          // Leaving the bottom: growing content must not pull the view back down.
+          atBottomRef.current = false;
+          const far = Math.abs(el.getBoundingClientRect().top - box.getBoundingClientRect().top) > 2 * box.clientHeight;
+          el.scrollIntoView?.({ block: "center", behavior: far ? "auto" : "smooth" });
           setHighlight(id);
           setTimeout(() => setHighlight((h) => (h === id ? null : h)), HIGHLIGHT_MS);
           return;
