@@ -1,4 +1,134 @@
-// Placeholder until the chat pane lands (same session).
+// The open conversation: header, messages, composer (or the closed-window banner) and the
+// template picker. Files can be dropped anywhere on the pane or pasted; they upload at once and
+// go with the next send.
+
+import { Upload } from "lucide-react";
+import type { ClipboardEvent, DragEvent } from "react";
+import { useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+
+import { ErrorState, Spinner } from "../../../components/ui/States";
+import { useConversation } from "../../../inbox/queries";
+import type { Message } from "../../../inbox/queries";
+import { useMe, useRole } from "../../../lib/me";
+import { ChatHeader } from "./ChatHeader";
+import { Composer } from "./Composer";
+import { useChannel, useConversationTopic, useMarkReadWhenSeen } from "./hooks";
+import { MessageList } from "./MessageList";
+import { TemplatePicker } from "./TemplatePicker";
+import { useUploads } from "./uploads";
+
+function hasFiles(e: DragEvent): boolean {
+  return Array.from(e.dataTransfer?.types ?? []).includes("Files");
+}
+
+/** Drag-and-drop of files onto the pane, with a counter for the enter/leave pairs of children. */
+function useFileDrop(enabled: boolean, onFiles: (files: File[]) => void) {
+  const [over, setOver] = useState(false);
+  const depth = useRef(0);
+  const handlers = {
+    onDragEnter: (e: DragEvent) => {
+      if (!enabled || !hasFiles(e)) return;
+      e.preventDefault();
+      depth.current++;
+      setOver(true);
+    },
+    onDragOver: (e: DragEvent) => {
+      if (!enabled || !hasFiles(e)) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = "copy";
+    },
+    onDragLeave: (e: DragEvent) => {
+      if (!enabled || !hasFiles(e)) return;
+      depth.current = Math.max(0, depth.current - 1);
+      if (depth.current === 0) setOver(false);
+    },
+    onDrop: (e: DragEvent) => {
+      if (!enabled || !hasFiles(e)) return;
+      e.preventDefault();
+      depth.current = 0;
+      setOver(false);
+      const files = Array.from(e.dataTransfer.files);
+      if (files.length) onFiles(files);
+    },
+  };
+  return { over, handlers };
+}
+
 export function ChatPane({ conversationId }: { conversationId: string }) {
-  return <div data-conversation={conversationId} />;
+  const { t } = useTranslation();
+  const q = useConversation(conversationId);
+  const conv = q.data;
+  useConversationTopic(conversationId);
+  useMarkReadWhenSeen(conversationId, conv);
+  const role = useRole();
+  const me = useMe().data?.user.id ?? null;
+  const canSend = role !== null && role !== "viewer";
+  const channel = useChannel(conv?.channel_id).data;
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
+  const [note, setNote] = useState(false);
+  const [templatesOpen, setTemplatesOpen] = useState(false);
+  const uploads = useUploads();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const canAttach = canSend && !note && !!conv?.window_open;
+  const drop = useFileDrop(canAttach, uploads.add);
+
+  if (!conv) {
+    return (
+      <div className="flex h-full min-h-0 flex-col items-center justify-center bg-[#efeae2] p-4">
+        {q.isError ? <ErrorState error={q.error} onRetry={() => void q.refetch()} /> : <Spinner />}
+      </div>
+    );
+  }
+
+  // Templates exist on WhatsApp; until the channel is known, a closed window says it is one.
+  const templates = channel ? channel.kind === "whatsapp_cloud" : !conv.window_open;
+
+  const onPaste = (e: ClipboardEvent) => {
+    const files = Array.from(e.clipboardData?.files ?? []);
+    if (!canAttach || files.length === 0) return;
+    e.preventDefault();
+    uploads.add(files);
+  };
+
+  return (
+    <div className="relative flex h-full min-h-0 min-w-0 flex-col bg-[#efeae2]" onPaste={onPaste} {...drop.handlers}>
+      <ChatHeader conversation={conv} />
+      <MessageList conversation={conv} me={me} canAct={canSend} onReply={setReplyTo} />
+      <Composer
+        conversation={conv}
+        canSend={canSend}
+        templates={templates}
+        note={note}
+        onNoteChange={setNote}
+        replyTo={replyTo}
+        onCancelReply={() => setReplyTo(null)}
+        uploads={uploads}
+        onOpenTemplates={() => setTemplatesOpen(true)}
+        onAttach={() => fileInput.current?.click()}
+      />
+      {canSend ? (
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          tabIndex={-1}
+          aria-hidden
+          data-testid="composer-file"
+          className="sr-only"
+          onChange={(e) => {
+            uploads.add(Array.from(e.target.files ?? []));
+            e.target.value = "";
+          }}
+        />
+      ) : null}
+      {templates ? <TemplatePicker open={templatesOpen} onOpenChange={setTemplatesOpen} conversation={conv} /> : null}
+      {drop.over ? (
+        <div className="pointer-events-none absolute inset-2 z-40 flex flex-col items-center justify-center gap-2 rounded-2xl border-2 border-dashed border-brand-600 bg-brand-50/90 text-brand-800">
+          <Upload aria-hidden className="size-10" />
+          <p className="text-base font-semibold">{t("chat.upload.drop")}</p>
+        </div>
+      ) : null}
+    </div>
+  );
 }

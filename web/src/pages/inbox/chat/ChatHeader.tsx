@@ -1,0 +1,83 @@
+// The open conversation's header: back (phones), the contact, channel, status, who is typing,
+// and the button for the contact/actions panel.
+
+import { useNavigate } from "@tanstack/react-router";
+import { ArrowLeft, PanelRight } from "lucide-react";
+import { useTranslation } from "react-i18next";
+
+import { IconButton } from "../../../components/ui/Button";
+import { Badge } from "../../../components/ui/Page";
+import type { Conversation } from "../../../inbox/queries";
+import { useInboxUi } from "../../../inbox/ui";
+import { useChannel, useTypers } from "./hooks";
+
+type Tone = "slate" | "green" | "red" | "amber" | "blue";
+
+function StatusBadge({ status }: { status: string }) {
+  const { t } = useTranslation();
+  const known: Record<string, [string, Tone]> = {
+    open: [t("chat.status.open"), "green"],
+    pending: [t("chat.status.pending"), "amber"],
+    waiting: [t("chat.status.waiting"), "blue"],
+    resolved: [t("chat.status.resolved"), "slate"],
+    archived: [t("chat.status.archived"), "slate"],
+    spam: [t("chat.status.spam"), "red"],
+  };
+  const [label, tone] = known[status] ?? [status, "slate"];
+  return <Badge tone={tone}>{label}</Badge>;
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter((p) => /\p{L}/u.test(p));
+  return ((parts[0]?.[0] ?? "") + (parts.length > 1 ? (parts.at(-1)?.[0] ?? "") : "")).toUpperCase() || "?";
+}
+
+/** "digitando…", "Ana está digitando…", "Ana e João estão digitando…". */
+function useTypingText(conversation: Conversation): string | null {
+  const { t, i18n } = useTranslation();
+  const names = useTypers(conversation.id, conversation.contact.name);
+  if (names.length === 0) return null;
+  if (names.length === 1 && names[0] === conversation.contact.name) return t("chat.typing.contact");
+  if (names.length === 1) return t("chat.typing.one", { name: names[0] });
+  return t("chat.typing.many", { names: new Intl.ListFormat(i18n.language, { type: "conjunction" }).format(names) });
+}
+
+export function ChatHeader({ conversation }: { conversation: Conversation }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const detailsOpen = useInboxUi((s) => s.detailsOpen);
+  const toggleDetails = useInboxUi((s) => s.toggleDetails);
+  const channel = useChannel(conversation.channel_id).data;
+  const typing = useTypingText(conversation);
+  const kind = channel ? (channel.kind === "whatsapp_cloud" ? t("chat.channel.whatsapp") : channel.kind === "webchat" ? t("chat.channel.webchat") : channel.kind) : null;
+  const sub = [conversation.contact.phone, kind].filter(Boolean).join(" · ");
+  return (
+    <header className="flex h-16 shrink-0 items-center gap-2 border-b border-slate-200 bg-[#f0f2f5] px-2 sm:px-4">
+      <IconButton data-testid="chat-back" label={t("chat.back")} icon={<ArrowLeft aria-hidden className="size-5" />} onClick={() => void navigate({ to: "/inbox" })} className="md:hidden" />
+      <span aria-hidden className="flex size-10 shrink-0 items-center justify-center rounded-full bg-brand-100 text-sm font-semibold text-brand-800">
+        {initials(conversation.contact.name)}
+      </span>
+      <div className="min-w-0 flex-1">
+        <h2 className="truncate text-[0.9375rem] font-semibold text-slate-900">{conversation.contact.name}</h2>
+        <p aria-live="polite" className="truncate text-xs text-slate-600">
+          {typing ? (
+            <span data-testid="typing" className="font-medium text-brand-700">
+              {typing}
+            </span>
+          ) : (
+            sub
+          )}
+        </p>
+      </div>
+      <StatusBadge status={conversation.status} />
+      <IconButton
+        data-testid="details-toggle"
+        aria-pressed={detailsOpen}
+        label={t("chat.details")}
+        icon={<PanelRight aria-hidden className="size-5" />}
+        onClick={toggleDetails}
+        className={detailsOpen ? "bg-slate-200" : undefined}
+      />
+    </header>
+  );
+}

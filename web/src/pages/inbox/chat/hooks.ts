@@ -1,0 +1,137 @@
+// The chat pane's effects and small queries: the conversation's realtime topic, marking it read,
+// our typing signal and who else types, the channel and the quick replies.
+
+import { useQuery } from "@tanstack/react-query";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useTranslation } from "react-i18next";
+
+import { api, unwrap } from "../../../api/client";
+import { useMarkRead } from "../../../inbox/queries";
+import type { Conversation } from "../../../inbox/queries";
+import { realtime, typersIn, useRealtime } from "../../../inbox/realtime";
+import { useMe } from "../../../lib/me";
+import { useAllMembers } from "../../../lib/members";
+import { useTenantId } from "../../../lib/useTenantId";
+
+/** The current time, refreshed every `ms` while `enabled`. */
+export function useNow(ms: number, enabled = true): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!enabled) return;
+    const h = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(h);
+  }, [ms, enabled]);
+  return now;
+}
+
+function subscribeVisibility(fn: () => void) {
+  document.addEventListener("visibilitychange", fn);
+  return () => document.removeEventListener("visibilitychange", fn);
+}
+
+/** Whether this tab is the one the person looks at. */
+export function usePageVisible(): boolean {
+  return useSyncExternalStore(
+    subscribeVisibility,
+    () => document.visibilityState !== "hidden",
+    () => true,
+  );
+}
+
+/** Keeps `conversation:{id}` subscribed while the pane shows it (typing events come there). */
+export function useConversationTopic(conversationId: string) {
+  useEffect(() => realtime.subscribe(`conversation:${conversationId}`), [conversationId]);
+}
+
+/**
+ * Marks the conversation read when it opens and whenever it has unread messages again while it
+ * shows in a visible tab (new inbound messages refetch it with `unread_count > 0`).
+ */
+export function useMarkReadWhenSeen(conversationId: string, conv: Conversation | undefined) {
+  const { mutate, isPending } = useMarkRead(conversationId);
+  const visible = usePageVisible();
+  const done = useRef("");
+  const unread = conv?.unread_count ?? 0;
+  const stamp = conv ? `${conv.last_message_at}:${unread}` : "";
+  useEffect(() => {
+    if (unread <= 0 || !visible || isPending || done.current === stamp) return;
+    done.current = stamp;
+    mutate();
+  }, [unread, visible, isPending, stamp, mutate]);
+}
+
+/** A "typing on" repeats this often while typing (others' indicators last 6 s). */
+export const TYPING_REPEAT_MS = 3_000;
+/** "Typing off" goes after this long without a keystroke. */
+export const TYPING_IDLE_MS = 4_000;
+
+/** Our typing signal: `ping()` on each keystroke, `stop()` on send; stops on unmount. */
+export function useTypingSender(conversationId: string) {
+  const lastOn = useRef(0);
+  const idle = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const stop = useCallback(() => {
+    if (idle.current) clearTimeout(idle.current);
+    idle.current = null;
+    if (lastOn.current) realtime.typing(conversationId, false);
+    lastOn.current = 0;
+  }, [conversationId]);
+  const ping = useCallback(() => {
+    const now = Date.now();
+    if (now - lastOn.current >= TYPING_REPEAT_MS) {
+      realtime.typing(conversationId, true);
+      lastOn.current = now;
+    }
+    if (idle.current) clearTimeout(idle.current);
+    idle.current = setTimeout(stop, TYPING_IDLE_MS);
+  }, [conversationId, stop]);
+  useEffect(() => stop, [stop]);
+  return { ping, stop };
+}
+
+/** Names of who types in the conversation now (the customer, colleagues), never ourselves. */
+export function useTypers(conversationId: string, contactName: string): string[] {
+  const entries = useRealtime((s) => s.typing[conversationId]);
+  const now = useNow(1_000, !!entries && Object.keys(entries).length > 0);
+  const me = useMe().data?.user.id;
+  const members = useAllMembers().data;
+  if (!entries) return [];
+  return typersIn({ [conversationId]: entries }, conversationId, now)
+    .filter((who) => who !== me)
+    .map((who) => (who === "contact" ? contactName : (members?.find((m) => m.user_id === who)?.name ?? "")))
+    .filter(Boolean);
+}
+
+/** "contact" or a user id → the name to show (the contact's, "você", a colleague's). */
+export function useNameOf(contactName: string): (who: string) => string {
+  const { t } = useTranslation();
+  const me = useMe().data?.user.id;
+  const members = useAllMembers().data;
+  return useCallback(
+    (who: string) =>
+      who === "contact" ? contactName : who === me ? t("chat.author.you") : (members?.find((m) => m.user_id === who)?.name ?? t("chat.author.agent")),
+    [contactName, me, members, t],
+  );
+}
+
+/** The conversation's channel (its kind and name for the header). */
+export function useChannel(channelId: string | undefined) {
+  const tenant = useTenantId();
+  return useQuery({
+    queryKey: ["channels", tenant, "one", channelId ?? ""],
+    enabled: tenant !== "" && !!channelId,
+    staleTime: 5 * 60_000,
+    queryFn: () => unwrap(api.GET("/api/v1/channels/{id}", { params: { path: { id: channelId! } } })),
+  });
+}
+
+/** The tenant's quick replies (first 200), filtered in the browser as the agent types. */
+export function useQuickReplies(enabled: boolean) {
+  const tenant = useTenantId();
+  return useQuery({
+    // Under "quick-replies" so the settings page's changes refresh it.
+    queryKey: ["quick-replies", tenant, "composer"],
+    enabled: enabled && tenant !== "",
+    staleTime: 5 * 60_000,
+    queryFn: () => unwrap(api.GET("/api/v1/quick-replies", { params: { query: { limit: 200 } } })),
+  });
+}

@@ -1,0 +1,61 @@
+// Sending from the pane: one Idempotency-Key per new message (the same one when the agent retries
+// the request that failed, so a send that did reach the server is not duplicated), and the
+// messages for the API's refusals that matter in a chat.
+
+import { useCallback, useRef } from "react";
+import { useTranslation } from "react-i18next";
+
+import { ApiError, fieldMessage } from "../../../api/errors";
+import type { Translate } from "../../../api/errors";
+import { newIdempotencyKey, useSendMessage } from "../../../inbox/queries";
+import type { SendBody } from "../../../inbox/queries";
+import { useApiError } from "../../../lib/useApiError";
+
+export function useChatSend(conversationId: string) {
+  const { mutateAsync, isPending } = useSendMessage(conversationId);
+  const last = useRef<{ sig: string; key: string } | null>(null);
+  const send = useCallback(
+    async (body: SendBody) => {
+      const sig = JSON.stringify(body);
+      const key = last.current?.sig === sig ? last.current.key : newIdempotencyKey();
+      last.current = { sig, key };
+      const sent = await mutateAsync({ body, key });
+      last.current = null;
+      return sent;
+    },
+    [mutateAsync],
+  );
+  return { send, pending: isPending };
+}
+
+/** The message for a failed send: the chat's own codes first, then the app's error messages. */
+export function useChatError() {
+  const { t } = useTranslation();
+  const { message } = useApiError();
+  return useCallback(
+    (e: unknown): string => {
+      const err = e instanceof ApiError ? e : null;
+      switch (err?.code) {
+        case "whatsapp_window_closed":
+          return t("chat.errors.windowClosed");
+        case "template_not_approved":
+          return t("chat.errors.templateNotApproved");
+        case "template_not_found":
+          return t("chat.errors.templateNotFound");
+        case "channel_error":
+          return t("chat.errors.channelError");
+        case "channel_deleted":
+          return t("chat.errors.channelDeleted");
+        case "contact_blocked":
+          return t("chat.errors.contactBlocked");
+        case "validation_failed": {
+          const first = Object.values(err.fields)[0]?.[0];
+          return first ? fieldMessage(t as unknown as Translate, first) : message(e);
+        }
+        default:
+          return message(e);
+      }
+    },
+    [t, message],
+  );
+}
