@@ -86,10 +86,13 @@ export async function inboxJourney({ browser, page, base, server, graph, webhook
   await page.getByTestId("tab-unassigned").click();
 
   const now = Math.floor(Date.now() / 1000);
-  const ana = { from: "5511987654321", name: "Ana Beatriz", id: "wamid.e2e-in-ana-1", at: now, body: "Olá! Meu pedido #48213 ainda não chegou. Vocês conseguem verificar?" };
+  const ana = { from: "5511976543210", name: "Ana Beatriz", id: "wamid.e2e-in-ana-1", at: now, body: "Olá! Meu pedido #48213 ainda não chegou. Vocês conseguem verificar?" };
   await post(textMessage(phoneNumberId, ana));
   const anaRow = page.getByTestId("conversation-row").filter({ hasText: "Ana Beatriz" });
-  await expectVisible(anaRow, "the new conversation, live in the list (no reload)");
+  await expectVisible(anaRow, "the new conversation, live in the list (no reload)").catch(async (e) => {
+    await shot(page, "fail-live");
+    throw e;
+  });
   await expectAttr(anaRow, "data-unread", "1", "unread badge");
   await shot(page, "20-inbox-live");
   log("a signed WhatsApp webhook made a conversation appear live");
@@ -175,7 +178,9 @@ export async function inboxJourney({ browser, page, base, server, graph, webhook
   const w = await wctx.newPage();
   watchErrors(w, errors, "widget");
   await w.goto(`${base}/demo/widget`);
-  await w.getByRole("button", { name: "Abrir o chat" }).click();
+  // The demo page opens the chat by itself; a customer's site shows the launcher first.
+  await expectVisible(w.getByRole("button", { name: /^(Abrir|Fechar) o chat/ }), "the widget's launcher");
+  if (await w.getByRole("button", { name: /^Abrir o chat/ }).isVisible()) await w.getByRole("button", { name: /^Abrir o chat/ }).click();
   const start = w.getByRole("button", { name: "Iniciar conversa" });
   if (await start.isVisible().catch(() => false)) {
     await w.getByLabel("Nome").fill("Visitante do site");

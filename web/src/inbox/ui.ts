@@ -10,8 +10,9 @@ interface InboxUi {
 }
 
 export const useInboxUi = create<InboxUi>((set) => ({
-  // Open by default where it fits beside the chat (xl); on smaller screens it is asked for.
-  detailsOpen: typeof window !== "undefined" && typeof window.matchMedia === "function" && window.matchMedia("(min-width: 1280px)").matches,
+  // Open by default where it fits beside a chat of comfortable width (2xl, 1536 px); on smaller
+  // screens it is asked for (beside the chat at xl, over it below).
+  detailsOpen: typeof window !== "undefined" && typeof window.matchMedia === "function" && window.matchMedia("(min-width: 1536px)").matches,
   setDetailsOpen: (detailsOpen) => set({ detailsOpen }),
   toggleDetails: () => set((s) => ({ detailsOpen: !s.detailsOpen })),
 }));

@@ -288,6 +288,11 @@ async fn build_content(core: &Core, tenant: TenantId, p: &Prepared, creds: &Valu
     if m.media_object_key.is_some() {
         return media_content(core, tenant, p, creds, &payload).await;
     }
+    let order: Vec<String> = payload
+        .get("parameter_order")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default();
+    let params = |v: &Value| params(v, &order);
     let content: Content = serde_json::from_value(payload)
         .map_err(|e| Failure::Message("invalid_message".into(), format!("stored content unreadable: {e}")))?;
     Ok(match content {
@@ -304,10 +309,10 @@ async fn build_content(core: &Core, tenant: TenantId, p: &Prepared, creds: &Valu
             buttons,
         } => {
             let mut components = Vec::new();
-            if let Some(h) = header.as_ref().and_then(params) {
+            if let Some(h) = header.as_ref().and_then(&params) {
                 components.push(TemplateComponent::Header(h));
             }
-            if let Some(b) = body.as_ref().and_then(params) {
+            if let Some(b) = body.as_ref().and_then(&params) {
                 components.push(TemplateComponent::Body(b));
             }
             for b in buttons {
@@ -398,7 +403,8 @@ async fn build_content(core: &Core, tenant: TenantId, p: &Prepared, creds: &Valu
 /// is a string (text) or a typed object as Graph names them: `{"type": "currency",
 /// "fallback_value", "code", "amount_1000"}`, `{"type": "date_time", "fallback_value"}`,
 /// `{"type": "document"|"image"|"video", "link", "filename"}`, `{"type": "payload", "payload"}`.
-fn params(v: &Value) -> Option<Vec<TemplateParameter>> {
+/// Named parameters follow `order` (the template's reading order); names it lacks come last.
+fn params(v: &Value, order: &[String]) -> Option<Vec<TemplateParameter>> {
     let list: Vec<TemplateParameter> = match v {
         Value::Array(a) => a
             .iter()
@@ -407,13 +413,17 @@ fn params(v: &Value) -> Option<Vec<TemplateParameter>> {
                 value: param_value(x),
             })
             .collect(),
-        Value::Object(o) => o
-            .iter()
-            .map(|(k, x)| TemplateParameter {
-                name: Some(k.clone()),
-                value: param_value(x),
-            })
-            .collect(),
+        Value::Object(o) => {
+            let mut named: Vec<(&String, &Value)> = o.iter().collect();
+            named.sort_by_key(|(k, _)| order.iter().position(|n| n == *k).unwrap_or(usize::MAX));
+            named
+                .into_iter()
+                .map(|(k, x)| TemplateParameter {
+                    name: Some(k.clone()),
+                    value: param_value(x),
+                })
+                .collect()
+        }
         _ => return None,
     };
     (!list.is_empty()).then_some(list)

@@ -465,6 +465,7 @@ pub async fn send(
             }
             body = super::templates::render_body(&t.components, params.as_ref());
             payload["parameter_format"] = t.components.get("parameter_format").cloned().unwrap_or(Value::Null);
+            payload["parameter_order"] = json!(super::templates::placeholder_order(&t.components));
         }
         Content::Buttons { body: b, .. } | Content::List { body: b, .. } => body = Some(b.clone()),
         Content::Reaction { message_id, emoji } => {

@@ -233,6 +233,38 @@ pub fn render_body(stored: &Value, params: Option<&Value>) -> Option<String> {
     Some(out)
 }
 
+/// The names of a template's placeholders (`{{nome}}`, `{{1}}`) in the order they appear in its
+/// header and body. Named parameters go to Graph in this order (the documented bodies list them
+/// as the template reads), whatever order the request's object had.
+#[must_use]
+pub fn placeholder_order(stored: &Value) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let texts = stored
+        .get("components")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|c| {
+            c.get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.eq_ignore_ascii_case("header") || t.eq_ignore_ascii_case("body"))
+        })
+        .filter_map(|c| c.get("text").and_then(Value::as_str));
+    for text in texts {
+        let mut rest = text;
+        while let Some(start) = rest.find("{{") {
+            let after = &rest[start + 2..];
+            let Some(end) = after.find("}}") else { break };
+            let name = after[..end].trim();
+            if !name.is_empty() && !names.iter().any(|n| n == name) {
+                names.push(name.to_owned());
+            }
+            rest = &after[end + 2..];
+        }
+    }
+    names
+}
+
 /// How a parameter reads in the rendered body: text as is, typed values by their fallback.
 pub(crate) fn value_text(v: &Value) -> String {
     match v {
@@ -248,6 +280,18 @@ pub(crate) fn value_text(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_listed_in_reading_order_once() {
+        let stored = json!({ "components": [
+            { "type": "HEADER", "format": "TEXT", "text": "Pedido {{numero_pedido}}" },
+            { "type": "BODY", "text": "Olá, {{nome_cliente}}! O pedido #{{numero_pedido}} vence em {{ data_vencimento }}." },
+            { "type": "FOOTER", "text": "{{ignored}}" },
+        ] });
+        assert_eq!(placeholder_order(&stored), vec!["numero_pedido", "nome_cliente", "data_vencimento"]);
+        assert!(placeholder_order(&json!({})).is_empty());
+        assert_eq!(placeholder_order(&json!({ "components": [{ "type": "BODY", "text": "a {{1}} b {{2" }] })), vec!["1"]);
+    }
 
     #[test]
     fn body_parameters_fill_positional_and_named_placeholders() {

@@ -278,6 +278,35 @@ async fn outside_the_window_only_an_approved_template_goes(engine: Engine) {
     assert_eq!(bodies.len(), 1);
     assert_eq!(without_callback(bodies[0].clone()), without_callback(doc));
 
+    // The documented named template, exactly: its parameters go in the template's reading order
+    // whatever order the request's object had (a JSON object has none).
+    let named = outbound_fixture("send-template-named.json");
+    let values: serde_json::Map<String, Value> = named["template"]["components"][0]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|p| (p["parameter_name"].as_str().unwrap().to_owned(), p["text"].clone()))
+        .collect();
+    let (s, m) = send(
+        &app,
+        &t.admin.access,
+        conv,
+        json!({"type": "template", "name": "lembrete_pagamento", "language": "pt_BR", "body": values}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    assert_eq!(
+        m["body"],
+        "Olá, João! O boleto do pedido #48377 vence em 30/06/2025. Se já pagou, desconsidere."
+    );
+    app.run_pending_jobs().await;
+    let bodies = sent_bodies(&app).await;
+    assert_eq!(bodies.len(), 2);
+    let mut expected = without_callback(named);
+    expected["to"] = bodies[1]["to"].clone();
+    assert_eq!(without_callback(bodies[1].clone()), expected);
+
     // An unknown or unapproved template is refused before anything is stored.
     let (s, b) = send(
         &app,

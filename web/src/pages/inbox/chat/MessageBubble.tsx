@@ -4,11 +4,14 @@
 import { Forward, Lock, RotateCcw } from "lucide-react";
 import { useTranslation } from "react-i18next";
 
+import type { Translate } from "../../../api/errors";
 import type { Message } from "../../../inbox/queries";
 import { cn } from "../../../lib/cn";
 import { BubbleMenu } from "./BubbleMenu";
 import { useBubbleEnv } from "./bubbleContext";
+import { useDirectory } from "./hooks";
 import { MessageContent } from "./MessageContent";
+import { systemText } from "./system";
 import { Ticks } from "./Ticks";
 import type { ReactionGroup } from "./timeline";
 import { authorKey, failureReason, snippetOf, tickOf, timeOf } from "./timeline";
@@ -148,9 +151,10 @@ export function MessageBubble({ message: m, reactions, continued, highlighted }:
 /** A provider or system notice, centered. */
 export function SystemNotice({ message }: { message: Message }) {
   const { t } = useTranslation();
+  const directory = useDirectory();
   return (
     <div data-testid="system-message" className="my-2 flex justify-center px-6">
-      <p className="max-w-md rounded-lg bg-sky-50 px-3 py-1 text-center text-xs text-slate-700 shadow-xs [overflow-wrap:anywhere]">{message.body || t("chat.system")}</p>
+      <p className="max-w-md rounded-lg bg-sky-50 px-3 py-1 text-center text-xs text-slate-700 shadow-xs [overflow-wrap:anywhere]">{systemText(message, directory, t as unknown as Translate)}</p>
     </div>
   );
 }

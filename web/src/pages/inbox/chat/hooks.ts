@@ -2,16 +2,18 @@
 // our typing signal and who else types, the channel and the quick replies.
 
 import { useQuery } from "@tanstack/react-query";
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../../api/client";
+import { useDepartmentList, useMemberNames, useTeams } from "../../../inbox/lookups";
 import { useMarkRead } from "../../../inbox/queries";
 import type { Conversation } from "../../../inbox/queries";
 import { realtime, typersIn, useRealtime } from "../../../inbox/realtime";
 import { useMe } from "../../../lib/me";
 import { useAllMembers } from "../../../lib/members";
 import { useTenantId } from "../../../lib/useTenantId";
+import type { Directory } from "./system";
 
 /** The current time, refreshed every `ms` while `enabled`. */
 export function useNow(ms: number, enabled = true): number {
@@ -134,4 +136,21 @@ export function useQuickReplies(enabled: boolean) {
     staleTime: 5 * 60_000,
     queryFn: () => unwrap(api.GET("/api/v1/quick-replies", { params: { query: { limit: 200 } } })),
   });
+}
+
+/** Names for system messages: members, teams and departments by id, and who "you" is. */
+export function useDirectory(): Directory {
+  const me = useMe().data?.user.id ?? null;
+  const members = useMemberNames();
+  const teams = useTeams();
+  const departments = useDepartmentList();
+  return useMemo(
+    () => ({
+      me,
+      members,
+      teams: new Map(teams.map((x) => [x.id, x.name])),
+      departments: new Map(departments.map((x) => [x.id, x.name])),
+    }),
+    [me, members, teams, departments],
+  );
 }

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 
+import type { Translate } from "../../../api/errors";
+import i18n from "../../../i18n";
 import type { Message } from "../../../inbox/queries";
 import { filterQuickReplies, slashQuery } from "./quickReplies";
+import { systemText } from "./system";
+import type { Directory } from "./system";
 import type { QuickReply } from "./quickReplies";
 import { allFilled, buildTemplateSend, placeholders, previewOf, templateParams } from "./templates";
 import type { Template } from "./templates";
@@ -246,5 +250,33 @@ describe("text helpers", () => {
     expect(formatBytes(48_200, "en")).toBe("48 kB");
     expect(formatBytes(3_200_000, "pt-BR")).toBe("3,2 MB");
     expect(formatBytes(null, "en")).toBe("");
+  });
+});
+
+describe("system messages", () => {
+  const dir: Directory = {
+    me: "u-me",
+    members: new Map([
+      ["u-me", "Admin"],
+      ["u-maria", "Maria"],
+    ]),
+    teams: new Map([["t-sales", "Vendas"]]),
+    departments: new Map([["d-com", "Comercial"]]),
+  };
+  const pt = i18n.getFixedT("pt-BR") as unknown as Translate;
+  const sys = (body: string, to: object | null, by: string | null = "u-maria") =>
+    ({ id: "s", body, type: "system", author: "system", payload: to ? { from: {}, to, by } : null }) as unknown as Message;
+
+  it("names who moved the conversation where, in the reader's words", () => {
+    expect(systemText(sys("assigned", { assignee_id: "u-maria" }), dir, pt)).toBe("Maria assumiu a conversa.");
+    expect(systemText(sys("assigned", { assignee_id: "u-me" }), dir, pt)).toBe("Maria atribuiu a conversa a você.");
+    expect(systemText(sys("assigned", { assignee_id: "u-maria" }, "u-me"), dir, pt)).toBe("Você atribuiu a conversa a Maria.");
+    expect(systemText(sys("transferred", { team_id: "t-sales" }), dir, pt)).toBe("Maria transferiu a conversa para a equipe Vendas.");
+    expect(systemText(sys("transferred", { department_id: "d-com" }, null), dir, pt)).toBe("Alguém transferiu a conversa para o departamento Comercial.");
+    expect(systemText(sys("assigned", {}), dir, pt)).toBe("Maria devolveu a conversa para a fila.");
+  });
+
+  it("keeps a provider's notice as written", () => {
+    expect(systemText(sys("O cliente mudou de número.", null), dir, pt)).toBe("O cliente mudou de número.");
   });
 });

@@ -17,7 +17,7 @@ import { FilterPopover } from "./FilterPopover";
 import { activeFilterCount, toInboxFilters, useInboxFilters } from "./filters";
 import { ListEmpty, ListSkeleton, LoadError, Rows } from "./ListBody";
 import { ListMenu } from "./ListMenu";
-import { useChannels, useMemberNames } from "./lookups";
+import { useChannels, useMemberNames } from "../../../inbox/lookups";
 import { neighbour, useListShortcuts } from "./shortcuts";
 import { ShortcutsHelp } from "./ShortcutsHelp";
 

@@ -7,7 +7,7 @@ import { Field, Select } from "../../../components/ui/Field";
 import { cn } from "../../../lib/cn";
 import { useAllTags } from "../../settings/TagsPage";
 import { STATUS_CHOICES, activeFilterCount, useInboxFilters } from "./filters";
-import { itemsOf, useChannels, useTeams } from "./lookups";
+import { itemsOf, useChannels, useTeams } from "../../../inbox/lookups";
 import { NamedSelect } from "./NamedSelect";
 
 /** The list's filter button: status, channel, team, tag, only unread; a badge counts the active ones. */

@@ -10,7 +10,7 @@ import { useRole } from "../../../lib/me";
 import { useApiError } from "../../../lib/useApiError";
 import { can } from "../../../lib/permissions";
 import { ConversationRow } from "./ConversationRow";
-import type { Channel } from "./lookups";
+import type { Channel } from "../../../inbox/lookups";
 
 /** The list's clock: relative times move on once a minute without a refetch. */
 export function useNow(everyMs = 60_000): number {

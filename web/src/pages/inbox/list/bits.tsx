@@ -8,7 +8,7 @@ import { useTranslation } from "react-i18next";
 import { cn } from "../../../lib/cn";
 import { initials } from "./format";
 import type { MediaType } from "./format";
-import { channelFamily } from "./lookups";
+import { channelFamily } from "../../../inbox/lookups";
 
 const AVATAR_COLORS = [
   "bg-emerald-100 text-emerald-800",

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_FILTERS, listQuery, orderConversations } from "../../../inbox/queries";
 import { activeFilterCount, toInboxFilters } from "./filters";
 import { initials, listTime, previewText } from "./format";
-import { channelFamily } from "./lookups";
+import { channelFamily } from "../../../inbox/lookups";
 import { isTypingTarget, neighbour, shortcutFor } from "./shortcuts";
 import { conv } from "./testkit";
 

@@ -11,7 +11,7 @@ import type { Conversation } from "../../../inbox/queries";
 import type { Schemas } from "../../../api/client";
 import { useAllMembers } from "../../../lib/members";
 import { useMe } from "../../../lib/me";
-import { useDepartmentList, useMemberNames, useTeams, workable } from "../list/lookups";
+import { useDepartmentList, useMemberNames, useTeams, workable } from "../../../inbox/lookups";
 import { NamedSelect } from "../list/NamedSelect";
 import type { Named } from "../list/NamedSelect";
 import { usePanelRights, useRunner } from "./hooks";

@@ -7,7 +7,7 @@ import { Input } from "../../../components/ui/Field";
 import { cn } from "../../../lib/cn";
 import { DEFAULT_TAG_COLOR, TagPill, useAllTags } from "../../settings/TagsPage";
 import type { TagView } from "../../settings/TagsPage";
-import { itemsOf } from "../list/lookups";
+import { itemsOf } from "../../../inbox/lookups";
 
 type TagLike = Pick<TagView, "id" | "name" | "color">;
 

@@ -5,11 +5,11 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import type { InfiniteData } from "@tanstack/react-query";
 import { useMemo } from "react";
 
-import { api, unwrap } from "../../../api/client";
-import type { Schemas } from "../../../api/client";
-import type { Paged } from "../../../inbox/queries";
-import { useAllMembers } from "../../../lib/members";
-import type { Member } from "../../../lib/members";
+import { api, unwrap } from "../api/client";
+import type { Schemas } from "../api/client";
+import type { Paged } from "./queries";
+import { useAllMembers } from "../lib/members";
+import type { Member } from "../lib/members";
 
 export type Channel = Schemas["ChannelView"];
 export type Team = Schemas["TeamView"];
