@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 // The whole pane against a fake API: the closed-window banner and its template flow, the open
 // composer, bubbles and their retry, marking read, the header's buttons.
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { Outlet, RouterProvider, createMemoryHistory, createRootRoute, createRoute, createRouter } from "@tanstack/react-router";
-import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import i18n from "i18next";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
@@ -175,5 +176,32 @@ describe("open window", () => {
     expect(useInboxUi.getState().detailsOpen).toBe(true);
     fireEvent.click(screen.getByTestId("chat-back"));
     await waitFor(() => expect(router.state.location.pathname).toBe("/inbox"));
+  });
+});
+
+describe("lost access", () => {
+  it("replaces a stale chat with a way back when the conversation answers 404", async () => {
+    let gone = false;
+    fakeApi((c: Call) => {
+      if (c.method === "GET" && c.path === "/api/v1/conversations/c1") return gone ? json(404, { error: { code: "not_found", message: "x" } }) : json(200, conversation());
+      if (c.method === "GET" && c.path === "/api/v1/conversations/c1/messages") return json(200, { items: [message({ id: "m1" })], next_cursor: null });
+      return undefined;
+    });
+    const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const root = createRootRoute({ component: Outlet });
+    const inbox = createRoute({ getParentRoute: () => root, path: "/inbox", component: Outlet });
+    const open = createRoute({ getParentRoute: () => inbox, path: "$conversationId", component: () => <ChatPane conversationId="c1" /> });
+    const router = createRouter({ routeTree: root.addChildren([inbox.addChildren([open])]), history: createMemoryHistory({ initialEntries: ["/inbox/c1"] }) });
+    render(
+      <QueryClientProvider client={qc}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>,
+    );
+    await screen.findByTestId("composer-input");
+    gone = true;
+    await qc.refetchQueries({ queryKey: ["conversations"] });
+    await screen.findByTestId("chat-gone");
+    expect(screen.queryByTestId("composer-input")).toBeNull();
+    expect(screen.getByRole("link", { name: "Voltar para as conversas" }).getAttribute("href")).toBe("/inbox");
   });
 });

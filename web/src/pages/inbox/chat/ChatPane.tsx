@@ -2,13 +2,15 @@
 // template picker. Files can be dropped anywhere on the pane or pasted; they upload at once and
 // go with the next send.
 
-import { Upload } from "lucide-react";
+import { Link } from "@tanstack/react-router";
+import { EyeOff, Upload } from "lucide-react";
 import type { ClipboardEvent, DragEvent } from "react";
 import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { ErrorState, Spinner } from "../../../components/ui/States";
-import { useConversation } from "../../../inbox/queries";
+import { ApiError } from "../../../api/errors";
+import { EmptyState, ErrorState, Spinner } from "../../../components/ui/States";
+import { useConversation, useMessages } from "../../../inbox/queries";
 import type { Message } from "../../../inbox/queries";
 import { useMe, useRole } from "../../../lib/me";
 import { ChatHeader } from "./ChatHeader";
@@ -55,12 +57,43 @@ function useFileDrop(enabled: boolean, onFiles: (files: File[]) => void) {
   return { over, handlers };
 }
 
+/** A 404 of the conversation or its messages: the agent lost access (transferred, reassigned). */
+export function isGone(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404;
+}
+
+/** Shown instead of a stale chat once the conversation is no longer visible to the agent. */
+function GoneState() {
+  const { t } = useTranslation();
+  return (
+    <div data-testid="chat-gone" className="flex h-full min-h-0 flex-col items-center justify-center bg-[#efeae2] p-4">
+      <div className="max-w-sm">
+        <EmptyState
+          icon={<EyeOff aria-hidden />}
+          title={t("chat.gone.title")}
+          action={
+            <Link to="/inbox" className="inline-flex h-9 items-center rounded-lg bg-brand-600 px-4 text-sm font-medium text-white hover:bg-brand-700">
+              {t("chat.gone.back")}
+            </Link>
+          }
+        >
+          {t("chat.gone.text")}
+        </EmptyState>
+      </div>
+    </div>
+  );
+}
+
 export function ChatPane({ conversationId }: { conversationId: string }) {
   const { t } = useTranslation();
   const q = useConversation(conversationId);
   const conv = q.data;
+  // Another observer of the list's query (same key): its 404 also means the access is gone.
+  const messagesError = useMessages(conversationId).error;
+  // TanStack keeps the last data when a refetch fails: the error decides, not a missing `data`.
+  const gone = isGone(q.error) || isGone(messagesError);
   useConversationTopic(conversationId);
-  useMarkReadWhenSeen(conversationId, conv);
+  useMarkReadWhenSeen(conversationId, gone ? undefined : conv);
   const role = useRole();
   const me = useMe().data?.user.id ?? null;
   const canSend = role !== null && role !== "viewer";
@@ -72,6 +105,8 @@ export function ChatPane({ conversationId }: { conversationId: string }) {
   const fileInput = useRef<HTMLInputElement>(null);
   const canAttach = canSend && !note && !!conv?.window_open;
   const drop = useFileDrop(canAttach, uploads.add);
+
+  if (gone) return <GoneState />;
 
   if (!conv) {
     return (

@@ -1,3 +1,4 @@
+import { useNavigate } from "@tanstack/react-router";
 import { ArrowRightLeft, UserPlus } from "lucide-react";
 import type { ReactNode } from "react";
 import { useState } from "react";
@@ -27,6 +28,25 @@ function useTargets() {
   };
 }
 
+/**
+ * Whether a change hands the conversation to someone else or to another team: an agent without
+ * `conversations.manage` then no longer sees it (and leaves it for the list).
+ */
+export function handsAway(c: Pick<Conversation, "team_id">, me: string | undefined, to: { user_id?: string | null; team_id?: string | null }): boolean {
+  if (to.user_id && to.user_id !== me) return true;
+  return !!to.team_id && to.team_id !== c.team_id;
+}
+
+/** After a change: back to the list when the conversation went away from an agent. */
+function useLeaveIfGone(c: Conversation) {
+  const navigate = useNavigate();
+  const { manage } = usePanelRights();
+  const me = useMe().data?.user.id;
+  return (to: { user_id?: string | null; team_id?: string | null }) => {
+    if (!manage && handsAway(c, me, to)) void navigate({ to: "/inbox" });
+  };
+}
+
 /** The transfer body: the chosen targets and the note (which becomes a private note). */
 export function transferBody(f: { userId: string; teamId: string; departmentId: string; note: string }): Schemas["TransferBody"] {
   const body: Schemas["TransferBody"] = {};
@@ -41,6 +61,7 @@ function TransferDialog({ conversation, onClose }: { conversation: Conversation;
   const { t } = useTranslation();
   const transfer = useTransfer(conversation.id);
   const run = useRunner();
+  const leave = useLeaveIfGone(conversation);
   const { agents, teams, departments } = useTargets();
   const [form, setForm] = useState({ userId: "", teamId: "", departmentId: "", note: "" });
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
@@ -51,7 +72,12 @@ function TransferDialog({ conversation, onClose }: { conversation: Conversation;
         className="space-y-1"
         onSubmit={(e) => {
           e.preventDefault();
-          if (ready) run(transfer, transferBody(form), t("conv.transfer.done"), onClose);
+          if (!ready) return;
+          const body = transferBody(form);
+          void run(transfer, body, t("conv.transfer.done"), () => {
+            onClose();
+            leave(body);
+          });
         }}
       >
         <NamedSelect testId="transfer-agent" label={t("conv.assign.agent")} none={t("conv.transfer.anyAgent")} value={form.userId} onChange={(userId) => set({ userId })} items={agents.filter((a) => a.id !== conversation.assignee_id)} />
@@ -95,7 +121,10 @@ export function Assignment({ conversation: c }: { conversation: Conversation }) 
   const names = useMemberNames();
   const assigneeName = c.assignee_id === me ? t("conv.assign.you") : c.assignee_id ? (names.get(c.assignee_id) ?? "…") : t("conv.assign.nobody");
   const someoneElses = !!c.assignee_id && c.assignee_id !== me;
-  const body = (patch: Schemas["AssignBody"], success: string) => run(assign, patch, success);
+  /** The server refuses (403) an agent's changes to a colleague's conversation. */
+  const locked = someoneElses && !manage;
+  const leave = useLeaveIfGone(c);
+  const body = (patch: Schemas["AssignBody"], success: string) => void run(assign, patch, success, () => leave(patch));
 
   return (
     <PanelSection title={t("conv.assign.title")}>
@@ -106,20 +135,20 @@ export function Assignment({ conversation: c }: { conversation: Conversation }) 
       <Line label={t("conv.assign.department")}>{nameOf(departments, c.department_id, "—")}</Line>
       {work ? (
         <div className="mt-3 space-y-2">
-          {someoneElses && !manage ? <p className="text-xs text-slate-500">{t("conv.assign.onlySupervisor")}</p> : null}
+          {locked ? <p className="text-xs text-slate-500">{t("conv.assign.onlySupervisor")}</p> : null}
           <div className="flex flex-wrap gap-2">
-            {c.assignee_id !== me ? (
+            {c.assignee_id !== me && !locked ? (
               <Button size="sm" data-testid="assign-me" loading={assign.isPending && assign.variables?.user_id === me} icon={<UserPlus aria-hidden className="size-4" />} onClick={() => me && body({ user_id: me }, t("conv.assign.tookIt"))}>
                 {t("conv.assign.me")}
               </Button>
             ) : null}
-            <Button size="sm" variant="secondary" data-testid="transfer-open" icon={<ArrowRightLeft aria-hidden className="size-4" />} onClick={() => setTransferring(true)}>
+            <Button size="sm" variant="secondary" data-testid="transfer-open" disabled={locked} icon={<ArrowRightLeft aria-hidden className="size-4" />} onClick={() => setTransferring(true)}>
               {t("conv.transfer.open")}
             </Button>
           </div>
-          <NamedSelect testId="assign-agent" label={t("conv.assign.agent")} none={t("conv.assign.nobody")} value={c.assignee_id} onChange={(v) => body({ user_id: v || null }, t("conv.assign.done"))} items={agents} />
-          <NamedSelect testId="assign-team" label={t("conv.assign.team")} none={t("conv.assign.noTeam")} value={c.team_id} onChange={(v) => body({ team_id: v || null }, t("conv.assign.done"))} items={teams} />
-          <NamedSelect testId="assign-department" label={t("conv.assign.department")} none={t("conv.assign.noDepartment")} value={c.department_id} onChange={(v) => body({ department_id: v || null }, t("conv.assign.done"))} items={departments} />
+          <NamedSelect testId="assign-agent" disabled={locked} label={t("conv.assign.agent")} none={t("conv.assign.nobody")} value={c.assignee_id} onChange={(v) => body({ user_id: v || null }, t("conv.assign.done"))} items={agents} />
+          <NamedSelect testId="assign-team" disabled={locked} label={t("conv.assign.team")} none={t("conv.assign.noTeam")} value={c.team_id} onChange={(v) => body({ team_id: v || null }, t("conv.assign.done"))} items={teams} />
+          <NamedSelect testId="assign-department" disabled={locked} label={t("conv.assign.department")} none={t("conv.assign.noDepartment")} value={c.department_id} onChange={(v) => body({ department_id: v || null }, t("conv.assign.done"))} items={departments} />
         </div>
       ) : null}
       {transferring ? <TransferDialog conversation={c} onClose={() => setTransferring(false)} /> : null}

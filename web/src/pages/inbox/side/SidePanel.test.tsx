@@ -30,7 +30,7 @@ const members = [
 ];
 const teams = [{ id: "tm1", name: "Vendas", member_ids: ["u2"], created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z" }];
 
-function panelApi(over: (c: Call) => unknown = () => undefined, role: "agent" | "viewer" = "agent", assignee: string | null = null) {
+function panelApi(over: (c: Call) => unknown = () => undefined, role: "agent" | "viewer" | "supervisor" = "agent", assignee: string | null = null) {
   let current = { ...contact, custom_attributes: { ...contact.custom_attributes } };
   return fakeApi((c) => {
     const mine = over(c);
@@ -71,7 +71,7 @@ describe("side panel", () => {
   it("adds and removes custom attributes with merge-by-key PATCHes", async () => {
     const calls = panelApi();
     renderApp("/inbox/c1");
-    await screen.findByText("Ouro");
+    await screen.findByText("Ouro", undefined, { timeout: 5000 });
     fireEvent.change(screen.getByTestId("attr-key"), { target: { value: " pedidos " } });
     fireEvent.change(screen.getByTestId("attr-value"), { target: { value: "3" } });
     fireEvent.click(screen.getByTestId("attr-add"));
@@ -83,39 +83,75 @@ describe("side panel", () => {
     expect(sent(calls, "PATCH", "/api/v1/contacts/k-c1").at(-1)).toEqual({ custom_attributes: { plano: null } });
   });
 
-  it("takes a conversation, and explains the API's refusal for a colleague's", async () => {
+  it("lets a supervisor take a colleague's conversation", async () => {
     const calls = panelApi(
       (c) => (c.method === "POST" && c.path === "/api/v1/conversations/c1/assign" ? json(403, { error: { code: "conversation_assigned_to_someone_else", message: "x" } }) : undefined),
-      "agent",
+      "supervisor",
       "u2",
     );
     renderApp("/inbox/c1");
-    await waitFor(() => expect(screen.getByTestId("assignee-name").textContent).toBe("João Lima"));
+    await waitFor(() => expect(screen.getByTestId("assignee-name").textContent).toBe("João Lima"), { timeout: 5000 });
     fireEvent.click(screen.getByTestId("assign-me"));
-    await screen.findByText("Esta conversa está com outra pessoa. Peça para ela ou para um supervisor transferir.");
-    expect(sent(calls, "POST", "/api/v1/conversations/c1/assign")).toEqual([{ user_id: "u1" }]);
+    await waitFor(() => expect(sent(calls, "POST", "/api/v1/conversations/c1/assign")).toEqual([{ user_id: "u1" }]), { timeout: 5000 });
+  });
+
+  it("locks a colleague's conversation for an agent (the API would refuse)", async () => {
+    panelApi(undefined, "agent", "u2");
+    renderApp("/inbox/c1");
+    await waitFor(() => expect(screen.getByTestId("assignee-name").textContent).toBe("João Lima"), { timeout: 5000 });
+    expect(screen.queryByTestId("assign-me")).toBeNull();
+    expect((screen.getByTestId("transfer-open") as HTMLButtonElement).disabled).toBe(true);
+    for (const id of ["assign-agent", "assign-team", "assign-department"]) expect((screen.getByTestId(id) as HTMLSelectElement).disabled).toBe(true);
   });
 
   it("transfers to a team with a note, and changes priority and status", async () => {
-    const calls = panelApi((c) => (c.method === "POST" || c.method === "PATCH") && c.path.startsWith("/api/v1/conversations/c1") ? conv("c1", 5) : undefined);
+    const calls = panelApi((c) => ((c.method === "POST" || c.method === "PATCH") && c.path.startsWith("/api/v1/conversations/c1") ? conv("c1", 5) : undefined), "supervisor");
     renderApp("/inbox/c1");
-    fireEvent.click(await screen.findByTestId("transfer-open"));
-    const dialog = await screen.findByRole("dialog");
-    await waitFor(() => expect(within(dialog).getAllByRole("option", { name: "Vendas" })).toHaveLength(1));
+    fireEvent.click(await screen.findByTestId("transfer-open", undefined, { timeout: 5000 }));
+    const dialog = await screen.findByRole("dialog", undefined, { timeout: 5000 });
+    await waitFor(() => expect(within(dialog).getAllByRole("option", { name: "Vendas" })).toHaveLength(1), { timeout: 5000 });
     fireEvent.change(within(dialog).getByTestId("transfer-team"), { target: { value: "tm1" } });
     fireEvent.change(within(dialog).getByTestId("transfer-note"), { target: { value: "Quer trocar o plano" } });
     fireEvent.click(within(dialog).getByTestId("transfer-submit"));
-    await waitFor(() => expect(sent(calls, "POST", "/api/v1/conversations/c1/transfer")).toEqual([{ team_id: "tm1", note: "Quer trocar o plano" }]));
+    await waitFor(() => expect(sent(calls, "POST", "/api/v1/conversations/c1/transfer")).toEqual([{ team_id: "tm1", note: "Quer trocar o plano" }]), { timeout: 5000 });
 
     fireEvent.change(screen.getByTestId("priority"), { target: { value: "urgent" } });
     fireEvent.click(screen.getByTestId("resolve"));
-    await waitFor(() => expect(sent(calls, "PATCH", "/api/v1/conversations/c1")).toEqual([{ priority: "urgent" }, { status: "resolved" }]));
+    await waitFor(() => expect(sent(calls, "PATCH", "/api/v1/conversations/c1")).toEqual([{ priority: "urgent" }, { status: "resolved" }]), { timeout: 5000 });
+  });
+
+  it("leaves for the list when an agent transfers the conversation to another team", async () => {
+    panelApi((c) => (c.method === "POST" && c.path === "/api/v1/conversations/c1/transfer" ? conv("c1", 5, { team_id: "tm1" }) : undefined));
+    const { router } = renderApp("/inbox/c1");
+    fireEvent.click(await screen.findByTestId("transfer-open", undefined, { timeout: 5000 }));
+    const dialog = await screen.findByRole("dialog", undefined, { timeout: 5000 });
+    await waitFor(() => expect(within(dialog).getAllByRole("option", { name: "Vendas" })).toHaveLength(1), { timeout: 5000 });
+    fireEvent.change(within(dialog).getByTestId("transfer-team"), { target: { value: "tm1" } });
+    fireEvent.click(within(dialog).getByTestId("transfer-submit"));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/inbox"), { timeout: 5000 });
+  });
+
+  it("sends every quick tag toggle on top of the previous one (the API replaces the set)", async () => {
+    const tags = [
+      { id: "g1", name: "VIP", color: null, created_at: "", updated_at: "" },
+      { id: "g2", name: "Suporte", color: null, created_at: "", updated_at: "" },
+    ];
+    const calls = panelApi((c) => {
+      if (c.method === "GET" && c.path === "/api/v1/tags") return { items: tags, next_cursor: null };
+      if (c.method === "PATCH" && c.path === "/api/v1/conversations/c1") return conv("c1", 5);
+      return undefined;
+    });
+    renderApp("/inbox/c1");
+    fireEvent.click(await screen.findByRole("button", { name: "Alterar Etiquetas da conversa" }, { timeout: 5000 }));
+    fireEvent.click(await screen.findByRole("button", { name: "VIP" }, { timeout: 5000 }));
+    fireEvent.click(screen.getByRole("button", { name: "Suporte" }));
+    await waitFor(() => expect(sent(calls, "PATCH", "/api/v1/conversations/c1")).toEqual([{ tag_ids: ["g1"] }, { tag_ids: ["g1", "g2"] }]), { timeout: 5000 });
   });
 
   it("is read-only for a viewer", async () => {
     panelApi(undefined, "viewer");
     renderApp("/inbox/c1");
-    await screen.findByText("Ouro");
+    await screen.findByText("Ouro", undefined, { timeout: 5000 });
     expect(screen.queryByTestId("resolve")).toBeNull();
     expect(screen.queryByTestId("assign-me")).toBeNull();
     expect(screen.queryByTestId("attr-add")).toBeNull();

@@ -1,6 +1,6 @@
 import * as Popover from "@radix-ui/react-popover";
 import { Check, Plus } from "lucide-react";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { Input } from "../../../components/ui/Field";
@@ -11,17 +11,34 @@ import { itemsOf } from "../../../inbox/lookups";
 
 type TagLike = Pick<TagView, "id" | "name" | "color">;
 
-/** The tags on something, and (for who may change them) a searchable checklist to toggle them. */
-export function TagPicker({ label, tags, onChange, disabled }: { label: string; tags: readonly TagLike[]; onChange: (ids: string[]) => void; disabled?: boolean }) {
+/**
+ * The tags on something, and (for who may change them) a searchable checklist to toggle them.
+ * The API replaces the whole set, so while saves are in flight the picker works on its own
+ * (optimistic) selection: toggling A then B quickly sends [A] then [A, B], not [B].
+ */
+export function TagPicker({ label, tags, onChange, disabled }: { label: string; tags: readonly TagLike[]; onChange: (ids: string[]) => Promise<unknown> | void; disabled?: boolean }) {
   const { t } = useTranslation();
   const all = itemsOf(useAllTags().data);
   const [find, setFind] = useState("");
-  const on = new Set(tags.map((x) => x.id));
+  /** The selection sent last while saves are pending (null: the server's `tags`). */
+  const [local, setLocal] = useState<string[] | null>(null);
+  const inflight = useRef(0);
+  const ids = local ?? tags.map((x) => x.id);
+  const on = new Set(ids);
+  const shownTags = local ? local.map((id) => tags.find((x) => x.id === id) ?? all.find((x) => x.id === id)).filter((x): x is TagLike => !!x) : tags;
   const shown = all.filter((x) => x.name.toLowerCase().includes(find.trim().toLowerCase()));
-  const toggle = (id: string) => onChange(on.has(id) ? [...on].filter((x) => x !== id) : [...on, id]);
+  const toggle = (id: string) => {
+    const next = on.has(id) ? ids.filter((x) => x !== id) : [...ids, id];
+    setLocal(next);
+    inflight.current++;
+    void Promise.resolve(onChange(next)).finally(() => {
+      inflight.current--;
+      if (inflight.current === 0) setLocal(null);
+    });
+  };
   return (
     <div className="flex flex-wrap items-center gap-1.5">
-      {tags.length === 0 ? <span className="text-sm text-slate-500">{t("conv.tags.none")}</span> : tags.map((tag) => <TagPill key={tag.id} tag={tag} />)}
+      {shownTags.length === 0 ? <span className="text-sm text-slate-500">{t("conv.tags.none")}</span> : shownTags.map((tag) => <TagPill key={tag.id} tag={tag} />)}
       {disabled ? null : (
         <Popover.Root onOpenChange={() => setFind("")}>
           <Popover.Trigger

@@ -119,20 +119,27 @@ export function useActionError() {
   );
 }
 
-/** Runs a mutation with a toast for the outcome (success text unless `false`, or the translated error). */
+/**
+ * Runs a mutation with a toast for the outcome (success text unless `false`, or the translated
+ * error). Through `mutateAsync`: `mutate`'s per-call callbacks fire for the last call only, so
+ * overlapping runs would lose their toasts and `after`.
+ */
 export function useRunner() {
   const { t } = useTranslation();
   const errorText = useActionError();
   return useCallback(
-    <V,>(m: { mutate: (v: V, o: { onSuccess: () => void; onError: (e: unknown) => void }) => void }, vars: V, success?: string | false, after?: () => void) => {
-      m.mutate(vars, {
-        onSuccess: () => {
+    <V, D = unknown>(m: { mutateAsync: (v: V) => Promise<D> }, vars: V, success?: string | false, after?: (data: D) => void): Promise<D | undefined> =>
+      m.mutateAsync(vars).then(
+        (data) => {
           if (success !== false) toast.success(success ?? t("common.saved"));
-          after?.();
+          after?.(data);
+          return data;
         },
-        onError: (e) => toast.error(errorText(e)),
-      });
-    },
+        (e: unknown) => {
+          toast.error(errorText(e));
+          return undefined;
+        },
+      ),
     [t, errorText],
   );
 }
