@@ -59,14 +59,12 @@ export function ChatHeader({ conversation }: { conversation: Conversation }) {
       </span>
       <div className="min-w-0 flex-1">
         <h2 className="truncate text-[0.9375rem] font-semibold text-slate-900">{conversation.contact.name}</h2>
-        <p aria-live="polite" className="truncate text-xs text-slate-600">
-          {typing ? (
-            <span data-testid="typing" className="font-medium text-brand-700">
-              {typing}
-            </span>
-          ) : (
-            sub
-          )}
+        <p className="truncate text-xs text-slate-600">
+          {/* Only the typing text is announced (not the phone and channel on each switch). */}
+          <span aria-live="polite" data-testid={typing ? "typing" : undefined} className="font-medium text-brand-700">
+            {typing}
+          </span>
+          {typing ? null : sub}
         </p>
       </div>
       <StatusBadge status={conversation.status} />

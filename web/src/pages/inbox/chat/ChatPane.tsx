@@ -24,7 +24,10 @@ function hasFiles(e: DragEvent): boolean {
   return Array.from(e.dataTransfer?.types ?? []).includes("Files");
 }
 
-/** Drag-and-drop of files onto the pane, with a counter for the enter/leave pairs of children. */
+/**
+ * Drag-and-drop of files onto the pane, with a counter for the enter/leave pairs of children. A
+ * drag of files is always taken (even when attaching is off), else the browser opens the file.
+ */
 function useFileDrop(enabled: boolean, onFiles: (files: File[]) => void) {
   const [over, setOver] = useState(false);
   const depth = useRef(0);
@@ -36,9 +39,9 @@ function useFileDrop(enabled: boolean, onFiles: (files: File[]) => void) {
       setOver(true);
     },
     onDragOver: (e: DragEvent) => {
-      if (!enabled || !hasFiles(e)) return;
+      if (!hasFiles(e)) return;
       e.preventDefault();
-      e.dataTransfer.dropEffect = "copy";
+      e.dataTransfer.dropEffect = enabled ? "copy" : "none";
     },
     onDragLeave: (e: DragEvent) => {
       if (!enabled || !hasFiles(e)) return;
@@ -46,8 +49,9 @@ function useFileDrop(enabled: boolean, onFiles: (files: File[]) => void) {
       if (depth.current === 0) setOver(false);
     },
     onDrop: (e: DragEvent) => {
-      if (!enabled || !hasFiles(e)) return;
+      if (!hasFiles(e)) return;
       e.preventDefault();
+      if (!enabled) return;
       depth.current = 0;
       setOver(false);
       const files = Array.from(e.dataTransfer.files);

@@ -10,6 +10,7 @@ import { useTranslation } from "react-i18next";
 import { Button, IconButton } from "../../../components/ui/Button";
 import type { Conversation, Message } from "../../../inbox/queries";
 import { cn } from "../../../lib/cn";
+import { useMe } from "../../../lib/me";
 import { ReplyChip, UploadChips } from "./ComposerChips";
 import { EmojiPicker } from "./EmojiPicker";
 import { useNameOf, useNow, useQuickReplies, useTypingSender } from "./hooks";
@@ -22,7 +23,10 @@ import type { Uploads } from "./uploads";
 import { WindowBanner, WindowCountdown } from "./WindowBanner";
 import { formatRemaining, windowState } from "./window";
 
-/** Unsent text per conversation, kept while the app is open (switching conversations keeps it). */
+/**
+ * Unsent text per `userId:conversationId`, kept while the app is open (switching conversations
+ * keeps it); another user signing in on the tab never sees it.
+ */
 const drafts = new Map<string, string>();
 
 const MAX_INPUT_PX = 160;
@@ -45,7 +49,8 @@ export interface ComposerProps {
 export function Composer({ conversation, canSend, templates, note, onNoteChange, replyTo, onCancelReply, uploads, onOpenTemplates, onAttach }: ComposerProps) {
   const { t, i18n } = useTranslation();
   const id = conversation.id;
-  const [text, setText] = useState(() => drafts.get(id) ?? "");
+  const draftKey = `${useMe().data?.user.id ?? ""}:${id}`;
+  const [text, setText] = useState(() => drafts.get(draftKey) ?? "");
   const [error, setError] = useState<string | null>(null);
   const [qrActive, setQrActive] = useState(0);
   const [qrClosedFor, setQrClosedFor] = useState<string | null>(null);
@@ -83,8 +88,8 @@ export function Composer({ conversation, canSend, templates, note, onNoteChange,
 
   const update = (next: string) => {
     setText(next);
-    if (next) drafts.set(id, next);
-    else drafts.delete(id);
+    if (next) drafts.set(draftKey, next);
+    else drafts.delete(draftKey);
   };
 
   const focusAt = (pos: number) => {
@@ -134,7 +139,8 @@ export function Composer({ conversation, canSend, templates, note, onNoteChange,
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (qrOpen && matches.length > 0) {
+    // Enter and Tab that end an IME composition belong to the IME, not to the popup.
+    if (qrOpen && matches.length > 0 && !e.nativeEvent.isComposing) {
       if (e.key === "ArrowDown" || e.key === "ArrowUp") {
         e.preventDefault();
         const step = e.key === "ArrowDown" ? 1 : -1;
@@ -176,7 +182,7 @@ export function Composer({ conversation, canSend, templates, note, onNoteChange,
   const remaining = win.closesInMs !== null ? formatRemaining(win.closesInMs, i18n.language) : null;
 
   return (
-    <div className={cn("shrink-0 border-t px-2 pt-1.5 pb-[max(0.5rem,env(safe-area-inset-bottom))] sm:px-4", note ? "border-amber-200 bg-amber-50" : "border-slate-200 bg-[#f0f2f5]")}>
+    <div className={cn("shrink-0 border-t px-2 pt-1.5 pb-2 sm:px-4", note ? "border-amber-200 bg-amber-50" : "border-slate-200 bg-[#f0f2f5]")}>
       {replyTo ? <ReplyChip message={replyTo} name={nameOf(authorKey(replyTo))} onCancel={onCancelReply} /> : null}
       {!note ? <UploadChips uploads={uploads} /> : null}
       {error ? (

@@ -122,6 +122,7 @@ function EmojiPanel({ onPick, onClose }: { onPick: (emoji: string) => void; onCl
   return (
     <div
       role="dialog"
+      data-state="open"
       aria-label={t("chat.emoji.title")}
       onKeyDown={(e) => {
         if (e.key === "Escape") {
@@ -223,7 +224,11 @@ export function EmojiPicker({ onPick, disabled }: { onPick: (emoji: string) => v
           onPick={(e) => {
             onPick(e);
           }}
-          onClose={() => setOpen(false)}
+          onClose={() => {
+            setOpen(false);
+            // Back to the smiley (the panel and its focus go away).
+            box.current?.querySelector<HTMLButtonElement>("button[aria-haspopup]")?.focus();
+          }}
         />
       ) : null}
     </div>

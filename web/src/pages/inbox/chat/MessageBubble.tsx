@@ -25,11 +25,11 @@ function Quote({ id }: { id: string }) {
     <button
       type="button"
       onClick={() => env.jump(id)}
-      aria-label={t("chat.quote.goTo")}
       className="mb-1 block w-full min-w-0 rounded-md border-l-4 border-brand-600 bg-black/5 px-2 py-1 text-left hover:bg-black/10"
     >
       {who ? <span className="block truncate text-xs font-semibold text-brand-800">{who}</span> : null}
       <span className="line-clamp-2 text-xs text-slate-600 [overflow-wrap:anywhere]">{q ? snippetOf(q) || t("chat.quote.media") : t("chat.quote.unloaded")}</span>
+      <span className="sr-only">{t("chat.quote.goTo")}</span>
     </button>
   );
 }

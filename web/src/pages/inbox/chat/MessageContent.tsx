@@ -130,6 +130,14 @@ interface Card {
   org?: { company?: string | null } | null;
 }
 
+/** A vCard e-mail as a `mailto:` link, only for a plain address (no query, no spaces); else null. */
+export function mailtoHref(email: string): string | null {
+  const e = email.trim();
+  if (!/^[^\s@?&]+@[^\s@?&]+$/.test(e)) return null;
+  const [local, domain] = e.split("@") as [string, string];
+  return `mailto:${encodeURIComponent(local)}@${encodeURIComponent(domain)}`;
+}
+
 function ContactsContent({ m }: { m: Message }) {
   const { t } = useTranslation();
   const cards = Array.isArray(m.payload?.contacts) ? (m.payload.contacts as Card[]) : [];
@@ -149,13 +157,19 @@ function ContactsContent({ m }: { m: Message }) {
                 </a>
               ) : null,
             )}
-            {(c.emails ?? []).map((e, j) =>
-              e.email ? (
-                <a key={`e${j}`} href={`mailto:${e.email}`} className="block text-sky-700 [overflow-wrap:anywhere] hover:underline">
+            {(c.emails ?? []).map((e, j) => {
+              if (!e.email) return null;
+              const href = mailtoHref(e.email);
+              return href ? (
+                <a key={`e${j}`} href={href} className="block text-sky-700 [overflow-wrap:anywhere] hover:underline">
                   {e.email}
                 </a>
-              ) : null,
-            )}
+              ) : (
+                <p key={`e${j}`} className="[overflow-wrap:anywhere]">
+                  {e.email}
+                </p>
+              );
+            })}
           </div>
         </li>
       ))}

@@ -113,7 +113,8 @@ export function MessageList({ conversation, me, canAct, onReply }: Props) {
     last.current = { first: firstId, end, top: el.scrollTop, height: el.scrollHeight };
   }, [firstId, lastMessage, me]);
 
-  // Images, reactions and the loader change heights: stay at the bottom if there.
+  // Images, reactions and the loader change the content's height, a growing composer the
+  // scroller's own: stay at the bottom if there.
   useEffect(() => {
     const el = scroller.current;
     const inner = content.current;
@@ -123,6 +124,7 @@ export function MessageList({ conversation, me, canAct, onReply }: Props) {
       record();
     });
     ro.observe(inner);
+    ro.observe(el);
     return () => ro.disconnect();
   }, [record, loaded]);
 

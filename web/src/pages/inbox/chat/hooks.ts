@@ -10,8 +10,9 @@ import { useDepartmentList, useMemberNames, useTeams } from "../../../inbox/look
 import { useMarkRead } from "../../../inbox/queries";
 import type { Conversation } from "../../../inbox/queries";
 import { realtime, typersIn, useRealtime } from "../../../inbox/realtime";
-import { useMe } from "../../../lib/me";
+import { useMe, useRole } from "../../../lib/me";
 import { useAllMembers } from "../../../lib/members";
+import { can } from "../../../lib/permissions";
 import { useTenantId } from "../../../lib/useTenantId";
 import type { Directory } from "./system";
 
@@ -47,19 +48,22 @@ export function useConversationTopic(conversationId: string) {
 
 /**
  * Marks the conversation read when it opens and whenever it has unread messages again while it
- * shows in a visible tab (new inbound messages refetch it with `unread_count > 0`).
+ * shows in a visible tab (new inbound messages refetch it with `unread_count > 0`), for who may
+ * work conversations only.
  */
 export function useMarkReadWhenSeen(conversationId: string, conv: Conversation | undefined) {
   const { mutate, isPending } = useMarkRead(conversationId);
+  // A viewer looking must not clear the team's unread.
+  const canWork = can(useRole(), "conversations.work");
   const visible = usePageVisible();
   const done = useRef("");
   const unread = conv?.unread_count ?? 0;
   const stamp = conv ? `${conv.last_message_at}:${unread}` : "";
   useEffect(() => {
-    if (unread <= 0 || !visible || isPending || done.current === stamp) return;
+    if (!canWork || unread <= 0 || !visible || isPending || done.current === stamp) return;
     done.current = stamp;
     mutate();
-  }, [unread, visible, isPending, stamp, mutate]);
+  }, [canWork, unread, visible, isPending, stamp, mutate]);
 }
 
 /** A "typing on" repeats this often while typing (others' indicators last 6 s). */

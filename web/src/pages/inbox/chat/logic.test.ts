@@ -9,6 +9,8 @@ import type { Directory } from "./system";
 import type { QuickReply } from "./quickReplies";
 import { allFilled, buildTemplateSend, placeholders, previewOf, templateParams } from "./templates";
 import type { Template } from "./templates";
+import { mailtoHref } from "./MessageContent";
+import { keyFor, sendDone } from "./send";
 import { fold, formatBytes } from "./text";
 import { buildTimeline, dayLabel, failureReason, localDay, reactionsByTarget, tickOf } from "./timeline";
 import { formatRemaining, windowState } from "./window";
@@ -278,5 +280,29 @@ describe("system messages", () => {
 
   it("keeps a provider's notice as written", () => {
     expect(systemText(sys("O cliente mudou de número.", null), dir, pt)).toBe("O cliente mudou de número.");
+  });
+});
+
+describe("vCard e-mails", () => {
+  it("links plain addresses only, encoded", () => {
+    expect(mailtoHref("ana@example.com")).toBe("mailto:ana@example.com");
+    expect(mailtoHref("ana+vip@example.com")).toBe("mailto:ana%2Bvip@example.com");
+    expect(mailtoHref("ana@example.com?subject=x")).toBeNull();
+    expect(mailtoHref("a b@example.com")).toBeNull();
+    expect(mailtoHref("x@y@z")).toBeNull();
+    expect(mailtoHref("ana@ex.com&body=oi")).toBeNull();
+  });
+});
+
+describe("idempotency keys", () => {
+  it("reuses a failed send's key for the same body in the same conversation, until it succeeds", () => {
+    const body = { type: "text", body: "Oi" } as const;
+    const k1 = keyFor("cA", body);
+    expect(keyFor("cA", body)).toBe(k1);
+    expect(keyFor("cB", body)).not.toBe(k1);
+    const k2 = keyFor("cA", { type: "text", body: "Olá" });
+    expect(k2).not.toBe(k1);
+    sendDone("cA", k2);
+    expect(keyFor("cA", { type: "text", body: "Olá" })).not.toBe(k2);
   });
 });

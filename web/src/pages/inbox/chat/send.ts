@@ -2,7 +2,7 @@
 // the request that failed, so a send that did reach the server is not duplicated), and the
 // messages for the API's refusals that matter in a chat.
 
-import { useCallback, useRef } from "react";
+import { useCallback } from "react";
 import { useTranslation } from "react-i18next";
 
 import { ApiError, fieldMessage } from "../../../api/errors";
@@ -11,19 +11,36 @@ import { newIdempotencyKey, useSendMessage } from "../../../inbox/queries";
 import type { SendBody } from "../../../inbox/queries";
 import { useApiError } from "../../../lib/useApiError";
 
+/**
+ * The unconfirmed send per conversation id: its body's signature and key. Module-level, so a retry
+ * after the pane remounted (or the template dialog reopened) still reuses the key.
+ */
+const pendingKeys = new Map<string, { sig: string; key: string }>();
+
+/** The Idempotency-Key for sending `body` now: the failed attempt's when it is the same body. */
+export function keyFor(conversationId: string, body: SendBody): string {
+  const sig = JSON.stringify(body);
+  const last = pendingKeys.get(conversationId);
+  const key = last?.sig === sig ? last.key : newIdempotencyKey();
+  pendingKeys.set(conversationId, { sig, key });
+  return key;
+}
+
+/** The send went through: the next one gets a new key. */
+export function sendDone(conversationId: string, key: string) {
+  if (pendingKeys.get(conversationId)?.key === key) pendingKeys.delete(conversationId);
+}
+
 export function useChatSend(conversationId: string) {
   const { mutateAsync, isPending } = useSendMessage(conversationId);
-  const last = useRef<{ sig: string; key: string } | null>(null);
   const send = useCallback(
     async (body: SendBody) => {
-      const sig = JSON.stringify(body);
-      const key = last.current?.sig === sig ? last.current.key : newIdempotencyKey();
-      last.current = { sig, key };
+      const key = keyFor(conversationId, body);
       const sent = await mutateAsync({ body, key });
-      last.current = null;
+      sendDone(conversationId, key);
       return sent;
     },
-    [mutateAsync],
+    [conversationId, mutateAsync],
   );
   return { send, pending: isPending };
 }

@@ -1,7 +1,7 @@
 import * as Tabs from "@radix-ui/react-tabs";
 import { useNavigate } from "@tanstack/react-router";
 import { Search, WifiOff } from "lucide-react";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { Input } from "../../../components/ui/Field";
@@ -13,6 +13,7 @@ import { useRealtime } from "../../../inbox/realtime";
 import { cn } from "../../../lib/cn";
 import { useMe } from "../../../lib/me";
 import { useDebounced } from "../../../lib/useDebounced";
+import { useTenantId } from "../../../lib/useTenantId";
 import { FilterPopover } from "./FilterPopover";
 import { activeFilterCount, toInboxFilters, useInboxFilters } from "./filters";
 import { ListEmpty, ListSkeleton, LoadError, Rows } from "./ListBody";
@@ -83,6 +84,11 @@ export function ConversationList({ selectedId }: { selectedId?: string | undefin
   const { t } = useTranslation();
   const navigate = useNavigate();
   const state = useInboxFilters();
+  const tenant = useTenantId();
+  // Filters kept in the tab's session are one tenant's (its channels, teams, tags).
+  useLayoutEffect(() => {
+    if (tenant) useInboxFilters.getState().forTenant(tenant);
+  }, [tenant]);
   const q = useDebounced(state.search, 300);
   const filters = useMemo(() => toInboxFilters(state, q), [state, q]);
   const list = useConversationList(filters);

@@ -1,5 +1,6 @@
 // The list's filters (tab, search text, status, channel, team, tag, unread), kept for the
-// browser tab's session so a reload or a trip to the settings comes back to the same list.
+// browser tab's session so a reload or a trip to the settings comes back to the same list. They
+// belong to one tenant: another tenant (a switch, another sign-in on the tab) starts clean.
 
 import { create } from "zustand";
 import { createJSONStorage, persist } from "zustand/middleware";
@@ -21,6 +22,10 @@ interface FilterState extends Required<Pick<InboxFilters, "tab" | "status">> {
   unread?: boolean | undefined;
   /** The search box as typed; the query uses it debounced. */
   search: string;
+  /** The tenant these filters were set in ("" before the first one is known). */
+  tenant: string;
+  /** Keeps the filters for `tenant`, or resets them when they were another tenant's. */
+  forTenant: (tenant: string) => void;
   setTab: (tab: InboxTab) => void;
   setSearch: (search: string) => void;
   setPanel: (patch: Partial<PanelFilters>) => void;
@@ -36,6 +41,8 @@ export const useInboxFilters = create<FilterState>()(
       ...DEFAULT_FILTERS,
       ...NO_PANEL,
       search: "",
+      tenant: "",
+      forTenant: (tenant) => set((s) => (s.tenant === tenant ? s : { ...DEFAULT_FILTERS, ...NO_PANEL, search: "", tenant })),
       setTab: (tab) => set({ tab }),
       setSearch: (search) => set({ search }),
       setPanel: (patch) => set(patch),
@@ -45,7 +52,7 @@ export const useInboxFilters = create<FilterState>()(
     {
       name: "atende.inbox.filters",
       storage: createJSONStorage(() => sessionStorage),
-      partialize: ({ tab, status, channelId, teamId, tagId, unread, search }) => ({ tab, status, channelId, teamId, tagId, unread, search }),
+      partialize: ({ tab, status, channelId, teamId, tagId, unread, search, tenant }) => ({ tab, status, channelId, teamId, tagId, unread, search, tenant }),
     },
   ),
 );

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 
 import { DEFAULT_FILTERS, listQuery, orderConversations } from "../../../inbox/queries";
-import { activeFilterCount, toInboxFilters } from "./filters";
+import { activeFilterCount, toInboxFilters, useInboxFilters } from "./filters";
 import { initials, listTime, previewText } from "./format";
 import { channelFamily } from "../../../inbox/lookups";
 import { isTypingTarget, neighbour, shortcutFor } from "./shortcuts";
@@ -115,5 +115,18 @@ describe("keyboard", () => {
     expect(isTypingTarget(editable)).toBe(true);
     expect(isTypingTarget(null)).toBe(false);
     editable.remove();
+  });
+});
+
+describe("filters per tenant", () => {
+  it("keeps a tenant's filters and drops another tenant's", () => {
+    const s = useInboxFilters.getState;
+    s().forTenant("t1");
+    s().setPanel({ teamId: "tm1" });
+    s().setSearch("ana");
+    s().forTenant("t1");
+    expect([s().teamId, s().search]).toEqual(["tm1", "ana"]);
+    s().forTenant("t2");
+    expect([s().teamId, s().search, s().tenant]).toEqual([undefined, "", "t2"]);
   });
 });
