@@ -78,11 +78,16 @@ export async function inboxJourney({ browser, page, base, server, graph, webhook
   await expectVisible(page.getByText(/3 modelos sincronizados de /), "templates synced");
 
   // The inbox is open (its socket subscribed) before the customer writes.
+  let onSocket;
   const subscribed = new Promise((resolve) => {
-    page.on("websocket", (ws) => ws.on("framereceived", (f) => String(f.payload).includes('"subscribed"') && resolve()));
+    onSocket = (ws) => ws.on("framereceived", (f) => String(f.payload).includes('"subscribed"') && resolve());
+    page.on("websocket", onSocket);
   });
   await page.goto(`${base}/inbox`);
-  await Promise.race([subscribed, new Promise((_, reject) => setTimeout(() => reject(new Error("the inbox's WebSocket did not subscribe")), 15_000))]);
+  let timer;
+  await Promise.race([subscribed, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("the inbox's WebSocket did not subscribe")), 15_000)))]);
+  clearTimeout(timer);
+  page.off("websocket", onSocket);
   await page.getByTestId("tab-unassigned").click();
 
   const now = Math.floor(Date.now() / 1000);

@@ -126,6 +126,21 @@ impl MediaStore {
     }
 }
 
+/// Expiries of media links are rounded up to this step.
+const LINK_EXPIRY_STEP_SECS: i64 = 600;
+
+/// The app's URL for a stored file, valid for at least `ttl` from `now`. The expiry is rounded up
+/// to the next ten minutes, so a file keeps the same URL across refetches for that long: a page
+/// that refreshes its messages does not restart a voice note or download an image again.
+#[must_use]
+pub fn media_url(keys: &Keys, key: &str, mime: Option<&str>, ttl: std::time::Duration, now: DateTime<Utc>) -> String {
+    let earliest = now.timestamp() + i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX / 2);
+    let exp = (earliest + LINK_EXPIRY_STEP_SECS - 1).div_euclid(LINK_EXPIRY_STEP_SECS) * LINK_EXPIRY_STEP_SECS;
+    let expires = DateTime::from_timestamp(exp, 0).unwrap_or(now);
+    let mime = mime.unwrap_or("application/octet-stream");
+    format!("/api/v1/media?{}", sign_link(keys, key, mime, expires))
+}
+
 /// A signed link's query: `?key=…&exp=…&sig=…`. The signature covers key and expiry, so a link
 /// works for anyone who holds it (an `<img>` or `<audio>` tag sends no bearer token) until it
 /// expires.
@@ -175,6 +190,29 @@ mod tests {
             store.get(a, &format!("{}/../x", a.uuid())).await,
             Err(CoreError::NotFound)
         ));
+    }
+
+    #[test]
+    fn media_urls_stay_the_same_for_minutes_and_last_at_least_the_ttl() {
+        let k = keys();
+        let ttl = std::time::Duration::from_secs(3600);
+        let at = |s: i64| DateTime::from_timestamp(s, 0).unwrap();
+        let base = 1_800_000_000 - 1_800_000_000 % 600; // on a ten-minute boundary
+        let a = media_url(&k, "t/x", Some("audio/ogg"), ttl, at(base + 1));
+        let b = media_url(&k, "t/x", Some("audio/ogg"), ttl, at(base + 599));
+        assert_eq!(a, b, "one URL within the same ten minutes");
+        assert_ne!(a, media_url(&k, "t/x", Some("audio/ogg"), ttl, at(base + 601)));
+        let exp: i64 = a
+            .split("exp=")
+            .nth(1)
+            .unwrap()
+            .split('&')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(exp >= base + 1 + 3600 && exp < base + 1 + 3600 + 600, "{exp}");
+        assert!(media_url(&k, "t/x", None, ttl, at(base)).contains("type=application%2Foctet-stream"));
     }
 
     #[test]

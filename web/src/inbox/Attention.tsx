@@ -48,7 +48,12 @@ function useUnreadTotals(tenant: string) {
 /** The conversation id of the route `/inbox/$conversationId`, if open. */
 export function openConversationId(pathname: string): string | undefined {
   const m = /^\/inbox\/([^/]+)\/?$/.exec(pathname);
-  return m ? decodeURIComponent(m[1]!) : undefined;
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    return undefined; // a malformed %-escape in a typed URL
+  }
 }
 
 export function Attention() {

@@ -8,7 +8,7 @@ import { useEffect } from "react";
 
 import { useSession } from "../auth/session";
 import { useTenantId } from "../lib/useTenantId";
-import { inboxKeys } from "./queries";
+import { inboxKeys, refreshNewest } from "./queries";
 import { realtime, useRealtime } from "./realtime";
 import type { RealtimeEvent } from "./realtime";
 
@@ -38,12 +38,12 @@ export function keysFor(tenant: string, e: RealtimeEvent): (readonly unknown[])[
 const COALESCE_MS = 250;
 const LIST_COALESCE_MS = 1_000;
 
-/** Query keys to invalidate together once `ms` after the first one arrives. */
+/** Query keys to refresh together once `ms` after the first one arrives. */
 class Batcher {
   private pending = new Map<string, readonly unknown[]>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   constructor(
-    private qc: QueryClient,
+    private run: (key: readonly unknown[]) => void,
     private ms: number,
   ) {}
   add(key: readonly unknown[]) {
@@ -57,9 +57,21 @@ class Batcher {
   }
   private flush() {
     this.timer = null;
-    for (const key of this.pending.values()) void this.qc.invalidateQueries({ queryKey: key });
+    for (const key of this.pending.values()) this.run(key);
     this.pending.clear();
   }
+}
+
+/**
+ * Refreshes one key: a conversation's messages by merging their newest page (older pages keep
+ * their place), anything else by invalidation — without cancelling a page that is loading
+ * (infinite scroll would starve on a busy tenant).
+ */
+function refresher(qc: QueryClient, tenant: string) {
+  return (key: readonly unknown[]) => {
+    if (key[2] === "messages" && typeof key[3] === "string") void refreshNewest(qc, tenant, key[3]);
+    else void qc.invalidateQueries({ queryKey: key }, { cancelRefetch: false });
+  };
 }
 
 export function RealtimeBridge() {
@@ -73,7 +85,8 @@ export function RealtimeBridge() {
     realtime.start();
     const off = realtime.subscribe("tenant");
     const lists = JSON.stringify(inboxKeys.lists(tenant));
-    const batches = [new Batcher(qc, COALESCE_MS), new Batcher(qc, LIST_COALESCE_MS)] as const;
+    const run = refresher(qc, tenant);
+    const batches = [new Batcher(run, COALESCE_MS), new Batcher(run, LIST_COALESCE_MS)] as const;
     const offEvent = realtime.onEvent((e) => {
       if (e.tenant_id !== tenant) return;
       for (const key of keysFor(tenant, e)) batches[JSON.stringify(key) === lists ? 1 : 0].add(key);

@@ -55,7 +55,8 @@ describe("tab title", () => {
   it("prefixes the number of conversations with unread messages", () => {
     expect(titlePrefix({ mine: 0, unassigned: 0, more: false })).toBe("");
     expect(titlePrefix({ mine: 2, unassigned: 1, more: false })).toBe("(3) ");
-    expect(titlePrefix({ mine: 100, unassigned: 4, more: true })).toBe("(104+) ");
+    expect(titlePrefix({ mine: 100, unassigned: 4, more: true })).toBe("(99+) ");
+    expect(titlePrefix({ mine: 60, unassigned: 50, more: false })).toBe("(99+) ");
     expect(countUnread([{ unread_count: 0 }, { unread_count: 3 }, { unread_count: 1 }])).toBe(2);
     expect(openConversationId("/inbox/abc")).toBe("abc");
     expect(openConversationId("/inbox")).toBeUndefined();

@@ -73,7 +73,7 @@ export const useAttention = create<AttentionState>()(
 export function titlePrefix(u: UnreadTotals): string {
   const n = u.mine + u.unassigned;
   if (n === 0) return "";
-  return u.more ? `(${Math.max(n, 99)}+) ` : `(${n}) `;
+  return u.more || n > 99 ? "(99+) " : `(${n}) `;
 }
 
 /** The prefix AppShell puts before the tab title. */

@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { useSession } from "../auth/session";
 import { keysFor } from "./RealtimeBridge";
 import type { Conversation, Message } from "./queries";
-import { chronological, inboxKeys, listQuery, orderConversations } from "./queries";
-import { applyTyping, realtime, typersIn, useRealtime, wsUrl } from "./realtime";
+import { MESSAGE_PAGE_SIZE, chronological, inboxKeys, listQuery, mergeNewest, orderConversations } from "./queries";
+import { applyTyping, expiresSoon, realtime, typersIn, useRealtime, wsUrl } from "./realtime";
 
 const conv = (id: string, last: string, updated = last): Conversation =>
   ({ id, last_message_at: last, updated_at: updated }) as Conversation;
@@ -26,6 +26,23 @@ describe("chronological", () => {
     const data = { pages: [{ items: [msg("5"), msg("4"), msg("3")] }, { items: [msg("3"), msg("2"), msg("1")] }], pageParams: [undefined, "3"] };
     expect(chronological(data).map((m) => m.id)).toEqual(["1", "2", "3", "4", "5"]);
     expect(chronological(undefined)).toEqual([]);
+  });
+});
+
+describe("mergeNewest", () => {
+  const m = (id: string, status: string | null = null): Message => ({ id, status }) as Message;
+  const data = (...pages: Message[][]) => ({ pages: pages.map((items) => ({ items })), pageParams: pages.map(() => undefined) });
+
+  it("adds new messages to the first page, updates ticks in place and leaves older pages alone", () => {
+    const old = data([m("05", "sent"), m("04")], [m("03"), m("02")]);
+    const merged = mergeNewest(old, [m("06"), m("05", "read"), m("04")])!;
+    expect(merged.pages.map((p) => p.items.map((x) => `${x.id}${x.status ? `:${x.status}` : ""}`))).toEqual([["06", "05:read", "04"], ["03", "02"]]);
+    expect(merged.pages[1]).toEqual(old.pages[1]);
+  });
+
+  it("asks for a full refetch when more than a page arrived since", () => {
+    const fresh = Array.from({ length: MESSAGE_PAGE_SIZE }, (_, i) => m(`9${String(i).padStart(3, "0")}`));
+    expect(mergeNewest(data([m("05")]), fresh)).toBeNull();
   });
 });
 
@@ -56,6 +73,23 @@ describe("realtime events", () => {
     map = applyTyping(map, { type: "typing", tenant_id: T, conversation_id: "c1", user_id: "u1", data: { on: false } }, 3_000);
     expect(typersIn(map, "c1", 3_000)).toEqual(["contact"]);
     expect(typersIn(map, "other", 0)).toEqual([]);
+  });
+
+  it("forget expired typers as new events come", () => {
+    const on = (conv: string, user: string, now: number, map = {}) => applyTyping(map, { type: "typing", tenant_id: T, conversation_id: conv, user_id: user, data: { on: true } }, now);
+    const map = on("c2", "u2", 60_000, on("c1", "u1", 0));
+    expect(Object.keys(map)).toEqual(["c1", "c2"]);
+    expect(Object.keys(on("c1", "u3", 60_000, map)["c1"]!)).toEqual(["u3"]);
+    const off = applyTyping(map, { type: "typing", tenant_id: T, conversation_id: "c2", user_id: "u2", data: { on: false } }, 61_000);
+    expect(off["c2"]).toBeUndefined();
+  });
+
+  it("tell an access token about to expire", () => {
+    const jwt = (exp: number) => `h.${btoa(JSON.stringify({ exp })).replace(/=+$/, "")}.s`;
+    expect(expiresSoon(jwt(100), 95_000)).toBe(true);
+    expect(expiresSoon(jwt(100), 80_000)).toBe(false);
+    expect(expiresSoon("atk_api_key_without_dots", 0)).toBe(false);
+    expect(expiresSoon("a.%%%.b", 0)).toBe(false);
   });
 
   it("connect to the same origin's /api/v1/ws", () => {
@@ -101,7 +135,7 @@ describe("the realtime client", () => {
     vi.useFakeTimers();
     FakeSocket.all = [];
     vi.stubGlobal("WebSocket", FakeSocket);
-    useSession.setState({ session: { accessToken: "access-1", refreshToken: "refresh-1" } });
+    useSession.getState().signIn({ access_token: "access-1", refresh_token: "refresh-1" });
   });
   afterEach(() => {
     realtime.stop();
@@ -135,6 +169,16 @@ describe("the realtime client", () => {
     off();
     expect(second.sent.at(-1)).toEqual({ type: "unsubscribe", topic: "tenant" });
     offEvent();
+  });
+
+  it("keeps trying after a refused token while the refresh cannot reach the server", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("offline"))));
+    realtime.start();
+    FakeSocket.all[0]!.serverSays({ type: "authenticated" });
+    FakeSocket.all[0]!.serverCloses(4401);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(useSession.getState().session).not.toBeNull();
+    expect(FakeSocket.all).toHaveLength(2);
   });
 
   it("stops for good when the tenant is suspended (4403)", () => {

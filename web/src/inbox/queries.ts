@@ -133,11 +133,50 @@ export function chronological(data: InfiniteData<Paged<Message>> | undefined): M
   return out;
 }
 
+/**
+ * Merges the newest page into loaded messages: new messages join the first page, changed ones
+ * (ticks) are replaced where they are. Older pages keep their boundaries, so what the agent reads
+ * further up does not move. `null` when the fresh page does not reach what is loaded (more new
+ * messages than a page): then the caller refetches everything.
+ */
+export function mergeNewest(old: InfiniteData<Paged<Message>, unknown>, fresh: readonly Message[]): InfiniteData<Paged<Message>, unknown> | null {
+  const first = old.pages[0];
+  if (!first) return old;
+  const byId = new Map(fresh.map((m) => [m.id, m]));
+  const pages = old.pages.map((p) => ({ ...p, items: p.items.map((m) => byId.get(m.id) ?? m) }));
+  const known = new Set(pages.flatMap((p) => p.items.map((m) => m.id)));
+  const added = fresh.filter((m) => !known.has(m.id));
+  if (added.length === fresh.length && fresh.length >= MESSAGE_PAGE_SIZE && known.size > 0) return null;
+  // Ids are UUIDv7: their order is the API's (newest first).
+  const items = [...added, ...pages[0]!.items].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  pages[0] = { ...pages[0]!, items };
+  return { ...old, pages };
+}
+
+/** Brings a conversation's newest messages into the cache (see `mergeNewest`). */
+export async function refreshNewest(qc: QueryClient, tenant: string, id: string) {
+  const key = inboxKeys.messages(tenant, id);
+  if (!qc.getQueryData(key)) return; // not shown: the pane loads it when opened
+  try {
+    const fresh = await unwrap(api.GET("/api/v1/conversations/{id}/messages", { params: { path: { id }, query: { limit: MESSAGE_PAGE_SIZE } } }));
+    let refetch = false;
+    qc.setQueryData<InfiniteData<Paged<Message>, unknown>>(key, (old) => {
+      if (!old) return old;
+      const merged = mergeNewest(old, fresh.items);
+      refetch = merged === null;
+      return merged ?? old;
+    });
+    if (refetch) void qc.invalidateQueries({ queryKey: key });
+  } catch {
+    // Lost access or offline: the conversation query reports it; the next event tries again.
+  }
+}
+
 /** Refetch what shows this conversation (its row in every list, its header, its messages). */
 export function invalidateConversation(qc: QueryClient, tenant: string, id: string, messages = true) {
-  void qc.invalidateQueries({ queryKey: inboxKeys.lists(tenant) });
+  void qc.invalidateQueries({ queryKey: inboxKeys.lists(tenant) }, { cancelRefetch: false });
   void qc.invalidateQueries({ queryKey: inboxKeys.one(tenant, id) });
-  if (messages) void qc.invalidateQueries({ queryKey: inboxKeys.messages(tenant, id) });
+  if (messages) void refreshNewest(qc, tenant, id);
 }
 
 function useConversationMutation<V>(id: string, fn: (vars: V) => Promise<unknown>) {

@@ -46,10 +46,15 @@ export function applyTyping(map: TypingMap, e: RealtimeEvent, now: number): Typi
   const conv = e.conversation_id;
   if (!conv) return map;
   const who = typerOf(e);
-  const cur = { ...(map[conv] ?? {}) };
+  const cur: Record<string, number> = {};
+  // Expired entries go as new events come, so the map never outgrows who types right now.
+  for (const [k, until] of Object.entries(map[conv] ?? {})) if (until > now) cur[k] = until;
   if (e.data?.on === false) delete cur[who];
   else cur[who] = now + TYPING_TTL_MS;
-  return { ...map, [conv]: cur };
+  const next = { ...map };
+  if (Object.keys(cur).length) next[conv] = cur;
+  else delete next[conv];
+  return next;
 }
 
 /** Who is typing in a conversation now (keys whose expiry is in the future). */
@@ -57,6 +62,19 @@ export function typersIn(map: TypingMap, conversationId: string, now: number): s
   return Object.entries(map[conversationId] ?? {})
     .filter(([, until]) => until > now)
     .map(([who]) => who);
+}
+
+/** Whether a JWT access token expires within `marginMs` (API keys and unreadable tokens: no). */
+export function expiresSoon(token: string, now: number, marginMs = 10_000): boolean {
+  const part = token.split(".")[1];
+  if (!part) return false;
+  try {
+    const json = atob(part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "="));
+    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
+    return typeof exp === "number" && exp * 1000 - marginMs <= now;
+  } catch {
+    return false;
+  }
 }
 
 export function wsUrl(origin: string): string {
@@ -72,6 +90,8 @@ class RealtimeClient {
   private connectedOnce = false;
   private ping: ReturnType<typeof setInterval> | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
+  /** Bumped by stop(): work begun before (an awaited refresh) must not reconnect after. */
+  private epoch = 0;
 
   /** Starts (idempotent) the connection for the signed-in session. */
   start() {
@@ -82,6 +102,7 @@ class RealtimeClient {
 
   /** Closes the socket and stops reconnecting (sign-out, tenant switch). */
   stop() {
+    this.epoch++;
     this.running = false;
     this.connectedOnce = false;
     this.attempt = 0;
@@ -141,10 +162,26 @@ class RealtimeClient {
   }
 
   private connect() {
-    if (!this.running) return;
-    const token = accessToken();
+    void this.dial(this.epoch);
+  }
+
+  private async dial(epoch: number) {
+    if (!this.running || epoch !== this.epoch) return;
+    let token = accessToken();
     if (!token || typeof WebSocket === "undefined") return;
     useRealtime.setState({ status: this.connectedOnce ? "offline" : "connecting" });
+    // A refused token is answered 401 before the upgrade, which a browser reports only as a
+    // close (1006): so an expired access token (after a sleep, a long drop) is refreshed first.
+    if (expiresSoon(token, Date.now())) {
+      await refreshSession(token);
+      if (epoch !== this.epoch) return;
+      if (!useSession.getState().session) {
+        this.stop();
+        return;
+      }
+      token = accessToken() ?? token;
+    }
+    if (this.ws) this.teardown();
     let ws: WebSocket;
     try {
       ws = new WebSocket(wsUrl(location.origin), ["bearer", token]);
@@ -153,8 +190,9 @@ class RealtimeClient {
       return;
     }
     this.ws = ws;
+    const used = token;
     ws.onmessage = (m) => this.receive(m.data);
-    ws.onclose = (c) => void this.closed(c.code, token);
+    ws.onclose = (c) => void this.closed(c.code, used, epoch);
     ws.onerror = () => {
       // onclose follows and decides
     };
@@ -190,23 +228,26 @@ class RealtimeClient {
     }
   }
 
-  private async closed(code: number, token: string) {
+  private async closed(code: number, token: string, epoch: number) {
     if (this.ping) clearInterval(this.ping);
     this.ping = null;
     this.ws = null;
-    if (!this.running) return;
+    if (!this.running || epoch !== this.epoch) return;
     useRealtime.setState({ status: "offline" });
-    if (code === 4401) {
-      // Expired or refused token: refresh once, then reconnect with the new one.
-      const ok = await refreshSession(token);
-      if (!ok || !useSession.getState().session) {
-        this.stop();
-        return;
-      }
-    } else if (code === 4403) {
+    if (code === 4403) {
       // Tenant suspended or membership ended: the API answers the same; the session is over.
       this.stop();
       return;
+    }
+    if (code === 4401) {
+      // Expired or refused token: refresh, then reconnect with the new one. Offline, the refresh
+      // fails without ending the session: keep trying (stop only when the session ended).
+      await refreshSession(token);
+      if (epoch !== this.epoch) return;
+      if (!useSession.getState().session) {
+        this.stop();
+        return;
+      }
     }
     this.scheduleReconnect();
   }
@@ -215,6 +256,7 @@ class RealtimeClient {
     if (!this.running) return;
     const delay = Math.min(30_000, 500 * 2 ** this.attempt) * (0.75 + Math.random() / 2);
     this.attempt = Math.min(this.attempt + 1, 8);
+    if (this.retry) clearTimeout(this.retry);
     this.retry = setTimeout(() => this.connect(), delay);
   }
 }

@@ -17,7 +17,6 @@ pub mod templates;
 
 use crate::Core;
 use crate::error::CoreResult;
-use crate::media::sign_link;
 use atende_db::TenantTx;
 use atende_db::entities::{contacts, conversations as conv, messages, tags};
 use atende_db::repo::conversations::Visibility;
@@ -172,9 +171,13 @@ impl MessageView {
     pub fn of(core: &Core, m: &messages::Model) -> Self {
         let media = (m.media_object_key.is_some() || m.media_mime.is_some()).then(|| MediaView {
             url: m.media_object_key.as_ref().map(|k| {
-                let exp = Utc::now() + core.config.media_link_ttl;
-                let mime = m.media_mime.as_deref().unwrap_or("application/octet-stream");
-                format!("/api/v1/media?{}", sign_link(&core.keys, k, mime, exp))
+                crate::media::media_url(
+                    &core.keys,
+                    k,
+                    m.media_mime.as_deref(),
+                    core.config.media_link_ttl,
+                    Utc::now(),
+                )
             }),
             mime: m.media_mime.clone(),
             size: m.media_size,

@@ -288,9 +288,15 @@ mod tests {
             { "type": "BODY", "text": "Olá, {{nome_cliente}}! O pedido #{{numero_pedido}} vence em {{ data_vencimento }}." },
             { "type": "FOOTER", "text": "{{ignored}}" },
         ] });
-        assert_eq!(placeholder_order(&stored), vec!["numero_pedido", "nome_cliente", "data_vencimento"]);
+        assert_eq!(
+            placeholder_order(&stored),
+            vec!["numero_pedido", "nome_cliente", "data_vencimento"]
+        );
         assert!(placeholder_order(&json!({})).is_empty());
-        assert_eq!(placeholder_order(&json!({ "components": [{ "type": "BODY", "text": "a {{1}} b {{2" }] })), vec!["1"]);
+        assert_eq!(
+            placeholder_order(&json!({ "components": [{ "type": "BODY", "text": "a {{1}} b {{2" }] })),
+            vec!["1"]
+        );
     }
 
     #[test]

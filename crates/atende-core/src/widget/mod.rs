@@ -30,7 +30,6 @@ use crate::Core;
 use crate::bus::{Event, EventKind};
 use crate::error::{CoreError, CoreResult};
 use crate::inbox::send::{Attachment, open_attachment, store_attachment};
-use crate::media::sign_link;
 use atende_db::entities::channels::Model as Channel;
 use atende_db::entities::contacts::Model as Contact;
 use atende_db::entities::conversations::Model as Conversation;
@@ -463,9 +462,13 @@ impl VisitorMessage {
     fn of(core: &Core, m: &Message) -> Self {
         let media = (m.media_object_key.is_some() || m.media_mime.is_some()).then(|| VisitorMedia {
             url: m.media_object_key.as_ref().map(|k| {
-                let exp = Utc::now() + core.config.media_link_ttl;
-                let mime = m.media_mime.as_deref().unwrap_or("application/octet-stream");
-                format!("/api/v1/media?{}", sign_link(&core.keys, k, mime, exp))
+                crate::media::media_url(
+                    &core.keys,
+                    k,
+                    m.media_mime.as_deref(),
+                    core.config.media_link_ttl,
+                    Utc::now(),
+                )
             }),
             mime: m.media_mime.clone(),
             size: m.media_size,

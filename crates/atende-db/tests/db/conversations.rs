@@ -164,9 +164,17 @@ async fn inbox_filters_combine(t: TestDb) {
     assert_eq!(unread, vec![mine]);
     assert_eq!(tagged, vec![a.conversation]);
     assert_eq!(tags::of_conversation(&tx, a.conversation).await.unwrap()[0].name, "vip");
-    let batch = tags::of_conversations(&tx, &[a.conversation, mine, resolved]).await.unwrap();
+    let batch = tags::of_conversations(&tx, &[a.conversation, mine, resolved])
+        .await
+        .unwrap();
     assert_eq!(batch.len(), 1, "only the tagged conversation is in the map");
-    assert_eq!(batch[&a.conversation].iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), vec!["vip"]);
+    assert_eq!(
+        batch[&a.conversation]
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["vip"]
+    );
     assert!(tags::of_conversations(&tx, &[]).await.unwrap().is_empty());
 }
 

@@ -178,6 +178,9 @@ export function AppShell() {
   const unread = useTitlePrefix();
   useEffect(() => {
     document.title = `${unread}${section ? `${section} · Atende` : "Atende"}`;
+    return () => {
+      document.title = "Atende"; // signed out: no count of someone else's unread on the sign-in page
+    };
   }, [section, unread]);
 
   // A platform-only session (super admin without a tenant) has no inbox, contacts or settings.
