@@ -6,31 +6,11 @@ import { ArrowLeft, PanelRight } from "lucide-react";
 import { useTranslation } from "react-i18next";
 
 import { IconButton } from "../../../components/ui/Button";
-import { Badge } from "../../../components/ui/Page";
 import type { Conversation } from "../../../inbox/queries";
+import { channelFamily } from "../../../inbox/lookups";
 import { useInboxUi } from "../../../inbox/ui";
+import { Avatar, StatusBadge } from "../list/bits";
 import { useChannel, useTypers } from "./hooks";
-
-type Tone = "slate" | "green" | "red" | "amber" | "blue";
-
-function StatusBadge({ status }: { status: string }) {
-  const { t } = useTranslation();
-  const known: Record<string, [string, Tone]> = {
-    open: [t("chat.status.open"), "green"],
-    pending: [t("chat.status.pending"), "amber"],
-    waiting: [t("chat.status.waiting"), "blue"],
-    resolved: [t("chat.status.resolved"), "slate"],
-    archived: [t("chat.status.archived"), "slate"],
-    spam: [t("chat.status.spam"), "red"],
-  };
-  const [label, tone] = known[status] ?? [status, "slate"];
-  return <Badge tone={tone}>{label}</Badge>;
-}
-
-function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter((p) => /\p{L}/u.test(p));
-  return ((parts[0]?.[0] ?? "") + (parts.length > 1 ? (parts.at(-1)?.[0] ?? "") : "")).toUpperCase() || "?";
-}
 
 /** "digitando…", "Ana está digitando…", "Ana e João estão digitando…". */
 function useTypingText(conversation: Conversation): string | null {
@@ -49,14 +29,12 @@ export function ChatHeader({ conversation }: { conversation: Conversation }) {
   const toggleDetails = useInboxUi((s) => s.toggleDetails);
   const channel = useChannel(conversation.channel_id).data;
   const typing = useTypingText(conversation);
-  const kind = channel ? (channel.kind === "whatsapp_cloud" ? t("chat.channel.whatsapp") : channel.kind === "webchat" ? t("chat.channel.webchat") : channel.kind) : null;
+  const kind = channel ? t(`conv.channel.${channelFamily(channel.kind)}`) : null;
   const sub = [conversation.contact.phone, kind].filter(Boolean).join(" · ");
   return (
     <header className="flex h-16 shrink-0 items-center gap-2 border-b border-slate-200 bg-[#f0f2f5] px-2 sm:px-4">
       <IconButton data-testid="chat-back" label={t("chat.back")} icon={<ArrowLeft aria-hidden className="size-5" />} onClick={() => void navigate({ to: "/inbox" })} className="md:hidden" />
-      <span aria-hidden className="flex size-10 shrink-0 items-center justify-center rounded-full bg-brand-100 text-sm font-semibold text-brand-800">
-        {initials(conversation.contact.name)}
-      </span>
+      <Avatar id={conversation.contact.id} name={conversation.contact.name} className="size-10" />
       <div className="min-w-0 flex-1">
         <h2 className="truncate text-[0.9375rem] font-semibold text-slate-900">{conversation.contact.name}</h2>
         <p className="truncate text-xs text-slate-600">

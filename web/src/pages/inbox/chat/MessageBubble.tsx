@@ -2,6 +2,7 @@
 // labelled; the quote it replies to, its content, time, ticks, reactions and a failure's retry.
 
 import { Forward, Lock, RotateCcw } from "lucide-react";
+import { memo } from "react";
 import { useTranslation } from "react-i18next";
 
 import type { Translate } from "../../../api/errors";
@@ -9,7 +10,6 @@ import type { Message } from "../../../inbox/queries";
 import { cn } from "../../../lib/cn";
 import { BubbleMenu } from "./BubbleMenu";
 import { useBubbleEnv } from "./bubbleContext";
-import { useDirectory } from "./hooks";
 import { MessageContent } from "./MessageContent";
 import { systemText } from "./system";
 import { Ticks } from "./Ticks";
@@ -91,7 +91,8 @@ function Failure({ message }: { message: Message }) {
   );
 }
 
-export function MessageBubble({ message: m, reactions, continued, highlighted }: { message: Message; reactions: ReactionGroup[]; continued: boolean; highlighted: boolean }) {
+/** Memoized: the list re-renders on scroll state and highlights, bubbles only when theirs change. */
+export const MessageBubble = memo(function MessageBubble({ message: m, reactions, continued, highlighted }: { message: Message; reactions: ReactionGroup[]; continued: boolean; highlighted: boolean }) {
   const { t, i18n } = useTranslation();
   const env = useBubbleEnv();
   const out = m.direction === "outbound";
@@ -146,15 +147,15 @@ export function MessageBubble({ message: m, reactions, continued, highlighted }:
       <Reactions message={m} groups={reactions} />
     </div>
   );
-}
+});
 
 /** A provider or system notice, centered. */
-export function SystemNotice({ message }: { message: Message }) {
+export const SystemNotice = memo(function SystemNotice({ message }: { message: Message }) {
   const { t } = useTranslation();
-  const directory = useDirectory();
+  const { directory } = useBubbleEnv();
   return (
     <div data-testid="system-message" className="my-2 flex justify-center px-6">
       <p className="max-w-md rounded-lg bg-sky-50 px-3 py-1 text-center text-xs text-slate-700 shadow-xs [overflow-wrap:anywhere]">{systemText(message, directory, t as unknown as Translate)}</p>
     </div>
   );
-}
+});

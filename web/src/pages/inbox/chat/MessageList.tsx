@@ -13,7 +13,7 @@ import { chronological, useMessages, useRetryMessage } from "../../../inbox/quer
 import type { Conversation, Message } from "../../../inbox/queries";
 import { BubbleContext } from "./bubbleContext";
 import type { BubbleEnv } from "./bubbleContext";
-import { useNameOf, useNow } from "./hooks";
+import { useDirectory, useNameOf, useNow } from "./hooks";
 import { MessageBubble, SystemNotice } from "./MessageBubble";
 import { useChatError, useChatSend } from "./send";
 import { buildTimeline, dayLabel } from "./timeline";
@@ -58,7 +58,9 @@ export function MessageList({ conversation, me, canAct, onReply }: Props) {
   const { t, i18n } = useTranslation();
   const q = useMessages(conversation.id);
   const { data, fetchNextPage, hasNextPage, isFetchingNextPage } = q;
-  const retry = useRetryMessage(conversation.id);
+  // The parts used, not the whole (new every render) mutation result: the context stays put.
+  const { mutate: retryMessage, isPending: retryPending, variables: retryVariables } = useRetryMessage(conversation.id);
+  const directory = useDirectory();
   const { send } = useChatSend(conversation.id);
   const errorText = useChatError();
   const nameOf = useNameOf(conversation.contact.name);
@@ -198,10 +200,11 @@ export function MessageList({ conversation, me, canAct, onReply }: Props) {
         send({ type: "reaction", message_id: m.id, emoji }).catch((e: unknown) => toast.error(errorText(e)));
       },
       jump: (id) => void jump(id),
-      retry: (id) => retry.mutate(id, { onError: (e) => toast.error(errorText(e)) }),
-      retrying: retry.isPending ? (retry.variables ?? null) : null,
+      retry: (id) => retryMessage(id, { onError: (e) => toast.error(errorText(e)) }),
+      retrying: retryPending ? (retryVariables ?? null) : null,
+      directory,
     }),
-    [me, canAct, byId, nameOf, onReply, send, errorText, jump, retry],
+    [me, canAct, byId, nameOf, onReply, send, errorText, jump, retryMessage, retryPending, retryVariables, directory],
   );
 
   if (q.isPending) {

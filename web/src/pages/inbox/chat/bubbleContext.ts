@@ -3,6 +3,7 @@
 import { createContext, useContext } from "react";
 
 import type { Message } from "../../../inbox/queries";
+import type { Directory } from "./system";
 
 export interface BubbleEnv {
   /** The signed-in user's id (their reactions, their messages). */
@@ -19,6 +20,8 @@ export interface BubbleEnv {
   jump: (id: string) => void;
   retry: (id: string) => void;
   retrying: string | null;
+  /** Names for system messages (computed once for the list). */
+  directory: Directory;
 }
 
 export const BubbleContext = createContext<BubbleEnv | null>(null);

@@ -11,12 +11,11 @@ import { useMarkRead } from "../../../inbox/queries";
 import type { Conversation } from "../../../inbox/queries";
 import { realtime, typersIn, useRealtime } from "../../../inbox/realtime";
 import { useMe, useRole } from "../../../lib/me";
-import { useAllMembers } from "../../../lib/members";
 import { can } from "../../../lib/permissions";
 import { useTenantId } from "../../../lib/useTenantId";
 import type { Directory } from "./system";
 
-/** The current time, refreshed every `ms` while `enabled`. */
+/** The current time, refreshed every `ms` while `enabled` (the chat's and the list's clock). */
 export function useNow(ms: number, enabled = true): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -99,11 +98,11 @@ export function useTypers(conversationId: string, contactName: string): string[]
   const entries = useRealtime((s) => s.typing[conversationId]);
   const now = useNow(1_000, !!entries && Object.keys(entries).length > 0);
   const me = useMe().data?.user.id;
-  const members = useAllMembers().data;
+  const members = useMemberNames();
   if (!entries) return [];
   return typersIn({ [conversationId]: entries }, conversationId, now)
     .filter((who) => who !== me)
-    .map((who) => (who === "contact" ? contactName : (members?.find((m) => m.user_id === who)?.name ?? "")))
+    .map((who) => (who === "contact" ? contactName : (members.get(who) ?? "")))
     .filter(Boolean);
 }
 
@@ -111,10 +110,9 @@ export function useTypers(conversationId: string, contactName: string): string[]
 export function useNameOf(contactName: string): (who: string) => string {
   const { t } = useTranslation();
   const me = useMe().data?.user.id;
-  const members = useAllMembers().data;
+  const members = useMemberNames();
   return useCallback(
-    (who: string) =>
-      who === "contact" ? contactName : who === me ? t("chat.author.you") : (members?.find((m) => m.user_id === who)?.name ?? t("chat.author.agent")),
+    (who: string) => (who === "contact" ? contactName : who === me ? t("chat.author.you") : (members.get(who) ?? t("chat.author.agent"))),
     [contactName, me, members, t],
   );
 }

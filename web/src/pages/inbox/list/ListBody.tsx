@@ -1,6 +1,6 @@
 import { Link } from "@tanstack/react-router";
 import { AlertTriangle, Inbox, SearchX } from "lucide-react";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 
 import { Button } from "../../../components/ui/Button";
@@ -9,18 +9,9 @@ import type { Conversation } from "../../../inbox/queries";
 import { useRole } from "../../../lib/me";
 import { useApiError } from "../../../lib/useApiError";
 import { can } from "../../../lib/permissions";
+import { useNow } from "../chat/hooks";
 import { ConversationRow } from "./ConversationRow";
 import type { Channel } from "../../../inbox/lookups";
-
-/** The list's clock: relative times move on once a minute without a refetch. */
-export function useNow(everyMs = 60_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const h = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(h);
-  }, [everyMs]);
-  return now;
-}
 
 /** Row-shaped placeholders while the first page loads. */
 export function ListSkeleton() {
@@ -103,7 +94,8 @@ interface RowsProps {
 /** The rows (keyed by id: a re-order moves them, never re-mounts) and the infinite-scroll sentinel. */
 export function Rows({ items, selectedId, me, channels, names, hasMore, loadingMore, loadMore, root }: RowsProps) {
   const { t } = useTranslation();
-  const now = useNow();
+  // The list's clock: relative times move on once a minute without a refetch.
+  const now = useNow(60_000);
   const sentinel = useRef<HTMLLIElement>(null);
   const load = useRef(loadMore);
   useEffect(() => {

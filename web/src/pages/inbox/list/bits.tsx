@@ -1,10 +1,12 @@
-// Small pieces of the inbox shared by the list, the side panel and the notifications: the
-// contact's avatar, the channel's icon, the priority flag and the preview's media icon.
+// Small pieces of the inbox shared by the list, the chat, the side panel and the notifications:
+// the contact's avatar, the channel's icon, the status badge, the priority flag and the preview's
+// media icon.
 
 import { AlertTriangle, Camera, FileText, Flag, Globe, Image, LayoutTemplate, Mail, MapPin, MessageCircle, MessageSquare, Mic, Send, SmilePlus, Sticker, UserSquare, Video } from "lucide-react";
 import type { ComponentType } from "react";
 import { useTranslation } from "react-i18next";
 
+import { Badge } from "../../../components/ui/Page";
 import { cn } from "../../../lib/cn";
 import { initials } from "./format";
 import type { MediaType } from "./format";
@@ -60,6 +62,14 @@ export function ChannelIcon({ kind, name, className }: { kind: string | undefine
       <Glyph aria-hidden className="size-3.5" />
     </span>
   );
+}
+
+const STATUS_TONES: Record<string, "green" | "amber" | "blue" | "slate" | "red"> = { open: "green", pending: "amber", waiting: "blue", resolved: "slate", archived: "slate", spam: "red" };
+
+/** The conversation's status as a coloured badge (`conv.status.*`). */
+export function StatusBadge({ status }: { status: string }) {
+  const { t } = useTranslation();
+  return <Badge tone={STATUS_TONES[status] ?? "slate"}>{t(`conv.status.${status}`, { defaultValue: status })}</Badge>;
 }
 
 const MEDIA_ICONS: Record<MediaType, Icon> = {

@@ -6,10 +6,10 @@ import { useTranslation } from "react-i18next";
 import { Button } from "../../../components/ui/Button";
 import { Dialog } from "../../../components/ui/Dialog";
 import { Field, Input, Select } from "../../../components/ui/Field";
-import { Badge } from "../../../components/ui/Page";
 import { useUpdateConversation } from "../../../inbox/queries";
 import type { Conversation } from "../../../inbox/queries";
 import { formatDateTime } from "../../../lib/format";
+import { StatusBadge } from "../list/bits";
 import { menuItem, menuPanel } from "../list/ListMenu";
 import { usePanelRights, useRunner } from "./hooks";
 import { PanelSection } from "./InlineEdit";
@@ -18,7 +18,6 @@ import { TagPicker } from "./TagPicker";
 
 export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
 const ACTIVE = ["open", "pending", "waiting"];
-const TONES: Record<string, "green" | "amber" | "blue" | "slate" | "red"> = { open: "green", pending: "amber", waiting: "blue", resolved: "slate", archived: "slate", spam: "red" };
 
 function CustomSnooze({ open, onOpenChange, onPick }: { open: boolean; onOpenChange: (o: boolean) => void; onPick: (iso: string) => void }) {
   const { t } = useTranslation();
@@ -108,7 +107,7 @@ export function ConversationActions({ conversation: c }: { conversation: Convers
   return (
     <PanelSection title={t("conv.side.conversation")}>
       <div className="mb-3 flex flex-wrap items-center gap-2 text-sm">
-        <Badge tone={TONES[c.status] ?? "slate"}>{t(`conv.status.${c.status}`, { defaultValue: c.status })}</Badge>
+        <StatusBadge status={c.status} />
         {c.snoozed_until ? (
           <span className="inline-flex items-center gap-1 text-xs text-slate-600">
             <AlarmClock aria-hidden className="size-3.5" />
