@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../../api/client";
-import { useDepartmentList, useMemberNames, useTeams } from "../../../inbox/lookups";
+import { useChannels, useDepartmentList, useMemberNames, useTeams } from "../../../inbox/lookups";
 import { useMarkRead } from "../../../inbox/queries";
 import type { Conversation } from "../../../inbox/queries";
 import { realtime, typersIn, useRealtime } from "../../../inbox/realtime";
@@ -117,15 +117,10 @@ export function useNameOf(contactName: string): (who: string) => string {
   );
 }
 
-/** The conversation's channel (its kind and name for the header). */
+/** The conversation's channel (its kind and name for the header), from the list's lookup cache. */
 export function useChannel(channelId: string | undefined) {
-  const tenant = useTenantId();
-  return useQuery({
-    queryKey: ["channels", tenant, "one", channelId ?? ""],
-    enabled: tenant !== "" && !!channelId,
-    staleTime: 5 * 60_000,
-    queryFn: () => unwrap(api.GET("/api/v1/channels/{id}", { params: { path: { id: channelId! } } })),
-  });
+  const channels = useChannels();
+  return { data: channels.find((c) => c.id === channelId) };
 }
 
 /** The tenant's quick replies (first 200), filtered in the browser as the agent types. */

@@ -1,6 +1,6 @@
 // Sending from the pane: one Idempotency-Key per new message (the same one when the agent retries
 // the request that failed, so a send that did reach the server is not duplicated), and the
-// messages for the API's refusals that matter in a chat.
+// message for a refused send (the first field's message of a validation error).
 
 import { useCallback } from "react";
 import { useTranslation } from "react-i18next";
@@ -45,7 +45,7 @@ export function useChatSend(conversationId: string) {
   return { send, pending: isPending };
 }
 
-/** The message for a failed send: the chat's own codes first, then the app's error messages. */
+/** The message for a failed send: a validation error's first field, else the code's message (`errors.*`). */
 export function useChatError() {
   const { t } = useTranslation();
   const { message } = useApiError();
@@ -53,18 +53,6 @@ export function useChatError() {
     (e: unknown): string => {
       const err = e instanceof ApiError ? e : null;
       switch (err?.code) {
-        case "whatsapp_window_closed":
-          return t("chat.errors.windowClosed");
-        case "template_not_approved":
-          return t("chat.errors.templateNotApproved");
-        case "template_not_found":
-          return t("chat.errors.templateNotFound");
-        case "channel_error":
-          return t("chat.errors.channelError");
-        case "channel_deleted":
-          return t("chat.errors.channelDeleted");
-        case "contact_blocked":
-          return t("chat.errors.contactBlocked");
         case "validation_failed": {
           const first = Object.values(err.fields)[0]?.[0];
           return first ? fieldMessage(t as unknown as Translate, first) : message(e);

@@ -86,9 +86,6 @@ export function usePanelRights() {
   };
 }
 
-/** Error codes of the inbox that the main translation file does not know yet. */
-const CONV_CODES = ["conversation_assigned_to_someone_else"];
-
 /** Fields whose API messages are the inbox's own (the others go through the shared table). */
 const FIELD_KEYS: Record<string, string> = {
   custom_attributes: "attributes",
@@ -107,7 +104,6 @@ export function useActionError() {
     (e: unknown): string => {
       const tr = t as unknown as Translate;
       if (e instanceof ApiError) {
-        if (CONV_CODES.includes(e.code)) return tr(`conv.errors.${e.code}`);
         for (const [field, msgs] of Object.entries(e.fields)) {
           if (FIELD_KEYS[field]) return tr(`conv.errors.${FIELD_KEYS[field]}`);
           if (msgs[0]) return fieldMessage(tr, msgs[0]);
