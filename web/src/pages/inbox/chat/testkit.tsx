@@ -4,52 +4,27 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import type { ReactNode } from "react";
-import { vi } from "vitest";
 
 import { useSession } from "../../../auth/session";
 import type { Conversation, Message } from "../../../inbox/queries";
+import { stubFetch } from "../../../test/fakeApi";
+import type { Call, Handler } from "../../../test/fakeApi";
 
 export const user = { id: "u1", email: "ana@example.com", name: "Ana", locale: "pt-BR", is_super_admin: false, totp_enabled: false, active: true, created_at: "2026-01-01T00:00:00Z" };
 export const tenant = { id: "t1", slug: "demo", name: "Demo", status: "active", role: "agent" };
 
-export interface Call {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  body: Record<string, unknown> | null;
-  headers: Headers;
-}
+export type { Call, Handler } from "../../../test/fakeApi";
+export { apiError, json } from "../../../test/fakeApi";
 
-export type Handler = (call: Call) => Response | undefined;
+const members = (role: string) => [
+  { id: "mb1", user_id: "u1", name: "Ana", email: user.email, role, active: true, has_password: true, created_at: "" },
+  { id: "mb2", user_id: "u2", name: "Bruno", email: "b@example.com", role: "agent", active: true, has_password: true, created_at: "" },
+];
 
-export function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
-
-export function apiError(status: number, code: string, message = code): Response {
-  return json(status, { error: { code, message } });
-}
-
-/** Replaces `fetch` with `handler` (after the session's own endpoints); returns the calls. */
+/** The fake API (src/test/fakeApi.ts) signed in as Ana with `role`; returns the calls. */
 export function fakeApi(handler: Handler, role = "agent"): Call[] {
-  const calls: Call[] = [];
   useSession.setState({ session: { accessToken: "a1", refreshToken: "r1" }, endedReason: null });
-  vi.stubGlobal(
-    "fetch",
-    vi.fn(async (input: Request | string, init?: RequestInit) => {
-      const req = typeof input === "string" ? new Request(new URL(input, location.origin), init) : input;
-      const url = new URL(req.url);
-      const text = req.method === "GET" ? "" : await req.text();
-      const call: Call = { method: req.method, path: url.pathname, query: url.searchParams, body: text ? (JSON.parse(text) as Record<string, unknown>) : null, headers: req.headers };
-      calls.push(call);
-      if (call.path === "/api/v1/users/me") return json(200, { user, tenant: { ...tenant, role }, tenants: [tenant] });
-      if (call.path === `/api/v1/tenants/${tenant.id}/members`) {
-        return json(200, { items: [{ id: "mb1", user_id: "u1", name: "Ana", email: user.email, role, active: true, has_password: true, created_at: "" }, { id: "mb2", user_id: "u2", name: "Bruno", email: "b@example.com", role: "agent", active: true, has_password: true, created_at: "" }], next_cursor: null });
-      }
-      return handler(call) ?? apiError(404, "route_not_found");
-    }),
-  );
-  return calls;
+  return stubFetch({ user, tenant: { ...tenant, role }, members: members(role) }, handler);
 }
 
 export function renderWithClient(ui: ReactNode) {
