@@ -618,6 +618,7 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
+    core.webhook_channels.forget(view.id);
     Ok(view)
 }
 
@@ -639,6 +640,7 @@ pub async fn delete(core: &Core, ctx: &TenantCtx, id: ChannelId, meta: &RequestM
     )
     .await?;
     tx.commit().await?;
+    core.webhook_channels.forget(id.uuid());
     Ok(())
 }
 

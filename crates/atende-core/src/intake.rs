@@ -8,6 +8,11 @@
 //! transaction; each request then gets its answer. There is no waiting window: a lone delivery
 //! commits at once, and batches grow only under load, so latency stays one commit.
 //!
+//! The batch is two multi-row `INSERT`s (deliveries, then their jobs): one statement per row
+//! would cap the writer at the database's round-trip rate (`bench/ingest` measured the same
+//! rows as two 32-row `INSERT`s 3.6× faster on PostgreSQL). Its commit wakes the workers of the
+//! `webhooks` queue once for the whole batch.
+//!
 //! If a commit fails, every delivery of its batch gets the error and answers 5xx: Meta retries
 //! them. Nothing is acknowledged that was not committed.
 
@@ -66,32 +71,45 @@ async fn writer(db: Db, mut rx: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         metrics::histogram!("atende_webhook_intake_batch_size").record(batch.len() as f64);
-        match store(&db, &batch).await {
+        let mut events = Vec::with_capacity(batch.len());
+        let mut waiting = Vec::with_capacity(batch.len());
+        for p in batch.drain(..) {
+            events.push(p.event);
+            waiting.push((p.job, p.done));
+        }
+        let jobs: Vec<fn(Uuid) -> NewJob> = waiting.iter().map(|(j, _)| *j).collect();
+        match store(&db, events, &jobs).await {
             Ok(ids) => {
-                for (p, id) in batch.drain(..).zip(ids) {
-                    let _ = p.done.send(Ok(id));
+                for ((_, done), id) in waiting.into_iter().zip(ids) {
+                    let _ = done.send(Ok(id));
                 }
             }
             Err(e) => {
-                tracing::error!(error = %e, deliveries = batch.len(), "webhook intake commit failed");
-                for p in batch.drain(..) {
-                    let _ = p.done.send(Err(e.to_string()));
+                tracing::error!(error = %e, deliveries = waiting.len(), "webhook intake commit failed");
+                for (_, done) in waiting {
+                    let _ = done.send(Err(e.to_string()));
                 }
             }
         }
     }
 }
 
-async fn store(db: &Db, batch: &[Pending]) -> Result<Vec<Uuid>, DbError> {
+/// One transaction, two multi-row `INSERT`s: the deliveries, then their jobs. The commit wakes
+/// the `webhooks` workers (one notification for the whole batch on PostgreSQL).
+async fn store(db: &Db, events: Vec<NewWebhookEvent>, jobs: &[fn(Uuid) -> NewJob]) -> Result<Vec<Uuid>, DbError> {
+    let tenants: Vec<_> = events.iter().map(|e| e.tenant_id).collect();
     let tx = db.platform_tx().await?;
-    let mut ids = Vec::with_capacity(batch.len());
-    for p in batch {
-        let ev = webhook_events::insert(&tx, p.event.clone()).await?;
-        let mut job = (p.job)(ev.id);
-        job.tenant_id = p.event.tenant_id;
-        jobs::enqueue(&tx, job).await?;
-        ids.push(ev.id);
-    }
+    let ids = webhook_events::insert_many(&tx, events).await?;
+    let new_jobs: Vec<NewJob> = jobs
+        .iter()
+        .zip(&ids)
+        .zip(tenants)
+        .map(|((job, id), tenant)| NewJob {
+            tenant_id: tenant,
+            ..job(*id)
+        })
+        .collect();
+    jobs::enqueue_many(&tx, new_jobs).await?;
     tx.commit().await?;
     Ok(ids)
 }

@@ -20,8 +20,9 @@
 //! - [`media`]: media files in object storage (local directory or S3) and signed download links.
 //! - [`intake`]: group commit of webhook deliveries (one transaction for those that arrive
 //!   together).
-//! - [`ingest`]: webhook intake (verify, store raw, acknowledge) and the job that applies a
-//!   stored delivery: contacts, conversations (reopen policy), messages, statuses, media.
+//! - [`ingest`]: webhook intake (verify, store raw, acknowledge) and the job that applies
+//!   stored deliveries in batches: contacts, conversations (reopen policy), messages,
+//!   statuses, media — one tenant transaction per batch.
 //! - [`inbox`]: conversations and messages for agents: lists, sending (window check, queue),
 //!   assignment, transfer, status, read; the `message.deliver` job.
 //! - [`widget`]: the web-chat widget's visitors: signed visitor tokens, sessions, messages,
@@ -119,6 +120,8 @@ pub struct Core {
     pub pacing: Arc<channels::Pacing>,
     /// The group-commit writer of webhook deliveries, started on first use.
     intake: Arc<std::sync::OnceLock<intake::Intake>>,
+    /// Channels (and their webhook secrets) as the intake path last read them.
+    pub webhook_channels: Arc<ingest::WebhookChannels>,
 }
 
 impl Core {
@@ -140,6 +143,7 @@ impl Core {
             bus: Arc::new(bus::InProcessBus::new(bus::DEFAULT_CAPACITY)),
             pacing: Arc::new(pacing),
             intake: Arc::new(std::sync::OnceLock::new()),
+            webhook_channels: Arc::new(ingest::WebhookChannels::default()),
         })
     }
 

@@ -1,6 +1,7 @@
 //! The connection pool and the two kinds of transaction.
 
 use crate::error::DbError;
+use crate::jobs::wakeup::Wakeups;
 use crate::migration::Migrator;
 use atende_domain::TenantId;
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
@@ -9,6 +10,7 @@ use sea_orm::{
     SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 /// Which engine the URL chose.
@@ -34,11 +36,12 @@ impl Default for DbOptions {
     }
 }
 
-/// The database: a pool plus its backend.
+/// The database: a pool plus its backend, and the job wake-ups of this process.
 #[derive(Clone, Debug)]
 pub struct Db {
     conn: DatabaseConnection,
     backend: Backend,
+    wakeups: Arc<Wakeups>,
 }
 
 /// The backend a URL selects, or `None` for an unsupported scheme.
@@ -86,7 +89,18 @@ impl Db {
             }
         }
         let conn = Database::connect(co).await?;
-        Ok(Self { conn, backend })
+        Ok(Self {
+            conn,
+            backend,
+            wakeups: Arc::new(Wakeups::default()),
+        })
+    }
+
+    /// The job wake-ups of this process (see [`crate::jobs::wakeup`]): every `Db` cloned from
+    /// this one shares them.
+    #[must_use]
+    pub fn wakeups(&self) -> &Arc<Wakeups> {
+        &self.wakeups
     }
 
     #[must_use]
@@ -152,7 +166,11 @@ impl Db {
             ))
             .await?;
         }
-        Ok(TenantTx { tx, tenant_id })
+        Ok(TenantTx {
+            tx,
+            tenant_id,
+            hooks: CommitHooks::new(self),
+        })
     }
 
     /// A transaction that may cross tenants: sign-in lookups, super-admin work, the job
@@ -166,7 +184,10 @@ impl Db {
             tx.execute_unprepared("SELECT set_config('app.scope', 'platform', true)")
                 .await?;
         }
-        Ok(PlatformTx { tx })
+        Ok(PlatformTx {
+            tx,
+            hooks: CommitHooks::new(self),
+        })
     }
 
     /// Creates (or updates) the application role on Postgres: it may log in and read and write
@@ -226,15 +247,46 @@ impl Db {
     }
 }
 
+/// What a transaction does after it commits: wake the workers of the queues it enqueued into.
+struct CommitHooks {
+    db: Db,
+    enqueued: Mutex<Vec<&'static str>>,
+}
+
+impl CommitHooks {
+    fn new(db: &Db) -> Self {
+        Self {
+            db: db.clone(),
+            enqueued: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn note(&self, queue: &'static str) {
+        let mut q = self.enqueued.lock().unwrap_or_else(PoisonError::into_inner);
+        if !q.contains(&queue) {
+            q.push(queue);
+        }
+    }
+
+    fn committed(self) {
+        let queues = self.enqueued.into_inner().unwrap_or_else(PoisonError::into_inner);
+        if !queues.is_empty() {
+            self.db.wakeups.announce(&self.db, &queues);
+        }
+    }
+}
+
 /// A transaction inside one tenant. Repositories read its tenant id; there is no other way in.
 pub struct TenantTx {
     tx: DatabaseTransaction,
     tenant_id: TenantId,
+    hooks: CommitHooks,
 }
 
 /// A transaction that may cross tenants (see [`Db::platform_tx`]).
 pub struct PlatformTx {
     tx: DatabaseTransaction,
+    hooks: CommitHooks,
 }
 
 /// Something that holds an open transaction: both kinds do, so helpers that are not about
@@ -243,12 +295,21 @@ pub trait Scoped: Send + Sync {
     fn conn(&self) -> &DatabaseTransaction;
     /// The tenant this transaction is bound to, if any.
     fn scope_tenant(&self) -> Option<TenantId>;
+    /// A job was enqueued on `queue` in this transaction: its workers are woken once it commits
+    /// (never before, and not at all if it rolls back).
+    fn note_enqueued(&self, queue: &'static str);
 }
 
 impl TenantTx {
     #[must_use]
     pub fn tenant_id(&self) -> TenantId {
         self.tenant_id
+    }
+
+    /// The engine this transaction runs on (for the few statements written per engine).
+    #[must_use]
+    pub fn backend(&self) -> Backend {
+        self.hooks.db.backend
     }
 
     /// Serialises this transaction with every other one taking the same `purpose` lock in the
@@ -272,10 +333,36 @@ impl TenantTx {
         Ok(())
     }
 
+    /// [`TenantTx::lock`] for several purposes at once, in one statement, taken in a fixed
+    /// order (by their hash) so that two transactions locking overlapping sets never deadlock.
+    /// Take them before touching any row.
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn lock_all(&self, purposes: &[String]) -> Result<(), DbError> {
+        if purposes.is_empty() || self.tx.get_database_backend() != DbBackend::Postgres {
+            return Ok(());
+        }
+        let keys: Vec<String> = purposes.iter().map(|p| format!("{}:{p}", self.tenant_id)).collect();
+        let keys = serde_json::to_string(&keys).map_err(|e| DbError::Other(sea_orm::DbErr::Custom(e.to_string())))?;
+        self.tx
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_advisory_xact_lock(k) FROM \
+                 (SELECT DISTINCT hashtextextended(p, 0) AS k FROM json_array_elements_text($1::json) AS p \
+                  ORDER BY k) AS s",
+                [keys.into()],
+            ))
+            .await?;
+        Ok(())
+    }
+
     /// # Errors
     /// The commit failed; nothing was written.
     pub async fn commit(self) -> Result<(), DbError> {
-        Ok(self.tx.commit().await?)
+        self.tx.commit().await?;
+        self.hooks.committed();
+        Ok(())
     }
 }
 
@@ -283,7 +370,9 @@ impl PlatformTx {
     /// # Errors
     /// The commit failed; nothing was written.
     pub async fn commit(self) -> Result<(), DbError> {
-        Ok(self.tx.commit().await?)
+        self.tx.commit().await?;
+        self.hooks.committed();
+        Ok(())
     }
 }
 
@@ -294,6 +383,9 @@ impl Scoped for TenantTx {
     fn scope_tenant(&self) -> Option<TenantId> {
         Some(self.tenant_id)
     }
+    fn note_enqueued(&self, queue: &'static str) {
+        self.hooks.note(queue);
+    }
 }
 
 impl Scoped for PlatformTx {
@@ -302,5 +394,8 @@ impl Scoped for PlatformTx {
     }
     fn scope_tenant(&self) -> Option<TenantId> {
         None
+    }
+    fn note_enqueued(&self, queue: &'static str) {
+        self.hooks.note(queue);
     }
 }

@@ -71,6 +71,8 @@ impl Running {
 pub fn worker(core: Core, s: &Settings) -> Worker {
     let mut cfg = WorkerConfig {
         concurrency: s.worker_concurrency.max(1),
+        // Other processes' commits wake this worker through LISTEN (PostgreSQL only).
+        listen_url: (core.db.backend() == atende_db::Backend::Postgres).then(|| s.database_url.clone()),
         ..WorkerConfig::default()
     };
     if let Some(q) = &s.worker_queues {

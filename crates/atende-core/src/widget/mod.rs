@@ -15,9 +15,9 @@
 //! Otherwise the visitor gets a contact of its own and the claim is kept in its attributes
 //! (`pre_chat_phone`) for an agent to merge.
 //!
-//! Messages go the inbound path of every channel: the reopen policy of
-//! [`crate::ingest::conversation_for`], an idempotent insert (per `client_id`), the counters,
-//! and the bus after the commit. The visitor reads the latest conversation of its contact on
+//! Messages go the inbound path of every channel, [`crate::messaging::inbound::record`]: the
+//! reopen policy, an idempotent insert (per `client_id`), the counters, and the bus after the
+//! commit. The visitor reads the latest conversation of its contact on
 //! the channel, without private notes or system lines.
 //!
 //! # Layout
@@ -30,6 +30,7 @@ use crate::Core;
 use crate::bus::{Event, EventKind};
 use crate::error::{CoreError, CoreResult};
 use crate::inbox::send::{Attachment, open_attachment, store_attachment};
+use crate::messaging::inbound::{self, Inbound};
 use atende_db::entities::channels::Model as Channel;
 use atende_db::entities::contacts::Model as Contact;
 use atende_db::entities::conversations::Model as Conversation;
@@ -617,38 +618,30 @@ pub async fn send(core: &Core, v: &Visitor, ch: &Channel, input: VisitorSend) ->
     }
     let mut out = Vec::new();
     let now = Utc::now();
-    let conv = crate::ingest::conversation_for(&tx, ch, contact.id, now, &mut out).await?;
-    let inserted = messages::insert(
-        &tx,
-        NewMessage {
+    let item = Inbound {
+        channel: ch.clone(),
+        contact_id: contact.id,
+        message: NewMessage {
             body,
             payload: client_id.as_ref().map(|c| json!({ "client_id": c })),
             media,
             provider_message_id: client_id.as_ref().map(|c| format!("web-{}-{c}", v.id.simple())),
             provider_timestamp: Some(now),
-            ..NewMessage::new(conv.id, ch.id, Author::Contact, kind)
+            ..NewMessage::new(Uuid::nil(), ch.id, Author::Contact, kind)
         },
-    )
-    .await?;
-    if inserted.created {
-        conversations::record_message(&tx, conv.id, now, true).await?;
-        let tenant = v.tenant();
-        out.push(
-            Event::new(EventKind::MessageCreated, tenant)
-                .conversation(conv.id)
-                .message(inserted.message.id)
-                .data(json!({ "direction": "inbound", "type": kind.as_str() })),
-        );
-        out.push(Event::new(EventKind::ConversationUpdated, tenant).conversation(conv.id));
-    } else {
-        out.clear();
-    }
+        at: now,
+        customer_wrote: true,
+    };
+    let recorded = inbound::record(&tx, vec![item], now, &mut out)
+        .await?
+        .pop()
+        .ok_or(CoreError::NotFound)?;
     tx.commit().await?;
     core.publish(out).await;
-    if inserted.created {
+    if recorded.created {
         metrics::counter!("atende_widget_messages_total").increment(1);
     }
-    Ok(VisitorMessage::of(core, &inserted.message))
+    Ok(VisitorMessage::of(core, &recorded.message))
 }
 
 /// Stores a visitor's file (within [`MAX_UPLOAD_BYTES`] and the per-type limits) and returns

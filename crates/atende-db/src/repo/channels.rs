@@ -179,6 +179,38 @@ pub async fn find_for_webhook(tx: &PlatformTx, id: Uuid) -> Result<Option<Model>
         .await?)
 }
 
+/// Live channels by id, across tenants (the worker applying a batch of deliveries).
+///
+/// # Errors
+/// Database failure.
+pub async fn find_live_many(tx: &PlatformTx, ids: &[Uuid]) -> Result<Vec<Model>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(Column::DeletedAt.is_null())
+        .all(tx.conn())
+        .await?)
+}
+
+/// The live channels of a kind among `external_ids`, across tenants (one query for a batch's
+/// routing).
+///
+/// # Errors
+/// Database failure.
+pub async fn find_by_external_ids(tx: &PlatformTx, kind: &str, external_ids: &[String]) -> Result<Vec<Model>, DbError> {
+    if external_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(Entity::find()
+        .filter(Column::Kind.eq(kind))
+        .filter(Column::ExternalId.is_in(external_ids.iter().map(String::as_str)))
+        .filter(Column::DeletedAt.is_null())
+        .all(tx.conn())
+        .await?)
+}
+
 /// The live channel a webhook event routes to, by `(kind, external_id)` — WhatsApp's
 /// `phone_number_id` — across tenants.
 ///

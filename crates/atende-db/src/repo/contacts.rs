@@ -16,6 +16,7 @@ use crate::repo::{apply_patch, ensure_own, now};
 use atende_domain::{Email, PhoneE164};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, OnConflict, Query};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, ModelTrait, QueryFilter};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// A contact to create.
@@ -308,12 +309,7 @@ pub struct Resolved {
 /// The contact behind `(channel_kind, external_id)`, created (with `new`) if unknown. With a
 /// phone, an existing contact with that number gains the identity instead of a duplicate.
 /// Existing contacts are returned as stored: a changed profile name is the caller's update.
-///
-/// Idempotent and race-free without retries: both inserts are `ON CONFLICT DO NOTHING`
-/// followed by a read, so two transactions resolving the same person concurrently end on one
-/// contact and one identity (Postgres makes the second insert wait for the first to commit;
-/// SQLite has one writer). Without a phone, the loser of the race has created a contact nobody
-/// points at, and deletes it before returning the winner's.
+/// One person of [`resolve_identities`].
 ///
 /// # Errors
 /// Database failure.
@@ -323,73 +319,203 @@ pub async fn find_or_create_by_identity(
     external_id: &str,
     new: NewContact,
 ) -> Result<Resolved, DbError> {
-    if let Some(contact) = find_by_identity(tx, channel_kind, external_id).await? {
-        return Ok(Resolved {
-            contact,
-            created: false,
-        });
-    }
-    let tenant = tx.tenant_id().uuid();
-
-    // The contact: by phone if it has one (inserting it unless the number exists), else new.
-    let (contact, created) = match new.phone.clone() {
-        Some(phone) => {
-            let inserted = Entity::insert(active(tx, new))
-                .on_conflict(
-                    OnConflict::columns([Column::TenantId, Column::PhoneE164])
-                        .do_nothing()
-                        .to_owned(),
-                )
-                .exec_without_returning(tx.conn())
-                .await?;
-            let contact = find_by_phone(tx, &phone).await?.ok_or(DbError::NotFound)?;
-            (contact, inserted == 1)
-        }
-        None => (create(tx, new).await?, true),
-    };
-
-    // The identity, unless a concurrent call linked it first.
-    identities::Entity::insert(identities::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        tenant_id: Set(tenant),
-        contact_id: Set(contact.id),
-        channel_kind: Set(channel_kind.to_owned()),
-        external_id: Set(external_id.to_owned()),
-        created_at: Set(now()),
-    })
-    .on_conflict(
-        OnConflict::columns([
-            identities::Column::TenantId,
-            identities::Column::ChannelKind,
-            identities::Column::ExternalId,
-        ])
-        .do_nothing()
-        .to_owned(),
-    )
-    .exec_without_returning(tx.conn())
-    .await?;
-    let winner = find_by_identity(tx, channel_kind, external_id)
+    resolve_identities(tx, channel_kind, vec![(external_id.to_owned(), new)])
         .await?
-        .ok_or(DbError::NotFound)?;
-    if winner.id == contact.id {
-        return Ok(Resolved { contact, created });
+        .remove(external_id)
+        .ok_or(DbError::NotFound)
+}
+
+/// [`find_or_create_by_identity`] for many people of one channel kind at once (a batch of
+/// webhook deliveries), in a handful of statements whatever their number: read the known
+/// identities; insert the missing contacts with one multi-row `INSERT` (by phone: `ON CONFLICT
+/// DO NOTHING` on the number, then read them back); link the identities with another; read the
+/// winners. Keyed by external id; the first `NewContact` given for an external id is used.
+///
+/// Idempotent and race-free without retries: both inserts are `ON CONFLICT DO NOTHING`
+/// followed by a read, so two transactions resolving the same person concurrently end on one
+/// contact and one identity (Postgres makes the second insert wait for the first to commit;
+/// SQLite has one writer). Without a phone, the loser of the race has created a contact nobody
+/// points at, and deletes it before returning the winner's.
+///
+/// # Errors
+/// Database failure.
+pub async fn resolve_identities(
+    tx: &TenantTx,
+    channel_kind: &str,
+    people: Vec<(String, NewContact)>,
+) -> Result<HashMap<String, Resolved>, DbError> {
+    let mut wanted: Vec<(String, NewContact)> = Vec::with_capacity(people.len());
+    for (ext, new) in people {
+        if !wanted.iter().any(|(e, _)| *e == ext) {
+            wanted.push((ext, new));
+        }
     }
-    if created {
-        contact.delete(tx.conn()).await?;
+    let externals: Vec<String> = wanted.iter().map(|(e, _)| e.clone()).collect();
+    let mut out = known_identities(tx, channel_kind, &externals).await?;
+    let missing: Vec<(String, NewContact)> = wanted.into_iter().filter(|(e, _)| !out.contains_key(e)).collect();
+    if missing.is_empty() {
+        return Ok(out);
     }
-    Ok(Resolved {
-        contact: winner,
-        created: false,
-    })
+
+    // The contacts: by phone where there is one (an existing number gains the identity), else new.
+    let mut ours: Vec<(String, Uuid)> = Vec::with_capacity(missing.len());
+    let mut inserted: Vec<ActiveModel> = Vec::new();
+    let mut created_ids: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
+    let mut by_phone: Vec<(String, String)> = Vec::new();
+    let mut phoned: Vec<ActiveModel> = Vec::new();
+    for (ext, new) in missing {
+        match new.phone.as_ref().map(|p| p.as_str().to_owned()) {
+            Some(phone) => {
+                if !by_phone.iter().any(|(_, p)| *p == phone) {
+                    phoned.push(active(tx, new));
+                }
+                by_phone.push((ext, phone));
+            }
+            None => {
+                let am = active(tx, new);
+                if let sea_orm::ActiveValue::Set(id) = am.id {
+                    ours.push((ext, id));
+                    created_ids.insert(id);
+                }
+                inserted.push(am);
+            }
+        }
+    }
+    if !inserted.is_empty() {
+        Entity::insert_many(inserted).exec_without_returning(tx.conn()).await?;
+    }
+    if !phoned.is_empty() {
+        let attempted: Vec<Uuid> = phoned
+            .iter()
+            .filter_map(|am| match am.id {
+                sea_orm::ActiveValue::Set(id) => Some(id),
+                _ => None,
+            })
+            .collect();
+        Entity::insert_many(phoned)
+            .on_conflict(
+                OnConflict::columns([Column::TenantId, Column::PhoneE164])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(tx.conn())
+            .await?;
+        let phones: Vec<String> = by_phone.iter().map(|(_, p)| p.clone()).collect();
+        let holders: HashMap<String, Uuid> = Entity::find()
+            .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+            .filter(Column::PhoneE164.is_in(phones))
+            .all(tx.conn())
+            .await?
+            .into_iter()
+            .filter_map(|c| Some((c.phone_e164?, c.id)))
+            .collect();
+        for (ext, phone) in by_phone {
+            let id = *holders.get(&phone).ok_or(DbError::NotFound)?;
+            if attempted.contains(&id) {
+                created_ids.insert(id);
+            }
+            ours.push((ext, id));
+        }
+    }
+
+    // The identities, unless a concurrent transaction linked them first.
+    let at = now();
+    let links: Vec<identities::ActiveModel> = ours
+        .iter()
+        .map(|(ext, contact_id)| identities::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            tenant_id: Set(tx.tenant_id().uuid()),
+            contact_id: Set(*contact_id),
+            channel_kind: Set(channel_kind.to_owned()),
+            external_id: Set(ext.clone()),
+            created_at: Set(at),
+        })
+        .collect();
+    identities::Entity::insert_many(links)
+        .on_conflict(
+            OnConflict::columns([
+                identities::Column::TenantId,
+                identities::Column::ChannelKind,
+                identities::Column::ExternalId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(tx.conn())
+        .await?;
+    let linked: Vec<String> = ours.iter().map(|(e, _)| e.clone()).collect();
+    let winners = known_identities(tx, channel_kind, &linked).await?;
+    for (ext, contact_id) in ours {
+        let winner = winners.get(&ext).ok_or(DbError::NotFound)?;
+        let created = created_ids.contains(&contact_id);
+        if winner.contact.id == contact_id {
+            out.insert(
+                ext,
+                Resolved {
+                    contact: winner.contact.clone(),
+                    created,
+                },
+            );
+            continue;
+        }
+        // Lost a race: another transaction linked this person first.
+        if created && !winners.values().any(|w| w.contact.id == contact_id) {
+            Entity::delete_many()
+                .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+                .filter(Column::Id.eq(contact_id))
+                .exec(tx.conn())
+                .await?;
+        }
+        out.insert(
+            ext,
+            Resolved {
+                contact: winner.contact.clone(),
+                created: false,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// The contacts behind known identities, keyed by external id (`created: false`).
+async fn known_identities(
+    tx: &TenantTx,
+    channel_kind: &str,
+    externals: &[String],
+) -> Result<HashMap<String, Resolved>, DbError> {
+    if externals.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let links = identities::Entity::find()
+        .filter(identities::Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(identities::Column::ChannelKind.eq(channel_kind))
+        .filter(identities::Column::ExternalId.is_in(externals.iter().map(String::as_str)))
+        .all(tx.conn())
+        .await?;
+    let ids: Vec<Uuid> = links.iter().map(|l| l.contact_id).collect();
+    let contacts = get_many(tx, &ids).await?;
+    Ok(links
+        .into_iter()
+        .filter_map(|l| {
+            let contact = contacts.get(&l.contact_id)?.clone();
+            Some((
+                l.external_id,
+                Resolved {
+                    contact,
+                    created: false,
+                },
+            ))
+        })
+        .collect())
 }
 
 /// Contacts of this tenant by id, in one query (the inbox renders a page of conversations).
 ///
 /// # Errors
 /// Database failure.
-pub async fn get_many(tx: &TenantTx, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Model>, DbError> {
+pub async fn get_many(tx: &TenantTx, ids: &[Uuid]) -> Result<HashMap<Uuid, Model>, DbError> {
     if ids.is_empty() {
-        return Ok(std::collections::HashMap::new());
+        return Ok(HashMap::new());
     }
     Ok(Entity::find()
         .filter(Column::TenantId.eq(tx.tenant_id().uuid()))

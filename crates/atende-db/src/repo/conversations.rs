@@ -25,7 +25,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -63,8 +64,11 @@ impl NewConversation {
 /// `MissingReference` when the channel or the contact is not this tenant's (the foreign keys
 /// include the tenant).
 pub async fn create(tx: &TenantTx, c: NewConversation) -> Result<Model, DbError> {
-    let at = now();
-    Ok(ActiveModel {
+    Ok(active(tx, c, now()).insert(tx.conn()).await?)
+}
+
+fn active(tx: &TenantTx, c: NewConversation, at: DateTime<Utc>) -> ActiveModel {
+    ActiveModel {
         id: Set(Uuid::now_v7()),
         tenant_id: Set(tx.tenant_id().uuid()),
         channel_id: Set(c.channel_id),
@@ -82,8 +86,6 @@ pub async fn create(tx: &TenantTx, c: NewConversation) -> Result<Model, DbError>
         created_at: Set(at),
         updated_at: Set(at),
     }
-    .insert(tx.conn())
-    .await?)
 }
 
 /// # Errors
@@ -109,6 +111,73 @@ pub async fn latest_for(tx: &TenantTx, contact_id: Uuid, channel_id: Uuid) -> Re
         .order_by_desc(Column::Id)
         .one(tx.conn())
         .await?)
+}
+
+/// [`latest_for`] for many contacts of one channel: each contact's most recently opened
+/// conversation there, keyed by contact. Two statements whatever their number, each an index
+/// probe per contact: for each contact (a `VALUES` list) its newest conversation id
+/// (`ix_conversations__contact_channel` read backwards, `LIMIT 1`), then those rows by key.
+///
+/// # Errors
+/// Database failure.
+pub async fn latest_for_many(
+    tx: &TenantTx,
+    channel_id: Uuid,
+    contact_ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Model>, DbError> {
+    if contact_ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let tenant = tx.tenant_id().uuid();
+    let mut rows = crate::bulk::Rows::new(&["uuid"]);
+    for c in contact_ids {
+        rows.push(vec![(*c).into()]);
+    }
+    let stmt = rows.statement(
+        tx.backend(),
+        (
+            "SELECT (SELECT c.id FROM conversations AS c WHERE c.tenant_id = {p} AND c.contact_id = v.column1 \
+             AND c.channel_id = {p} ORDER BY c.id DESC LIMIT 1) AS id",
+            vec![tenant.into(), channel_id.into()],
+        ),
+        ("", Vec::new()),
+    );
+    let mut ids = Vec::with_capacity(contact_ids.len());
+    for row in tx.conn().query_all_raw(stmt).await? {
+        if let Some(id) = row.try_get::<Option<Uuid>>("", "id")? {
+            ids.push(id);
+        }
+    }
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(Entity::find()
+        .filter(Column::TenantId.eq(tenant))
+        .filter(Column::Id.is_in(ids))
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|c| (c.contact_id, c))
+        .collect())
+}
+
+/// Opens several conversations with one multi-row `INSERT`, in order; each one's last activity
+/// is its creation (as [`create`]).
+///
+/// # Errors
+/// `MissingReference` when a channel, contact or team is not this tenant's.
+pub async fn create_many(tx: &TenantTx, batch: Vec<NewConversation>) -> Result<Vec<Model>, DbError> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
+    let at = now();
+    let rows: Vec<ActiveModel> = batch.into_iter().map(|c| active(tx, c, at)).collect();
+    let mut insert = Entity::insert_many(rows).into_query();
+    insert.returning_all();
+    let stmt = tx.conn().get_database_backend().build(&insert);
+    let mut made = Entity::find().from_raw_sql(stmt).all(tx.conn()).await?;
+    made.sort_by_key(|c| c.id);
+    Ok(made)
 }
 
 /// Whose conversations.
@@ -395,32 +464,63 @@ pub async fn update(tx: &TenantTx, current: Model, p: ConversationPatch) -> Resu
 /// # Errors
 /// `NotFound`, also for another tenant's conversation.
 pub async fn record_message(tx: &TenantTx, id: Uuid, at: DateTime<Utc>, inbound: bool) -> Result<Model, DbError> {
-    let at = stored_time(at);
-    let later = |col: Column| Expr::case(Expr::col(col).lt(at), Expr::value(at)).finally(Expr::col(col));
-    let mut q = Entity::update_many()
-        .col_expr(Column::LastMessageAt, later(Column::LastMessageAt).into())
-        .col_expr(Column::UpdatedAt, Expr::value(now()))
-        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
-        .filter(Column::Id.eq(id));
-    if inbound {
-        q = q
-            .col_expr(
-                Column::LastInboundAt,
-                Expr::case(
-                    Expr::col(Column::LastInboundAt)
-                        .is_null()
-                        .or(Expr::col(Column::LastInboundAt).lt(at)),
-                    Expr::value(at),
-                )
-                .finally(Expr::col(Column::LastInboundAt))
-                .into(),
-            )
-            .col_expr(Column::UnreadCount, Expr::col(Column::UnreadCount).add(1));
-    }
-    if q.exec(tx.conn()).await?.rows_affected == 0 {
+    let delta = Activity {
+        conversation_id: id,
+        last_message_at: at,
+        last_inbound_at: inbound.then_some(at),
+        unread: i32::from(inbound),
+    };
+    if record_activity(tx, vec![delta]).await? == 0 {
         return Err(DbError::NotFound);
     }
     get(tx, id).await
+}
+
+/// What a batch of messages did to one conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Activity {
+    pub conversation_id: Uuid,
+    /// The latest message's time.
+    pub last_message_at: DateTime<Utc>,
+    /// The latest time the customer wrote, if they did.
+    pub last_inbound_at: Option<DateTime<Utc>>,
+    /// Messages to add to the unread count.
+    pub unread: i32,
+}
+
+/// [`record_message`] for many conversations at once (one statement, `UPDATE … FROM
+/// (VALUES …)`): each moves its activity forward, never back, and adds its unread messages in
+/// SQL. Returns how many conversations were updated.
+///
+/// # Errors
+/// Database failure.
+pub async fn record_activity(tx: &TenantTx, batch: Vec<Activity>) -> Result<u64, DbError> {
+    let at = now();
+    let mut rows = crate::bulk::Rows::new(&["uuid", "timestamptz", "timestamptz", "int4", "timestamptz"]);
+    for a in batch {
+        rows.push(vec![
+            a.conversation_id.into(),
+            stored_time(a.last_message_at).into(),
+            a.last_inbound_at.map(stored_time).into(),
+            a.unread.into(),
+            at.into(),
+        ]);
+    }
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let stmt = rows.update(
+        tx.backend(),
+        "UPDATE conversations AS c SET \
+         last_message_at = CASE WHEN c.last_message_at < v.column2 THEN v.column2 ELSE c.last_message_at END, \
+         last_inbound_at = CASE WHEN v.column3 IS NOT NULL AND (c.last_inbound_at IS NULL OR c.last_inbound_at < v.column3) \
+                           THEN v.column3 ELSE c.last_inbound_at END, \
+         unread_count = c.unread_count + v.column4, \
+         updated_at = v.column5",
+        "WHERE c.tenant_id = {p} AND c.id = v.column1",
+        vec![tx.tenant_id().uuid().into()],
+    );
+    Ok(tx.conn().execute_raw(stmt).await?.rows_affected())
 }
 
 /// The team read everything: unread back to zero.

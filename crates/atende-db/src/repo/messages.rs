@@ -12,23 +12,28 @@
 //! SQLite the single writer serializes them. API posts without a provider id use
 //! `(tenant_id, idempotency_key)` the same way.
 //!
+//! [`insert_many`] does the same for a batch (one multi-row `INSERT`, one read of the rows that
+//! were there already).
+//!
 //! # Delivery status
 //!
-//! A report is applied with one conditional `UPDATE … WHERE status IN (…)`, where the set is
-//! every status from which `atende_domain::delivery::apply_status` would move to the reported
-//! one. The domain function decides; the `WHERE` makes the decision atomic, so two reports
-//! racing (`read` and `delivered` on two workers) can never leave the message on the lower one.
+//! In [`super::message_status`] (re-exported here): reports folded over locked rows by
+//! `atende_domain::delivery::apply_status`, one report or a webhook batch at a time.
+
+pub use super::message_status::{
+    StatusOutcome, StatusReport, apply_status, apply_status_by_provider_id, apply_statuses, mark_sent,
+};
 
 use crate::db::{Scoped, TenantTx};
 use crate::entities::messages::{ActiveModel, Column, Entity, Model};
 use crate::error::DbError;
 use crate::page::{self, Direction as PageDirection, Page, PageRequest};
 use crate::repo::{now, stored_time};
-use atende_domain::delivery::apply_status as decide;
 use atende_domain::{Author, MessageStatus, MessageType};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// A file in object storage. A media message's caption is its `body`.
@@ -99,18 +104,6 @@ pub struct Inserted {
     pub created: bool,
 }
 
-/// Where the timestamp of reaching `status` is kept.
-fn time_column(status: MessageStatus) -> Option<Column> {
-    match status {
-        MessageStatus::Queued => None,
-        MessageStatus::Sent => Some(Column::SentAt),
-        MessageStatus::Delivered => Some(Column::DeliveredAt),
-        MessageStatus::Read => Some(Column::ReadAt),
-        MessageStatus::Played => Some(Column::PlayedAt),
-        MessageStatus::Failed => Some(Column::FailedAt),
-    }
-}
-
 /// Stores a message once per idempotency key (see the module docs).
 ///
 /// # Errors
@@ -118,13 +111,36 @@ fn time_column(status: MessageStatus) -> Option<Column> {
 /// `Conflict { field: "idempotency_key" }` when a message with a provider id reuses another
 /// message's API key.
 pub async fn insert(tx: &TenantTx, m: NewMessage) -> Result<Inserted, DbError> {
-    let at = now();
-    let tenant = tx.tenant_id().uuid();
+    let Some(key) = m.idempotency_key.clone().filter(|_| m.provider_message_id.is_none()) else {
+        return insert_many(tx, vec![m]).await?.pop().ok_or(DbError::NotFound);
+    };
+    // `INSERT … ON CONFLICT (key) DO NOTHING RETURNING *`: one row if inserted, none on a
+    // conflict (built by hand: SeaORM's returning insert reports a conflict differently per engine).
+    let mut insert = Entity::insert(active(tx, m, Uuid::now_v7(), now()))
+        .on_conflict(
+            OnConflict::columns([Column::TenantId, Column::IdempotencyKey])
+                .do_nothing()
+                .to_owned(),
+        )
+        .into_query();
+    insert.returning_all();
+    let stmt = tx.conn().get_database_backend().build(&insert);
+    if let Some(message) = Entity::find().from_raw_sql(stmt).one(tx.conn()).await? {
+        return Ok(Inserted { message, created: true });
+    }
+    let message = find_by_idempotency_key(tx, &key).await?.ok_or(DbError::NotFound)?;
+    Ok(Inserted {
+        message,
+        created: false,
+    })
+}
+
+fn active(tx: &TenantTx, m: NewMessage, id: Uuid, at: DateTime<Utc>) -> ActiveModel {
     let media = m.media.unwrap_or_default();
     let stamp = |s: MessageStatus| (m.status == Some(s)).then_some(at);
-    let am = ActiveModel {
-        id: Set(Uuid::now_v7()),
-        tenant_id: Set(tenant),
+    ActiveModel {
+        id: Set(id),
+        tenant_id: Set(tx.tenant_id().uuid()),
         conversation_id: Set(m.conversation_id),
         channel_id: Set(m.channel_id),
         direction: Set(m.author.direction().as_str().to_owned()),
@@ -140,7 +156,7 @@ pub async fn insert(tx: &TenantTx, m: NewMessage) -> Result<Inserted, DbError> {
         media_sha256: Set(media.sha256),
         reply_to_id: Set(m.reply_to_id),
         reply_to_provider_id: Set(m.reply_to_provider_id),
-        provider_message_id: Set(m.provider_message_id.clone()),
+        provider_message_id: Set(m.provider_message_id),
         status: Set(m.status.map(|s| s.as_str().to_owned())),
         sent_at: Set(stamp(MessageStatus::Sent)),
         delivered_at: Set(stamp(MessageStatus::Delivered)),
@@ -152,45 +168,126 @@ pub async fn insert(tx: &TenantTx, m: NewMessage) -> Result<Inserted, DbError> {
         is_private_note: Set(m.is_private_note),
         mentions: Set(m.mentions),
         provider_timestamp: Set(m.provider_timestamp.map(stored_time)),
-        idempotency_key: Set(m.idempotency_key.clone()),
+        idempotency_key: Set(m.idempotency_key),
         created_at: Set(at),
-    };
-    let (target, existing) = match (&m.provider_message_id, &m.idempotency_key) {
-        (Some(p), _) => (
-            [Column::TenantId, Column::ChannelId, Column::ProviderMessageId].as_slice(),
-            Condition::all()
-                .add(Column::ChannelId.eq(m.channel_id))
-                .add(Column::ProviderMessageId.eq(p.as_str())),
-        ),
-        (None, Some(k)) => (
-            [Column::TenantId, Column::IdempotencyKey].as_slice(),
-            Condition::all().add(Column::IdempotencyKey.eq(k.as_str())),
-        ),
-        (None, None) => {
-            let message = Entity::insert(am).exec_with_returning(tx.conn()).await?;
-            return Ok(Inserted { message, created: true });
-        }
-    };
-    // `INSERT … ON CONFLICT (key) DO NOTHING RETURNING *`: one row if inserted, none on a
-    // conflict (built by hand: SeaORM's returning insert reports a conflict differently per engine).
-    let mut insert = Entity::insert(am)
-        .on_conflict(OnConflict::columns(target.iter().copied()).do_nothing().to_owned())
-        .into_query();
-    insert.returning_all();
-    let stmt = tx.conn().get_database_backend().build(&insert);
-    if let Some(message) = Entity::find().from_raw_sql(stmt).one(tx.conn()).await? {
-        return Ok(Inserted { message, created: true });
     }
-    let message = Entity::find()
-        .filter(Column::TenantId.eq(tenant))
-        .filter(existing)
-        .one(tx.conn())
-        .await?
-        .ok_or(DbError::NotFound)?;
-    Ok(Inserted {
-        message,
-        created: false,
-    })
+}
+
+/// Stores a batch of messages in order, once per provider id (see the module docs), with one
+/// multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING *` for those with a provider id, one
+/// plain multi-row `INSERT` for those without, and one read of the rows that were there
+/// already. A provider id repeated within the batch is stored once: the later ones answer the
+/// first's row with `created: false`, as if they had come one after the other. For messages
+/// with only an API `Idempotency-Key`, use [`insert`].
+///
+/// # Errors
+/// `MissingReference` when a conversation or channel is not this tenant's.
+pub async fn insert_many(tx: &TenantTx, batch: Vec<NewMessage>) -> Result<Vec<Inserted>, DbError> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
+    let at = now();
+    // Which row of the batch answers each entry: its own, or the first with its provider id.
+    let mut first_of: HashMap<(Uuid, String), usize> = HashMap::new();
+    let mut answer: Vec<usize> = Vec::with_capacity(batch.len());
+    let mut ids: Vec<Uuid> = Vec::with_capacity(batch.len());
+    let mut keyed = Vec::new();
+    let mut plain = Vec::new();
+    for (i, m) in batch.into_iter().enumerate() {
+        let id = Uuid::now_v7();
+        ids.push(id);
+        match &m.provider_message_id {
+            Some(p) => match first_of.entry((m.channel_id, p.clone())) {
+                std::collections::hash_map::Entry::Occupied(e) => answer.push(*e.get()),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(i);
+                    answer.push(i);
+                    keyed.push(active(tx, m, id, at));
+                }
+            },
+            None => {
+                answer.push(i);
+                plain.push(active(tx, m, id, at));
+            }
+        }
+    }
+    let mut stored: HashMap<Uuid, Model> = HashMap::new();
+    if !keyed.is_empty() {
+        let mut insert = Entity::insert_many(keyed)
+            .on_conflict(
+                OnConflict::columns([Column::TenantId, Column::ChannelId, Column::ProviderMessageId])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .into_query();
+        insert.returning_all();
+        let stmt = tx.conn().get_database_backend().build(&insert);
+        stored.extend(
+            Entity::find()
+                .from_raw_sql(stmt)
+                .all(tx.conn())
+                .await?
+                .into_iter()
+                .map(|m| (m.id, m)),
+        );
+    }
+    if !plain.is_empty() {
+        let mut insert = Entity::insert_many(plain).into_query();
+        insert.returning_all();
+        let stmt = tx.conn().get_database_backend().build(&insert);
+        stored.extend(
+            Entity::find()
+                .from_raw_sql(stmt)
+                .all(tx.conn())
+                .await?
+                .into_iter()
+                .map(|m| (m.id, m)),
+        );
+    }
+    // Provider ids that were stored before: their existing rows.
+    let clashed: Vec<(Uuid, String)> = first_of
+        .iter()
+        .filter(|(_, i)| !stored.contains_key(&ids[**i]))
+        .map(|(k, _)| k.clone())
+        .collect();
+    let mut existing: HashMap<(Uuid, String), Model> = HashMap::new();
+    if !clashed.is_empty() {
+        let channels: Vec<Uuid> = clashed.iter().map(|(c, _)| *c).collect();
+        let pids: Vec<&str> = clashed.iter().map(|(_, p)| p.as_str()).collect();
+        for m in Entity::find()
+            .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+            .filter(Column::ChannelId.is_in(channels))
+            .filter(Column::ProviderMessageId.is_in(pids))
+            .all(tx.conn())
+            .await?
+        {
+            if let Some(p) = m.provider_message_id.clone() {
+                existing.insert((m.channel_id, p), m);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(answer.len());
+    for (i, source) in answer.into_iter().enumerate() {
+        let own = i == source;
+        if let Some(m) = stored.get(&ids[source]) {
+            out.push(Inserted {
+                message: m.clone(),
+                created: own,
+            });
+            continue;
+        }
+        let key = first_of
+            .iter()
+            .find(|(_, at)| **at == source)
+            .map(|(k, _)| k.clone())
+            .ok_or(DbError::NotFound)?;
+        let message = existing.get(&key).cloned().ok_or(DbError::NotFound)?;
+        out.push(Inserted {
+            message,
+            created: false,
+        });
+    }
+    Ok(out)
 }
 
 /// # Errors
@@ -220,6 +317,49 @@ pub async fn find_by_provider_id(
         .await?)
 }
 
+/// The messages of a channel among `provider_message_ids`, in one query (a batch's
+/// duplicates, the messages its replies quote).
+///
+/// # Errors
+/// Database failure.
+pub async fn find_by_provider_ids(
+    tx: &TenantTx,
+    channel_id: Uuid,
+    provider_message_ids: &[&str],
+) -> Result<Vec<Model>, DbError> {
+    if provider_message_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(Entity::find()
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::ChannelId.eq(channel_id))
+        .filter(Column::ProviderMessageId.is_in(provider_message_ids.iter().copied()))
+        .all(tx.conn())
+        .await?)
+}
+
+/// Points replies at the messages they quote: `(reply, quoted)` pairs, one statement.
+///
+/// # Errors
+/// Database failure.
+pub async fn set_reply_targets(tx: &TenantTx, links: Vec<(Uuid, Uuid)>) -> Result<(), DbError> {
+    let mut rows = crate::bulk::Rows::new(&["uuid", "uuid"]);
+    for (reply, quoted) in links {
+        rows.push(vec![reply.into(), quoted.into()]);
+    }
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let stmt = rows.update(
+        tx.backend(),
+        "UPDATE messages AS m SET reply_to_id = v.column2",
+        "WHERE m.tenant_id = {p} AND m.id = v.column1",
+        vec![tx.tenant_id().uuid().into()],
+    );
+    tx.conn().execute_raw(stmt).await?;
+    Ok(())
+}
+
 /// A conversation's messages, newest first. The page's `after` is the API's `before`: the id of
 /// the oldest message the client holds (ids are time-ordered).
 ///
@@ -234,142 +374,6 @@ pub async fn list_by_conversation(
         .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
         .filter(Column::ConversationId.eq(conversation_id));
     page::fetch(tx.conn(), q, Column::Id, page, PageDirection::NewestFirst, |m| m.id).await
-}
-
-/// A delivery status report.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StatusReport {
-    pub status: MessageStatus,
-    /// When the provider says it happened (or when we learned it).
-    pub at: DateTime<Utc>,
-    /// Kept on `failed`: the provider's code and title.
-    pub error_code: Option<String>,
-    pub error_title: Option<String>,
-}
-
-impl StatusReport {
-    #[must_use]
-    pub fn new(status: MessageStatus, at: DateTime<Utc>) -> Self {
-        Self {
-            status,
-            at,
-            error_code: None,
-            error_title: None,
-        }
-    }
-}
-
-/// What a status report did.
-#[derive(Clone, Debug, PartialEq)]
-pub enum StatusOutcome {
-    /// The message moved to the reported status.
-    Applied(Model),
-    /// Stale, duplicate or contradicted: the status stays (its time may be filled in).
-    Unchanged(Model),
-    /// No such message (a status for a message we do not know: recorded by the caller, ignored).
-    Unknown,
-}
-
-/// Applies a report to the message `id`.
-///
-/// # Errors
-/// Database failure.
-pub async fn apply_status(tx: &TenantTx, id: Uuid, report: &StatusReport) -> Result<StatusOutcome, DbError> {
-    apply(tx, Condition::all().add(Column::Id.eq(id)), report).await
-}
-
-/// Applies a report to the message a provider id names on a channel (the webhook's path).
-///
-/// # Errors
-/// Database failure.
-pub async fn apply_status_by_provider_id(
-    tx: &TenantTx,
-    channel_id: Uuid,
-    provider_message_id: &str,
-    report: &StatusReport,
-) -> Result<StatusOutcome, DbError> {
-    let at = Condition::all()
-        .add(Column::ChannelId.eq(channel_id))
-        .add(Column::ProviderMessageId.eq(provider_message_id));
-    apply(tx, at, report).await
-}
-
-async fn apply(tx: &TenantTx, which: Condition, report: &StatusReport) -> Result<StatusOutcome, DbError> {
-    let tenant = tx.tenant_id().uuid();
-    let incoming = report.status;
-    let at = stored_time(report.at);
-    // Every status the domain would move from: the guard of the conditional update.
-    let from: Vec<&str> = MessageStatus::ALL
-        .iter()
-        .filter(|s| decide(**s, incoming).is_some())
-        .map(|s| s.as_str())
-        .collect();
-    let mut moved = 0;
-    if !from.is_empty() {
-        let mut q = Entity::update_many()
-            .col_expr(Column::Status, Expr::value(incoming.as_str()))
-            .filter(Column::TenantId.eq(tenant))
-            .filter(which.clone())
-            .filter(Column::Status.is_in(from));
-        if let Some(col) = time_column(incoming) {
-            q = q.col_expr(col, Expr::value(at));
-        }
-        if incoming == MessageStatus::Failed {
-            q = q
-                .col_expr(Column::ErrorCode, Expr::value(report.error_code.clone()))
-                .col_expr(Column::ErrorTitle, Expr::value(report.error_title.clone()));
-        }
-        moved = q.exec(tx.conn()).await?.rows_affected;
-    }
-    if moved == 0 && (incoming.reached_recipient() || incoming == MessageStatus::Sent) {
-        // Not applied, but the fact stands: a late `delivered` after `read` still dates the
-        // delivery. Only fills a missing time, never overwrites, never touches a failure.
-        if let Some(col) = time_column(incoming) {
-            Entity::update_many()
-                .col_expr(col, Expr::value(at))
-                .filter(Column::TenantId.eq(tenant))
-                .filter(which.clone())
-                .filter(Column::Status.is_not_null())
-                .filter(col.is_null())
-                .exec(tx.conn())
-                .await?;
-        }
-    }
-    let row = Entity::find()
-        .filter(Column::TenantId.eq(tenant))
-        .filter(which)
-        .one(tx.conn())
-        .await?;
-    Ok(match row {
-        None => StatusOutcome::Unknown,
-        Some(m) if moved > 0 => StatusOutcome::Applied(m),
-        Some(m) => StatusOutcome::Unchanged(m),
-    })
-}
-
-/// Records the provider's id of a message we sent and moves it to `sent` (unless a report
-/// already took it further). The provider id is set only if the message had none.
-///
-/// # Errors
-/// `NotFound`, also for another tenant's message; `Conflict { field: "provider_message_id" }`
-/// if another message of the channel already has that id.
-pub async fn mark_sent(
-    tx: &TenantTx,
-    id: Uuid,
-    provider_message_id: &str,
-    at: DateTime<Utc>,
-) -> Result<StatusOutcome, DbError> {
-    Entity::update_many()
-        .col_expr(Column::ProviderMessageId, Expr::value(provider_message_id))
-        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
-        .filter(Column::Id.eq(id))
-        .filter(Column::ProviderMessageId.is_null())
-        .exec(tx.conn())
-        .await?;
-    match apply_status(tx, id, &StatusReport::new(MessageStatus::Sent, at)).await? {
-        StatusOutcome::Unknown => Err(DbError::NotFound),
-        other => Ok(other),
-    }
 }
 
 /// Puts a failed message back in the queue for a manual retry (the one way a status moves

@@ -10,6 +10,7 @@ pub mod conversations;
 pub mod departments;
 pub mod domains;
 pub mod memberships;
+pub mod message_status;
 pub mod messages;
 pub mod quick_replies;
 pub mod tags;

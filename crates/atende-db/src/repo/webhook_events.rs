@@ -38,26 +38,48 @@ pub struct NewWebhookEvent {
     pub headers: serde_json::Value,
 }
 
-/// Stores a delivery as `pending`.
-///
-/// # Errors
-/// Database failure.
-pub async fn insert(tx: &impl Scoped, e: NewWebhookEvent) -> Result<Model, DbError> {
-    Ok(ActiveModel {
-        id: Set(Uuid::now_v7()),
+fn active(tx: &impl Scoped, e: NewWebhookEvent, id: Uuid, at: chrono::DateTime<chrono::Utc>) -> ActiveModel {
+    ActiveModel {
+        id: Set(id),
         tenant_id: Set(tx.scope_tenant().or(e.tenant_id).map(TenantId::uuid)),
         channel_id: Set(e.channel_id),
         provider: Set(e.provider.to_owned()),
         raw_body: Set(e.raw_body),
         headers: Set(e.headers),
-        received_at: Set(now()),
+        received_at: Set(at),
         status: Set(status::PENDING.to_owned()),
         attempts: Set(0),
         processed_at: Set(None),
         error: Set(None),
     }
-    .insert(tx.conn())
-    .await?)
+}
+
+/// Stores a delivery as `pending`.
+///
+/// # Errors
+/// Database failure.
+pub async fn insert(tx: &impl Scoped, e: NewWebhookEvent) -> Result<Model, DbError> {
+    Ok(active(tx, e, Uuid::now_v7(), now()).insert(tx.conn()).await?)
+}
+
+/// Stores several deliveries as `pending` with one multi-row `INSERT` (the intake's group
+/// commit), returning their ids in order.
+///
+/// # Errors
+/// Database failure.
+pub async fn insert_many(tx: &impl Scoped, batch: Vec<NewWebhookEvent>) -> Result<Vec<Uuid>, DbError> {
+    if batch.is_empty() {
+        return Ok(Vec::new());
+    }
+    let at = now();
+    let ids: Vec<Uuid> = batch.iter().map(|_| Uuid::now_v7()).collect();
+    let rows: Vec<ActiveModel> = batch
+        .into_iter()
+        .zip(&ids)
+        .map(|(e, id)| active(tx, e, *id, at))
+        .collect();
+    Entity::insert_many(rows).exec_without_returning(tx.conn()).await?;
+    Ok(ids)
 }
 
 /// Any delivery, for the worker that applies it.
@@ -122,6 +144,40 @@ pub async fn mark_processed(tx: &PlatformTx, id: Uuid) -> Result<(), DbError> {
 /// `NotFound`.
 pub async fn mark_failed(tx: &PlatformTx, id: Uuid, error: &str) -> Result<(), DbError> {
     finish(tx, id, status::FAILED, Some(error.to_owned())).await
+}
+
+/// Deliveries by id (platform scope), for the worker applying a batch.
+///
+/// # Errors
+/// Database failure.
+pub async fn get_many(tx: &PlatformTx, ids: &[Uuid]) -> Result<Vec<Model>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(tx.conn())
+        .await?)
+}
+
+/// Marks deliveries applied, in the transaction that applied them (a tenant transaction sees
+/// its tenant's deliveries), with one statement.
+///
+/// # Errors
+/// Database failure.
+pub async fn mark_processed_many(tx: &impl Scoped, ids: &[Uuid]) -> Result<u64, DbError> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(Entity::update_many()
+        .col_expr(Column::Status, Expr::value(status::PROCESSED))
+        .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
+        .col_expr(Column::ProcessedAt, Expr::value(Some(now())))
+        .col_expr(Column::Error, Expr::value(Option::<String>::None))
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .exec(tx.conn())
+        .await?
+        .rows_affected)
 }
 
 /// Back to `pending` for a replay; returns the delivery.
