@@ -116,7 +116,7 @@ pub async fn latest_for(tx: &TenantTx, contact_id: Uuid, channel_id: Uuid) -> Re
 /// [`latest_for`] for many contacts of one channel: each contact's most recently opened
 /// conversation there, keyed by contact. Two statements whatever their number, each an index
 /// probe per contact: for each contact (a `VALUES` list) its newest conversation id
-/// (`ix_conversations__contact_channel` read backwards, `LIMIT 1`), then those rows by key.
+/// (`ix_conversations__contact_latest` read backwards, `LIMIT 1`), then those rows by key.
 ///
 /// # Errors
 /// Database failure.

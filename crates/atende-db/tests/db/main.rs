@@ -12,6 +12,7 @@ mod channels;
 mod conflicts;
 mod contacts;
 mod conversations;
+mod job_batches;
 mod jobs;
 mod messages;
 mod messaging_rls;

@@ -263,7 +263,12 @@ impl TestApp {
 
     /// Runs every due job now; returns how many ran.
     pub async fn run_pending_jobs(&self) -> usize {
-        let w = Worker::new(self.core().clone(), Registry::standard(), WorkerConfig::default());
+        self.run_pending_jobs_with(WorkerConfig::default()).await
+    }
+
+    /// [`TestApp::run_pending_jobs`] with other worker settings (e.g. no batches).
+    pub async fn run_pending_jobs_with(&self, config: WorkerConfig) -> usize {
+        let w = Worker::new(self.core().clone(), Registry::standard(), config);
         w.drain().await.expect("queue reachable")
     }
 

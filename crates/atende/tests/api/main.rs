@@ -14,6 +14,7 @@ mod contacts;
 mod durability;
 mod hostile;
 mod inbox;
+mod ingest_batch;
 mod openapi;
 mod ops;
 mod org;
