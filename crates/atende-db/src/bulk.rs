@@ -80,9 +80,25 @@ impl Rows {
         )
     }
 
-    /// An `UPDATE … FROM (VALUES …)` ([`Rows::statement`] with no parameters in `head`).
-    pub(crate) fn update(self, backend: Backend, head: &str, tail: &str, tail_values: Vec<Value>) -> Statement {
-        self.statement(backend, (head, Vec::new()), (tail, tail_values))
+    /// `UPDATE <table> AS <alias> SET … FROM (VALUES …) AS v` of one tenant's rows, by id: the
+    /// first column of every row is the id of the row to update. The ids are also listed in an
+    /// `IN (…)`, so the table's rows are found through its primary key whatever the planner
+    /// knows about the table (without statistics it may otherwise join the `VALUES` to a
+    /// sequential scan).
+    pub(crate) fn update_by_id(self, backend: Backend, head: &str, alias: &str, tenant: uuid::Uuid) -> Statement {
+        let ids: Vec<Value> = self.rows.iter().filter_map(|r| r.first().cloned()).collect();
+        let list = vec!["{p}"; ids.len()].join(", ");
+        let mut tail_values = Vec::with_capacity(ids.len() + 1);
+        tail_values.push(tenant.into());
+        tail_values.extend(ids);
+        self.statement(
+            backend,
+            (head, Vec::new()),
+            (
+                &format!("WHERE {alias}.tenant_id = {{p}} AND {alias}.id = v.column1 AND {alias}.id IN ({list})"),
+                tail_values,
+            ),
+        )
     }
 }
 
@@ -95,18 +111,18 @@ mod tests {
         let mut rows = Rows::new(&["uuid", "int4"]);
         rows.push(vec![uuid::Uuid::nil().into(), 1i32.into()]);
         rows.push(vec![uuid::Uuid::nil().into(), 2i32.into()]);
-        let stmt = rows.update(
+        let stmt = rows.update_by_id(
             Backend::Postgres,
             "UPDATE t AS x SET n = v.column2",
-            "WHERE x.tenant_id = {p} AND x.id = v.column1",
-            vec![uuid::Uuid::nil().into()],
+            "x",
+            uuid::Uuid::nil(),
         );
         assert_eq!(
             stmt.sql,
             "UPDATE t AS x SET n = v.column2 FROM (VALUES ($1::uuid, $2::int4), ($3::uuid, $4::int4)) AS v \
-             WHERE x.tenant_id = $5 AND x.id = v.column1"
+             WHERE x.tenant_id = $5 AND x.id = v.column1 AND x.id IN ($6, $7)"
         );
-        assert_eq!(stmt.values.map(|v| v.0.len()), Some(5));
+        assert_eq!(stmt.values.map(|v| v.0.len()), Some(7));
         let mut rows = Rows::new(&["uuid"]);
         rows.push(vec![uuid::Uuid::nil().into()]);
         let lite = rows.statement(

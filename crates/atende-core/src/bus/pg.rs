@@ -425,15 +425,21 @@ mod tests {
             "bus: listener back after {:?} ({attempts} publishes)",
             started.elapsed()
         );
-        // Still healthy afterwards, and the other direction too.
+        // Still healthy afterwards, and the other direction too. `b`'s listener was killed as
+        // well and may still be reconnecting (a notification sent meanwhile is lost by design):
+        // publish until one arrives, bounded.
         let mut on_b = b.subscribe();
-        a.publish(Event::new(EventKind::Read, tenant)).await.unwrap();
-        loop {
-            match recv(&mut on_b).await {
-                Ok(e) if e.kind == EventKind::Read => break,
-                Ok(_) | Err(RecvError::Interrupted) => {}
-                Err(other) => panic!("{other}"),
+        'back: for attempt in 1..=200 {
+            a.publish(Event::new(EventKind::Read, tenant)).await.unwrap();
+            let deadline = tokio::time::Instant::now() + Duration::from_millis(100);
+            while let Ok(r) = tokio::time::timeout_at(deadline, on_b.recv()).await {
+                match r {
+                    Ok(e) if e.kind == EventKind::Read => break 'back,
+                    Ok(_) | Err(RecvError::Interrupted) => {}
+                    Err(other) => panic!("{other}"),
+                }
             }
+            assert!(attempt < 200, "no event from a to b after the reconnection");
         }
     }
 

@@ -509,7 +509,7 @@ pub async fn record_activity(tx: &TenantTx, batch: Vec<Activity>) -> Result<u64,
     if rows.is_empty() {
         return Ok(0);
     }
-    let stmt = rows.update(
+    let stmt = rows.update_by_id(
         tx.backend(),
         "UPDATE conversations AS c SET \
          last_message_at = CASE WHEN c.last_message_at < v.column2 THEN v.column2 ELSE c.last_message_at END, \
@@ -517,8 +517,8 @@ pub async fn record_activity(tx: &TenantTx, batch: Vec<Activity>) -> Result<u64,
                            THEN v.column3 ELSE c.last_inbound_at END, \
          unread_count = c.unread_count + v.column4, \
          updated_at = v.column5",
-        "WHERE c.tenant_id = {p} AND c.id = v.column1",
-        vec![tx.tenant_id().uuid().into()],
+        "c",
+        tx.tenant_id().uuid(),
     );
     Ok(tx.conn().execute_raw(stmt).await?.rows_affected())
 }

@@ -154,13 +154,13 @@ async fn apply_all<K: Hash + Eq>(
         ]);
     }
     if !rows.is_empty() {
-        let stmt = rows.update(
+        let stmt = rows.update_by_id(
             tx.backend(),
             "UPDATE messages AS m SET status = v.column2, sent_at = v.column3, delivered_at = v.column4, \
              read_at = v.column5, played_at = v.column6, failed_at = v.column7, error_code = v.column8, \
              error_title = v.column9",
-            "WHERE m.tenant_id = {p} AND m.id = v.column1",
-            vec![tx.tenant_id().uuid().into()],
+            "m",
+            tx.tenant_id().uuid(),
         );
         tx.conn().execute_raw(stmt).await?;
     }

@@ -350,11 +350,11 @@ pub async fn set_reply_targets(tx: &TenantTx, links: Vec<(Uuid, Uuid)>) -> Resul
     if rows.is_empty() {
         return Ok(());
     }
-    let stmt = rows.update(
+    let stmt = rows.update_by_id(
         tx.backend(),
         "UPDATE messages AS m SET reply_to_id = v.column2",
-        "WHERE m.tenant_id = {p} AND m.id = v.column1",
-        vec![tx.tenant_id().uuid().into()],
+        "m",
+        tx.tenant_id().uuid(),
     );
     tx.conn().execute_raw(stmt).await?;
     Ok(())
