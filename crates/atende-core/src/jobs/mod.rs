@@ -10,6 +10,8 @@
 //! - [`worker`]: [`Worker`]: batched claims, wake-ups instead of polling, leases renewed by a
 //!   heartbeat, release on shutdown, and the deterministic [`Worker::drain`] of the tests.
 
+#[cfg(test)]
+mod tests;
 mod worker;
 
 pub use worker::Worker;
@@ -147,8 +149,8 @@ impl Default for WorkerConfig {
         Self {
             queues: jobs::queue::ALL.to_vec(),
             concurrency: 2,
-            lease: Duration::from_secs(8),
-            heartbeat: Duration::from_secs(2),
+            lease: Duration::from_secs(6),
+            heartbeat: Duration::from_millis(1500),
             job_timeout: Duration::from_secs(300),
             idle_poll: Duration::from_secs(5),
             max_backoff: Duration::from_secs(3600),

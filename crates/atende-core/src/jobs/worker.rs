@@ -11,8 +11,8 @@
 //! lease end it knows of ([`jobs::next_wakeup`]), or the slow fallback poll.
 //!
 //! # Leases and recovery (why a heartbeat, not "reclaim at start")
-//! A claim holds its jobs for a short lease ([`WorkerConfig::lease`], 8 s) that a heartbeat
-//! task renews every [`WorkerConfig::heartbeat`] (2 s) for every job in hand. A process killed
+//! A claim holds its jobs for a short lease ([`WorkerConfig::lease`], 6 s) that a heartbeat
+//! task renews every [`WorkerConfig::heartbeat`] (1.5 s) for every job in hand. A process killed
 //! with `kill -9` stops renewing, so its jobs are claimable again at most one lease after its
 //! last beat — wherever the next worker runs, after a restart or on another node, with nothing
 //! to configure. Reclaiming "the previous incarnation's" leases at start would need a stable
@@ -24,9 +24,11 @@
 //! job at once while both believe they hold it.
 //!
 //! Jobs taken over from an expired lease may have been running when a worker crashed — maybe
-//! *because* of one of them. They run one at a time, so a job that crashes the process keeps
-//! crashing alone: each claim charges it an attempt, and past `max_attempts` it goes to the
-//! dead letter without running (the rest of its batch is applied normally).
+//! *because* of one of them. The first time they run in batches as usual (recovery after a
+//! `kill -9` is one batch, not hundreds of single transactions); a job whose worker died twice
+//! while running it runs alone, so a job that crashes the process soon crashes alone: each
+//! claim charges it an attempt, and past `max_attempts` it goes to the dead letter without
+//! running (the rest of its batch is applied normally).
 
 use super::{JobError, Registry, WorkerConfig};
 use crate::Core;
@@ -45,8 +47,12 @@ use tokio_util::sync::CancellationToken;
 /// end by its timer).
 const EXPIRED_CHECK: Duration = Duration::from_secs(1);
 
-/// Most jobs taken over from expired leases in one look (they then run one at a time).
-const MAX_TAKEOVER: usize = 64;
+/// Most jobs taken over from expired leases in one look (a dead worker's two batches).
+const MAX_TAKEOVER: usize = 512;
+
+/// Attempts after which a job taken over from an expired lease runs alone: its worker died
+/// twice while running it, so it may be what crashes the process.
+const SUSPECT_AFTER: i32 = 2;
 
 /// A batch in hand: when it was claimed and how to abandon it.
 struct Held {
@@ -238,8 +244,23 @@ impl Worker {
         if n > 0 {
             tracing::warn!(jobs = n, "taking over jobs whose worker stopped renewing their lease");
         }
-        for job in claimed {
-            self.run_claimed(vec![job], stop).await?;
+        // A first takeover runs in batches as usual (a crash mid-batch charged each job one
+        // attempt); a job whose worker died twice while running it runs alone.
+        let (suspects, rest): (Vec<Job>, Vec<Job>) = claimed.into_iter().partition(|j| j.attempts > SUSPECT_AFTER);
+        let mut batches: Vec<Vec<Job>> = Vec::new();
+        for job in rest {
+            let limit = self.config.batch_of(&job.queue);
+            match batches
+                .iter_mut()
+                .find(|b| b.len() < limit && b.first().is_some_and(|f| f.queue == job.queue))
+            {
+                Some(b) => b.push(job),
+                None => batches.push(vec![job]),
+            }
+        }
+        batches.extend(suspects.into_iter().map(|j| vec![j]));
+        for batch in batches {
+            self.run_claimed(batch, stop).await?;
         }
         Ok(n)
     }

@@ -266,6 +266,6 @@ async fn a_job_held_by_a_killed_worker_is_applied_within_seconds_of_the_restart(
     eprintln!("held job applied {took:?} after the restart ({engine:?})");
     assert!(
         took <= Duration::from_secs(10),
-        "recovery took {took:?}: a job in hand must be free again within one lease (8 s) of the kill"
+        "recovery took {took:?}: a job in hand must be free again within one lease (6 s) of the kill"
     );
 }
