@@ -52,13 +52,14 @@ pub struct Intake {
 }
 
 impl Intake {
-    /// Starts the writer tasks (needs a Tokio runtime).
+    /// Starts `writers` writer tasks (0: by engine; needs a Tokio runtime).
     #[must_use]
-    pub fn start(db: Db) -> Self {
+    pub fn start(db: Db, writers: usize) -> Self {
         let (tx, rx) = mpsc::channel(QUEUE);
-        let writers = match db.backend() {
-            atende_db::Backend::Postgres => PG_WRITERS,
-            atende_db::Backend::Sqlite => 1,
+        let writers = match (writers, db.backend()) {
+            (0, atende_db::Backend::Postgres) => PG_WRITERS,
+            (0, atende_db::Backend::Sqlite) => 1,
+            (n, _) => n,
         };
         let rx = Arc::new(Mutex::new(rx));
         for _ in 0..writers {

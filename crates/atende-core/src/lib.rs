@@ -82,6 +82,9 @@ pub struct CoreConfig {
     pub whatsapp_rate_per_second: u32,
     /// How long signed media links stay valid.
     pub media_link_ttl: Duration,
+    /// Webhook intake writers committing at once; 0 picks by engine ([`intake::PG_WRITERS`] on
+    /// PostgreSQL, one on SQLite).
+    pub intake_writers: usize,
 }
 
 impl Default for CoreConfig {
@@ -99,6 +102,7 @@ impl Default for CoreConfig {
             outbound_max_attempts: 8,
             whatsapp_rate_per_second: 80,
             media_link_ttl: Duration::from_secs(3600),
+            intake_writers: 0,
         }
     }
 }
@@ -162,7 +166,8 @@ impl Core {
     /// The webhook intake writer (see [`intake`]); started on first use, inside the runtime.
     #[must_use]
     pub fn intake(&self) -> &intake::Intake {
-        self.intake.get_or_init(|| intake::Intake::start(self.db.clone()))
+        self.intake
+            .get_or_init(|| intake::Intake::start(self.db.clone(), self.config.intake_writers))
     }
 
     /// Publishes a committed batch to live screens. Best effort: a transport failure is logged,

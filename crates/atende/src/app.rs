@@ -168,6 +168,7 @@ pub async fn build_core(s: &Settings, public_url: String) -> anyhow::Result<Core
         whatsapp_graph_url: s.whatsapp_graph_url.clone(),
         outbound_max_attempts: s.outbound_max_attempts.clamp(1, 50),
         whatsapp_rate_per_second: s.whatsapp_rate_per_second.max(1),
+        intake_writers: s.intake_writers,
         ..CoreConfig::default()
     };
     let media_url = s
