@@ -274,28 +274,43 @@ pub async fn link_identity(
     channel_kind: &str,
     external_id: &str,
 ) -> Result<Model, DbError> {
-    identities::Entity::insert(identities::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        tenant_id: Set(tx.tenant_id().uuid()),
-        contact_id: Set(contact_id),
-        channel_kind: Set(channel_kind.to_owned()),
-        external_id: Set(external_id.to_owned()),
-        created_at: Set(now()),
-    })
-    .on_conflict(
-        OnConflict::columns([
-            identities::Column::TenantId,
-            identities::Column::ChannelKind,
-            identities::Column::ExternalId,
-        ])
-        .do_nothing()
-        .to_owned(),
-    )
-    .exec_without_returning(tx.conn())
-    .await?;
+    insert_identities(tx, channel_kind, &[(external_id.to_owned(), contact_id)]).await?;
     find_by_identity(tx, channel_kind, external_id)
         .await?
         .ok_or(DbError::NotFound)
+}
+
+/// Links `(external id, contact)` pairs of one channel kind with one multi-row `INSERT`, leaving
+/// any identity that is already someone's (`ON CONFLICT DO NOTHING`).
+async fn insert_identities(tx: &TenantTx, channel_kind: &str, links: &[(String, Uuid)]) -> Result<(), DbError> {
+    if links.is_empty() {
+        return Ok(());
+    }
+    let at = now();
+    let rows: Vec<identities::ActiveModel> = links
+        .iter()
+        .map(|(ext, contact_id)| identities::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            tenant_id: Set(tx.tenant_id().uuid()),
+            contact_id: Set(*contact_id),
+            channel_kind: Set(channel_kind.to_owned()),
+            external_id: Set(ext.clone()),
+            created_at: Set(at),
+        })
+        .collect();
+    identities::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([
+                identities::Column::TenantId,
+                identities::Column::ChannelKind,
+                identities::Column::ExternalId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(tx.conn())
+        .await?;
+    Ok(())
 }
 
 /// What [`find_or_create_by_identity`] did.
@@ -419,30 +434,7 @@ pub async fn resolve_identities(
     }
 
     // The identities, unless a concurrent transaction linked them first.
-    let at = now();
-    let links: Vec<identities::ActiveModel> = ours
-        .iter()
-        .map(|(ext, contact_id)| identities::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            tenant_id: Set(tx.tenant_id().uuid()),
-            contact_id: Set(*contact_id),
-            channel_kind: Set(channel_kind.to_owned()),
-            external_id: Set(ext.clone()),
-            created_at: Set(at),
-        })
-        .collect();
-    identities::Entity::insert_many(links)
-        .on_conflict(
-            OnConflict::columns([
-                identities::Column::TenantId,
-                identities::Column::ChannelKind,
-                identities::Column::ExternalId,
-            ])
-            .do_nothing()
-            .to_owned(),
-        )
-        .exec_without_returning(tx.conn())
-        .await?;
+    insert_identities(tx, channel_kind, &ours).await?;
     let linked: Vec<String> = ours.iter().map(|(e, _)| e.clone()).collect();
     let winners = known_identities(tx, channel_kind, &linked).await?;
     for (ext, contact_id) in ours {

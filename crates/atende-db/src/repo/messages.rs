@@ -114,18 +114,13 @@ pub async fn insert(tx: &TenantTx, m: NewMessage) -> Result<Inserted, DbError> {
     let Some(key) = m.idempotency_key.clone().filter(|_| m.provider_message_id.is_none()) else {
         return insert_many(tx, vec![m]).await?.pop().ok_or(DbError::NotFound);
     };
-    // `INSERT … ON CONFLICT (key) DO NOTHING RETURNING *`: one row if inserted, none on a
-    // conflict (built by hand: SeaORM's returning insert reports a conflict differently per engine).
-    let mut insert = Entity::insert(active(tx, m, Uuid::now_v7(), now()))
-        .on_conflict(
-            OnConflict::columns([Column::TenantId, Column::IdempotencyKey])
-                .do_nothing()
-                .to_owned(),
-        )
-        .into_query();
-    insert.returning_all();
-    let stmt = tx.conn().get_database_backend().build(&insert);
-    if let Some(message) = Entity::find().from_raw_sql(stmt).one(tx.conn()).await? {
+    // `INSERT … ON CONFLICT (key) DO NOTHING RETURNING *`: one row if inserted, none on a conflict.
+    let insert = Entity::insert(active(tx, m, Uuid::now_v7(), now())).on_conflict(
+        OnConflict::columns([Column::TenantId, Column::IdempotencyKey])
+            .do_nothing()
+            .to_owned(),
+    );
+    if let Some(message) = returning(tx, insert.into_query()).await?.pop() {
         return Ok(Inserted { message, created: true });
     }
     let message = find_by_idempotency_key(tx, &key).await?.ok_or(DbError::NotFound)?;
@@ -213,36 +208,16 @@ pub async fn insert_many(tx: &TenantTx, batch: Vec<NewMessage>) -> Result<Vec<In
     }
     let mut stored: HashMap<Uuid, Model> = HashMap::new();
     if !keyed.is_empty() {
-        let mut insert = Entity::insert_many(keyed)
-            .on_conflict(
-                OnConflict::columns([Column::TenantId, Column::ChannelId, Column::ProviderMessageId])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .into_query();
-        insert.returning_all();
-        let stmt = tx.conn().get_database_backend().build(&insert);
-        stored.extend(
-            Entity::find()
-                .from_raw_sql(stmt)
-                .all(tx.conn())
-                .await?
-                .into_iter()
-                .map(|m| (m.id, m)),
+        let insert = Entity::insert_many(keyed).on_conflict(
+            OnConflict::columns([Column::TenantId, Column::ChannelId, Column::ProviderMessageId])
+                .do_nothing()
+                .to_owned(),
         );
+        stored.extend(returning(tx, insert.into_query()).await?.into_iter().map(|m| (m.id, m)));
     }
     if !plain.is_empty() {
-        let mut insert = Entity::insert_many(plain).into_query();
-        insert.returning_all();
-        let stmt = tx.conn().get_database_backend().build(&insert);
-        stored.extend(
-            Entity::find()
-                .from_raw_sql(stmt)
-                .all(tx.conn())
-                .await?
-                .into_iter()
-                .map(|m| (m.id, m)),
-        );
+        let insert = Entity::insert_many(plain).into_query();
+        stored.extend(returning(tx, insert).await?.into_iter().map(|m| (m.id, m)));
     }
     // Provider ids that were stored before: their existing rows.
     let clashed: Vec<(Uuid, String)> = first_of
@@ -288,6 +263,15 @@ pub async fn insert_many(tx: &TenantTx, batch: Vec<NewMessage>) -> Result<Vec<In
         });
     }
     Ok(out)
+}
+
+/// Runs an `INSERT` with `RETURNING *`: the rows it inserted (none for those `ON CONFLICT DO
+/// NOTHING` skipped). Built by hand: SeaORM's returning insert reports a conflict differently
+/// per engine.
+async fn returning(tx: &TenantTx, mut insert: sea_orm::sea_query::InsertStatement) -> Result<Vec<Model>, DbError> {
+    insert.returning_all();
+    let stmt = tx.conn().get_database_backend().build(&insert);
+    Ok(Entity::find().from_raw_sql(stmt).all(tx.conn()).await?)
 }
 
 /// # Errors
