@@ -13,11 +13,12 @@
 //! rows as two 32-row `INSERT`s 3.6× faster on PostgreSQL). Its commit wakes the workers of the
 //! `webhooks` queue once for the whole batch.
 //!
-//! On PostgreSQL several writers ([`PG_WRITERS`]) take turns at the queue: while one waits for
-//! its commit's round trips and flush, the next gathers and sends the following batch, and the
-//! server flushes their commits together. One writer is a round-trip-bound pipeline (measured:
-//! ≈ 16 deliveries per commit at 32 requests in flight, the CPUs mostly idle). SQLite has one
-//! write lock, so one writer.
+//! Several writers can take turns at the queue (`ATENDE_INTAKE_WRITERS`, PostgreSQL only makes
+//! use of it: SQLite has one write lock): while one waits for its commit, the next gathers and
+//! sends the following batch. The default is one: `bench/ingest` on 2 cores measured one writer
+//! ahead at 32 requests in flight (5,896 acks/s, ≈ 16 deliveries per commit) of two (5,246/s)
+//! and four (4,616/s, ≈ 4 per commit, more CPU per delivery), and all three alike at 256 (9–10k/s).
+//! A machine with more cores and a slower disk may want more.
 //!
 //! If a commit fails, every delivery of its batch gets the error and answers 5xx: Meta retries
 //! them. Nothing is acknowledged that was not committed.
@@ -36,9 +37,6 @@ pub const MAX_BATCH: usize = 256;
 /// Deliveries waiting for the writer; past this the callers wait for room.
 const QUEUE: usize = 4096;
 
-/// Writers committing at the same time on PostgreSQL.
-pub const PG_WRITERS: usize = 4;
-
 struct Pending {
     event: NewWebhookEvent,
     job: fn(Uuid) -> NewJob,
@@ -52,14 +50,14 @@ pub struct Intake {
 }
 
 impl Intake {
-    /// Starts `writers` writer tasks (0: by engine; needs a Tokio runtime).
+    /// Starts `writers` writer tasks (at least one; SQLite always gets one). Needs a Tokio
+    /// runtime.
     #[must_use]
     pub fn start(db: Db, writers: usize) -> Self {
         let (tx, rx) = mpsc::channel(QUEUE);
-        let writers = match (writers, db.backend()) {
-            (0, atende_db::Backend::Postgres) => PG_WRITERS,
-            (0, atende_db::Backend::Sqlite) => 1,
-            (n, _) => n,
+        let writers = match db.backend() {
+            atende_db::Backend::Postgres => writers.max(1),
+            atende_db::Backend::Sqlite => 1,
         };
         let rx = Arc::new(Mutex::new(rx));
         for _ in 0..writers {

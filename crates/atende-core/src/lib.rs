@@ -82,8 +82,7 @@ pub struct CoreConfig {
     pub whatsapp_rate_per_second: u32,
     /// How long signed media links stay valid.
     pub media_link_ttl: Duration,
-    /// Webhook intake writers committing at once; 0 picks by engine ([`intake::PG_WRITERS`] on
-    /// PostgreSQL, one on SQLite).
+    /// Webhook intake writers committing at once on PostgreSQL (SQLite has one).
     pub intake_writers: usize,
 }
 
@@ -102,7 +101,7 @@ impl Default for CoreConfig {
             outbound_max_attempts: 8,
             whatsapp_rate_per_second: 80,
             media_link_ttl: Duration::from_secs(3600),
-            intake_writers: 0,
+            intake_writers: 1,
         }
     }
 }

@@ -32,7 +32,7 @@ pub struct Settings {
     /// Comma-separated queues the embedded/standalone worker serves; default all.
     pub worker_queues: Option<String>,
     pub worker_concurrency: usize,
-    /// Webhook intake writers committing at once (0: 4 on PostgreSQL, 1 on SQLite).
+    /// Webhook intake writers committing at once on PostgreSQL (SQLite has one).
     pub intake_writers: usize,
     /// Sign-in requests per minute per client IP.
     pub auth_per_ip_per_minute: u32,
@@ -73,7 +73,7 @@ impl Default for Settings {
             demo: true,
             worker_queues: None,
             worker_concurrency: 2,
-            intake_writers: 0,
+            intake_writers: 1,
             auth_per_ip_per_minute: 30,
             widget_per_ip_per_minute: 240,
             trust_proxy: false,
