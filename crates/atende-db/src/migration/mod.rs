@@ -11,6 +11,7 @@ mod m20261122_000002_row_level_security;
 mod m20261122_000003_messaging;
 mod m20261122_000004_totp_replay;
 mod m20261122_000005_contact_tags;
+mod m20261207_000007_inbox_reads;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_messaging::Migration),
             Box::new(m20261122_000004_totp_replay::Migration),
             Box::new(m20261122_000005_contact_tags::Migration),
+            Box::new(m20261207_000007_inbox_reads::Migration),
         ]
     }
 }

@@ -6,8 +6,9 @@
 //! The inbox runs newest activity first: `ORDER BY last_message_at DESC, id DESC`. Activity is
 //! not unique (two conversations can share a microsecond) and changes while a client pages, so
 //! the cursor is the *pair* of the last row, `(last_message_at, id)`, and the next page is the
-//! rows strictly after it in that order:
-//! `last_message_at < :at OR (last_message_at = :at AND id < :id)`. Encoded as 24 bytes (the
+//! rows strictly after it in that order: `(last_message_at, id) < (:at, :id)`, i.e.
+//! `last_message_at < :at OR (last_message_at = :at AND id < :id)`, written as a row comparison
+//! so that both engines use it as the bound of an index range (see [`list_query`]). Encoded as 24 bytes (the
 //! time in microseconds since the epoch, big-endian `i64`, then the UUID), base64url without
 //! padding: opaque to clients, like every cursor. A conversation that gets a message while the
 //! client pages moves to the top, so it may be missed by the pages still to come (the client
@@ -19,13 +20,14 @@ use crate::entities::{contacts, conversation_tags, messages};
 use crate::error::DbError;
 use crate::page::Page;
 use crate::repo::{apply_patch, ensure_own, now, stored_time};
-use atende_domain::{ConversationStatus, Priority, UserId};
+use atende_domain::{ConversationStatus, Priority, TenantId, UserId};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
 };
 use uuid::Uuid;
 
@@ -228,16 +230,71 @@ impl InboxPage {
 /// # Errors
 /// Database failure.
 pub async fn list(tx: &TenantTx, f: &InboxFilter, page: InboxPage) -> Result<Page<Model>, DbError> {
-    let tenant = tx.tenant_id().uuid();
+    let mut rows = list_query(tx.tenant_id(), f, page).all(tx.conn()).await?;
+    let more = rows.len() as u64 > page.limit;
+    rows.truncate(usize::try_from(page.limit).unwrap_or(usize::MAX));
+    let next_cursor = if more {
+        rows.last().map(|r| InboxCursor::of(r).encode())
+    } else {
+        None
+    };
+    Ok(Page {
+        items: rows,
+        next_cursor,
+    })
+}
+
+/// The statement [`list`] runs (one row more than the page, to know whether another follows).
+/// Public so the plan tests EXPLAIN the very statement the repository runs.
+///
+/// Which index answers it (see `m20261207_000007_inbox_reads` and `tests/db/plans.rs`):
+/// - the working statuses (`open, pending, waiting`: the app's default) — the *Mine* tab
+///   (`assignee_id = me`) walks `ix_conversations__working_assignee`, *Unassigned*
+///   `ix_conversations__working_unassigned`, *All* `ix_conversations__working`: partial indexes
+///   that hold only working conversations, read backwards in `(last_message_at, id)` order, so a
+///   page reads its rows and stops, however many resolved conversations the tenant keeps;
+/// - one status: `ix_conversations__inbox (tenant_id, status, last_message_at, id)`;
+/// - an assignee with other statuses: `ix_conversations__assignee`.
+///
+/// The statuses are written into the SQL as literals (from the closed [`ConversationStatus`]
+/// vocabulary, in its declaration order, without duplicates) rather than bound: a partial
+/// index's `WHERE status IN (…)` can only be matched against constants. Bound, a generic plan
+/// (PostgreSQL) or SQLite's planner could never use the working indexes.
+///
+/// An assignee filter also says `assignee_id IS NOT NULL`, the rest of the *Mine* index's
+/// predicate. Without statistics PostgreSQL estimates every path of a small tenant's page at one
+/// row, and `ix_conversations__working` (then filtering on the assignee) costs exactly as much as
+/// the assignee index; a qual the predicate implies is not evaluated on that index, so with it
+/// the assignee index is cheaper by one filter at any size, and no tie is left to chance.
+///
+/// The cursor is a row comparison, `(last_message_at, id) < (:at, :id)`, which both engines use
+/// as an index bound.
+#[must_use]
+pub fn list_query(tenant: TenantId, f: &InboxFilter, page: InboxPage) -> Select<Entity> {
+    let tenant = tenant.uuid();
     let mut q = Entity::find().filter(Column::TenantId.eq(tenant));
     if !f.statuses.is_empty() {
-        q = q.filter(Column::Status.is_in(f.statuses.iter().map(|s| s.as_str())));
+        let statuses = ConversationStatus::ALL
+            .iter()
+            .filter(|s| f.statuses.contains(s))
+            .map(|s| Expr::Constant(s.as_str().into()));
+        q = q.filter(Expr::col(Column::Status).is_in(statuses));
     }
-    match f.assignee {
-        Some(AssigneeFilter::Me(u)) => q = q.filter(Column::AssigneeId.eq(u.uuid())),
-        Some(AssigneeFilter::User(u)) => q = q.filter(Column::AssigneeId.eq(u)),
-        Some(AssigneeFilter::Nobody) => q = q.filter(Column::AssigneeId.is_null()),
-        None => {}
+    let assignee = match f.assignee {
+        Some(AssigneeFilter::Me(u)) => Some(u.uuid()),
+        Some(AssigneeFilter::User(u)) => Some(u),
+        Some(AssigneeFilter::Nobody) => {
+            q = q.filter(Column::AssigneeId.is_null());
+            None
+        }
+        None => None,
+    };
+    if let Some(u) = assignee {
+        // `IS NOT NULL` says nothing the equality does not; it is `ix_conversations__working_assignee`'s
+        // predicate, written out so that index is the cheapest path by construction (see above).
+        q = q
+            .filter(Column::AssigneeId.eq(u))
+            .filter(Column::AssigneeId.is_not_null());
     }
     if let Some(t) = f.team_id {
         q = q.filter(Column::TeamId.eq(t));
@@ -283,30 +340,13 @@ pub async fn list(tx: &TenantTx, f: &InboxFilter, page: InboxPage) -> Result<Pag
     }
     if let Some(c) = page.after {
         q = q.filter(
-            Condition::any().add(Column::LastMessageAt.lt(c.last_message_at)).add(
-                Condition::all()
-                    .add(Column::LastMessageAt.eq(c.last_message_at))
-                    .add(Column::Id.lt(c.id)),
-            ),
+            Expr::tuple([Expr::col(Column::LastMessageAt), Expr::col(Column::Id)])
+                .lt(Expr::tuple([Expr::val(c.last_message_at), Expr::val(c.id)])),
         );
     }
-    let mut rows = q
-        .order_by_desc(Column::LastMessageAt)
+    q.order_by_desc(Column::LastMessageAt)
         .order_by_desc(Column::Id)
         .limit(page.limit + 1)
-        .all(tx.conn())
-        .await?;
-    let more = rows.len() as u64 > page.limit;
-    rows.truncate(usize::try_from(page.limit).unwrap_or(usize::MAX));
-    let next_cursor = if more {
-        rows.last().map(|r| InboxCursor::of(r).encode())
-    } else {
-        None
-    };
-    Ok(Page {
-        items: rows,
-        next_cursor,
-    })
 }
 
 /// `%text%` for LIKE with the wildcards of `text` escaped.
