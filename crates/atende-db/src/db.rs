@@ -85,6 +85,22 @@ impl Db {
                 co.max_connections(1);
             }
         }
+        if backend == Backend::Postgres {
+            // Every execution is planned for its values and the tables as they are now
+            // (`plan_cache_mode = force_custom_plan`, sent in the startup packet). sqlx keeps
+            // its prepared statements per pooled connection, and by default PostgreSQL switches
+            // a statement to a cached *generic* plan after five executions, which nothing plans
+            // again while a table is never analysed (autovacuum off, a fresh restore). A generic
+            // plan made while `messages` was nearly empty looked up provider ids through
+            // `ix_messages__conversation` with only `tenant_id` as its condition (a tie in cost,
+            // at that size, with the unique index), then read every message of the tenant on
+            // each webhook (bench/README.md, bench/ingest). The price is planning on every
+            // execution: measured by bench/inbox (its `planning` column, ~0.1 ms a statement);
+            // parsing is still done once per connection. `tests/db/plans.rs` checks both.
+            co.map_sqlx_postgres_opts(|o: sea_orm::sqlx::postgres::PgConnectOptions| {
+                o.options([("plan_cache_mode", "force_custom_plan")])
+            });
+        }
         let conn = Database::connect(co).await?;
         Ok(Self { conn, backend })
     }
