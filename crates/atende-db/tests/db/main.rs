@@ -18,6 +18,7 @@ mod messaging_rls;
 mod migrations;
 mod notify;
 mod pagination;
+mod plans;
 mod quick_replies;
 mod rls;
 mod tenancy;
