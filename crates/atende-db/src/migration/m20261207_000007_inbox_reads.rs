@@ -18,15 +18,15 @@
 //! - **`assignee_id IS NULL` gets its own index**: PostgreSQL does not treat `IS NULL` as an
 //!   equality that fixes the column, so `(tenant_id, assignee_id, last_message_at, id)` cannot
 //!   give *Unassigned* its order without a sort.
-//! - **No tie without statistics.** On never-analysed tables the planner estimates a small
-//!   tenant's page at one row on every path, and two paths that both give the order then cost the
-//!   same to the last decimal (*Mine* through `ix_conversations__working` plus a filter on the
-//!   assignee costs exactly what the assignee index costs). Each tab's index therefore has a
-//!   predicate that implies one more of the query's quals than any rival index (the query states
-//!   `assignee_id IS NOT NULL` / `IS NULL`, see `list_query`): a qual the predicate implies is not
-//!   evaluated, so the tab's own index is strictly the cheapest path at any table size, in custom
-//!   and generic plans (checked by `tests/db/plans.rs`), and the two assignee indexes split the
-//!   working conversations between them instead of both holding the unassigned ones.
+//! - **The assignee indexes split the working conversations**: assigned ones in
+//!   `…_working_assignee` (`assignee_id = me` implies its `IS NOT NULL`), unassigned ones in
+//!   `…_working_unassigned`, so neither holds the other's rows.
+//! - **Without statistics**, while the table is small, the planner estimates every path at one
+//!   row and may read *Mine* or *Unassigned* from `ix_conversations__working` with the assignee as
+//!   a filter: still in order and bounded by the (few) working conversations of a small table. At
+//!   the sizes where it would matter the tab's own index is the cheaper path (`bench/inbox`
+//!   EXPLAINs it at a million conversations; `tests/db/plans.rs` checks the order and the partial
+//!   indexes at a few thousand).
 //!
 //! The predicate's literals must appear as literals in the query (a bound `$2` cannot be matched
 //! against an index predicate by either planner), so `list_query` writes the statuses into its
