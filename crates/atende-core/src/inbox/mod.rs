@@ -237,8 +237,9 @@ pub fn has_window(channel_kind: &str) -> bool {
 
 /// Builds the inbox view of a page of conversations with a fixed number of statements, whatever
 /// the page's size: contacts (one), tags (two: links, then the tags), last-message previews
-/// (one, [`atende_db::repo::messages::previews_of`]) and channel kinds (one). Unread counts and
-/// every other field come with the conversation rows themselves.
+/// (one, [`atende_db::repo::messages::previews_of`], between two `SET LOCAL`s on PostgreSQL) and
+/// channel kinds (one). Unread counts and every other field come with the conversation rows
+/// themselves.
 ///
 /// # Errors
 /// Database failure; `NotFound` if a conversation's contact is missing.
@@ -439,7 +440,8 @@ mod tests {
     }
 
     /// Statements this connection has executed through prepared statements (every repository
-    /// query is one), including the execution of this query itself.
+    /// query is one; the planner settings around the previews, sent as simple queries, are not
+    /// counted), including the execution of this query itself.
     async fn executed(tx: &TenantTx) -> i64 {
         let row = tx
             .conn()

@@ -11,6 +11,13 @@
 //! by default after five executions of a prepared statement). The SQLite test asks SQLite's
 //! planner the same questions with `EXPLAIN QUERY PLAN`.
 //!
+//! What a few thousand rows cannot show: the messages reads (history, previews) run with sorts
+//! off (`messages::in_index_order`), because at millions of rows the planner, misled by the
+//! row-level-security policy counted as a second tenant filter, prefers a bitmap scan of the
+//! whole conversation plus a sort. At this size it walks the index either way, so these checks
+//! EXPLAIN them as they run (with the setting), and `bench/inbox` shows the plans at 20 M
+//! messages.
+//!
 //! # Helpers (for more plan checks, e.g. the job claim)
 //! - [`postgres_only!`]: a test that runs when `ATENDE_TEST_DATABASE_URL` is set.
 //! - [`owner_sql`]: runs SQL as the schema owner (seeding with `generate_series`, no RLS).
@@ -535,6 +542,8 @@ async fn opening_a_conversation_walks_its_index_backwards_without_sorting(t: Tes
 
     for mode in PlanMode::BOTH {
         // Act
+        // As the repository runs it (`messages::in_index_order`).
+        tx.conn().execute_unprepared(messages::SORTS_OFF).await.unwrap();
         let plan = explain(tx.conn(), &stmt, mode).await;
 
         // Assert
@@ -620,6 +629,8 @@ async fn previews_probe_the_conversation_index_once_per_conversation(t: TestDb) 
 
     for mode in PlanMode::BOTH {
         // Act
+        // As the repository runs it (`messages::in_index_order`).
+        tx.conn().execute_unprepared(messages::SORTS_OFF).await.unwrap();
         let plan = explain(tx.conn(), &stmt, mode).await;
 
         // Assert: messages is only ever read through the backward probe, never scanned for the
@@ -642,6 +653,35 @@ async fn previews_probe_the_conversation_index_once_per_conversation(t: TestDb) 
         ids.len(),
         "every seeded conversation has a visible message"
     );
+}
+
+async fn reads_in_index_order_leave_sorting_on_for_the_rest_of_the_transaction(t: TestDb) {
+    // Arrange
+    let a = msg_fixtures::inbox(&t.db, "order", 1).await;
+    let tx = t.db.tenant_tx(a.tenant).await.unwrap();
+    let enable_sort = || async {
+        let row = tx
+            .conn()
+            .query_one_raw(Statement::from_string(DbBackend::Postgres, "SHOW enable_sort"))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<String>("", "enable_sort").unwrap()
+    };
+
+    // Act
+    let page = messages::list_by_conversation(&tx, a.conversation, PageRequest::default())
+        .await
+        .unwrap();
+    let after_history = enable_sort().await;
+    let previews = messages::previews_of(&tx, &[a.conversation]).await.unwrap();
+    let after_previews = enable_sort().await;
+
+    // Assert
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(previews.len(), 1);
+    assert_eq!(after_history, "on");
+    assert_eq!(after_previews, "on");
 }
 
 async fn a_statement_prepared_while_the_table_was_empty_is_planned_again_as_it_grows(t: TestDb) {
@@ -727,6 +767,7 @@ postgres_only!(
     opening_a_conversation_walks_its_index_backwards_without_sorting,
     every_inbox_tab_reads_its_first_page_in_index_order,
     previews_probe_the_conversation_index_once_per_conversation,
+    reads_in_index_order_leave_sorting_on_for_the_rest_of_the_transaction,
     a_statement_prepared_while_the_table_was_empty_is_planned_again_as_it_grows,
 );
 
