@@ -321,9 +321,10 @@ fn outline(node: &Value, depth: usize, out: &mut Vec<String>) {
 }
 
 /// EXPLAIN ANALYZE of the statements behind *open* and the tabs for the first `n` warm targets,
-/// each as the repository runs it (the messages reads with sorts off, see
-/// `atende_db::repo::messages::in_index_order`), plus the history as the planner would run it
-/// without that setting: planning and execution times, buffers, and the last target's outlines.
+/// each as the repository runs it (with sorts off, see
+/// `atende_db::repo::messages::in_index_order`), plus the history and the *All* page as the
+/// planner would run them without that setting: planning and execution times, buffers, and the
+/// last target's outlines.
 async fn explain_all(db: &Db, targets: &[Target]) -> anyhow::Result<Value> {
     let working = vec![
         ConversationStatus::Open,
@@ -360,13 +361,26 @@ async fn explain_all(db: &Db, targets: &[Target]) -> anyhow::Result<Value> {
         let mut statements = vec![
             ("history", Some(SORTS_OFF), history.clone().build(pg)),
             ("history_planner_default", None, history.build(pg)),
-            ("inbox_mine", None, list_query(t.tenant, &mine, page).build(pg)),
+            (
+                "inbox_mine",
+                Some(SORTS_OFF),
+                list_query(t.tenant, &mine, page).build(pg),
+            ),
             (
                 "inbox_unassigned",
-                None,
+                Some(SORTS_OFF),
                 list_query(t.tenant, &unassigned, page).build(pg),
             ),
-            ("inbox_all_supervisor", None, list_query(t.tenant, &all, page).build(pg)),
+            (
+                "inbox_all_supervisor",
+                Some(SORTS_OFF),
+                list_query(t.tenant, &all, page).build(pg),
+            ),
+            (
+                "inbox_all_supervisor_planner_default",
+                None,
+                list_query(t.tenant, &all, page).build(pg),
+            ),
         ];
         if let Some(p) = previews_query(pg, t.tenant, &ids) {
             statements.push(("previews_mine", Some(SORTS_OFF), p));

@@ -11,12 +11,13 @@
 //! by default after five executions of a prepared statement). The SQLite test asks SQLite's
 //! planner the same questions with `EXPLAIN QUERY PLAN`.
 //!
-//! What a few thousand rows cannot show: the messages reads (history, previews) run with sorts
-//! off (`messages::in_index_order`), because at millions of rows the planner, misled by the
-//! row-level-security policy counted as a second tenant filter, prefers a bitmap scan of the
-//! whole conversation plus a sort. At this size it walks the index either way, so these checks
+//! What a few thousand rows cannot show: the ordered reads (a conversation's history, the
+//! previews, the inbox's list) run with sorts off (`messages::in_index_order`), because at
+//! millions of rows the planner, misled by the row-level-security policy counted as a second
+//! tenant filter, prefers a bitmap scan of the whole conversation (or of the tenant's working
+//! conversations) plus a sort. At this size it walks the index either way, so these checks
 //! EXPLAIN them as they run (with the setting), and `bench/inbox` shows the plans at 20 M
-//! messages.
+//! messages, with and without it.
 //!
 //! # Helpers (for more plan checks, e.g. the job claim)
 //! - [`postgres_only!`]: a test that runs when `ATENDE_TEST_DATABASE_URL` is set.
@@ -582,7 +583,8 @@ async fn every_inbox_tab_reads_its_first_page_in_index_order(t: TestDb) {
     {
         let stmt = conversations::list_query(s.id, &filter, INBOX_PAGE).build(DbBackend::Postgres);
         for mode in PlanMode::BOTH {
-            // Act
+            // Act: as the repository runs it (`messages::in_index_order`).
+            tx.conn().execute_unprepared(messages::SORTS_OFF).await.unwrap();
             let plan = explain(tx.conn(), &stmt, mode).await;
 
             // Assert: the page comes out of a working-conversations index in order; nothing
@@ -676,12 +678,18 @@ async fn reads_in_index_order_leave_sorting_on_for_the_rest_of_the_transaction(t
     let after_history = enable_sort().await;
     let previews = messages::previews_of(&tx, &[a.conversation]).await.unwrap();
     let after_previews = enable_sort().await;
+    let inbox = conversations::list(&tx, &InboxFilter::default(), INBOX_PAGE)
+        .await
+        .unwrap();
+    let after_list = enable_sort().await;
 
     // Assert
     assert_eq!(page.items.len(), 1);
     assert_eq!(previews.len(), 1);
+    assert_eq!(inbox.items.len(), 1);
     assert_eq!(after_history, "on");
     assert_eq!(after_previews, "on");
+    assert_eq!(after_list, "on");
 }
 
 async fn a_statement_prepared_while_the_table_was_empty_is_planned_again_as_it_grows(t: TestDb) {
