@@ -11,14 +11,14 @@ use sea_orm::{DbBackend, Statement, Value};
 
 /// Rows of values for a `VALUES` list, with each column's Postgres type.
 pub(crate) struct Rows {
-    types: &'static [&'static str],
+    types: Vec<&'static str>,
     rows: Vec<Vec<Value>>,
 }
 
 impl Rows {
-    pub(crate) fn new(types: &'static [&'static str]) -> Self {
+    pub(crate) fn new(types: &[&'static str]) -> Self {
         Self {
-            types,
+            types: types.to_vec(),
             rows: Vec::new(),
         }
     }
@@ -81,22 +81,31 @@ impl Rows {
     }
 
     /// `UPDATE <table> AS <alias> SET … FROM (VALUES …) AS v` of one tenant's rows, by id: the
-    /// first column of every row is the id of the row to update. The ids are also listed in an
-    /// `IN (…)`, so the table's rows are found through its primary key whatever the planner
-    /// knows about the table (without statistics it may otherwise join the `VALUES` to a
-    /// sequential scan).
-    pub(crate) fn update_by_id(self, backend: Backend, head: &str, alias: &str, tenant: uuid::Uuid) -> Statement {
+    /// first column of every row is the id of the row to update.
+    ///
+    /// How the rows are found matters on PostgreSQL without statistics: the ids are also listed
+    /// in an `IN (…)`, so the primary key can answer; and the tenant is compared with a value
+    /// carried by every row (`v.columnN`), not with a constant. With `tenant_id = $1` the planner
+    /// — which counts the tenant condition twice under row-level security — read *every row of
+    /// the tenant* through an index leading with `tenant_id` and filtered them by id (caught by
+    /// `tests/db/ingest_plans.rs`); a join condition cannot start an index scan.
+    pub(crate) fn update_by_id(mut self, backend: Backend, head: &str, alias: &str, tenant: uuid::Uuid) -> Statement {
         let ids: Vec<Value> = self.rows.iter().filter_map(|r| r.first().cloned()).collect();
         let list = vec!["{p}"; ids.len()].join(", ");
-        let mut tail_values = Vec::with_capacity(ids.len() + 1);
-        tail_values.push(tenant.into());
-        tail_values.extend(ids);
+        let tenant_column = self.types.len() + 1;
+        self.types.push("uuid");
+        for row in &mut self.rows {
+            row.push(tenant.into());
+        }
         self.statement(
             backend,
             (head, Vec::new()),
             (
-                &format!("WHERE {alias}.tenant_id = {{p}} AND {alias}.id = v.column1 AND {alias}.id IN ({list})"),
-                tail_values,
+                &format!(
+                    "WHERE {alias}.tenant_id = v.column{tenant_column} AND {alias}.id = v.column1 \
+                     AND {alias}.id IN ({list})"
+                ),
+                ids,
             ),
         )
     }
@@ -119,10 +128,10 @@ mod tests {
         );
         assert_eq!(
             stmt.sql,
-            "UPDATE t AS x SET n = v.column2 FROM (VALUES ($1::uuid, $2::int4), ($3::uuid, $4::int4)) AS v \
-             WHERE x.tenant_id = $5 AND x.id = v.column1 AND x.id IN ($6, $7)"
+            "UPDATE t AS x SET n = v.column2 FROM (VALUES ($1::uuid, $2::int4, $3::uuid), ($4::uuid, $5::int4, $6::uuid)) \
+             AS v WHERE x.tenant_id = v.column3 AND x.id = v.column1 AND x.id IN ($7, $8)"
         );
-        assert_eq!(stmt.values.map(|v| v.0.len()), Some(7));
+        assert_eq!(stmt.values.map(|v| v.0.len()), Some(8));
         let mut rows = Rows::new(&["uuid"]);
         rows.push(vec![uuid::Uuid::nil().into()]);
         let lite = rows.statement(

@@ -20,7 +20,9 @@ use crate::error::CoreResult;
 use atende_db::TenantTx;
 use atende_db::entities::{contacts, conversations as conv, messages, tags};
 use atende_db::repo::conversations::Visibility;
-use atende_db::repo::{contacts as contact_repo, tags as tag_repo, teams};
+use atende_db::repo::{
+    channels as channel_repo, contacts as contact_repo, messages as message_repo, tags as tag_repo, teams,
+};
 use atende_domain::permission::{ConversationScope, conversation_scope};
 use atende_domain::window::{window_closes_at, window_open};
 use atende_domain::{TeamId, TenantCtx};
@@ -110,6 +112,19 @@ pub struct MessagePreview {
     pub body: Option<String>,
     pub status: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+impl From<message_repo::Preview> for MessagePreview {
+    fn from(p: message_repo::Preview) -> Self {
+        Self {
+            id: p.id,
+            direction: p.direction,
+            kind: p.kind,
+            body: p.body,
+            status: p.status,
+            created_at: p.created_at,
+        }
+    }
 }
 
 /// A file of a message: `url` is a signed link that expires (an `<img>` needs no token).
@@ -220,67 +235,57 @@ pub fn has_window(channel_kind: &str) -> bool {
     channel_kind == atende_db::repo::channels::kind::WHATSAPP_CLOUD
 }
 
-/// Builds the inbox view of conversations (one query each for contact, tags and preview).
+/// Builds the inbox view of a page of conversations with a fixed number of statements, whatever
+/// the page's size: contacts (one), tags (two: links, then the tags), last-message previews
+/// (one, [`atende_db::repo::messages::previews_of`], between two `SET LOCAL`s on PostgreSQL) and
+/// channel kinds (one). Unread counts and every other field come with the conversation rows
+/// themselves.
 ///
 /// # Errors
-/// Database failure.
+/// Database failure; `NotFound` if a conversation's contact is missing.
 pub async fn conversation_views(tx: &TenantTx, rows: Vec<conv::Model>) -> CoreResult<Vec<ConversationView>> {
     let now = Utc::now();
-    let mut out = Vec::with_capacity(rows.len());
-    let mut channel_kinds = std::collections::HashMap::new();
-    let ids: Vec<Uuid> = rows.iter().map(|c| c.contact_id).collect();
-    let contacts = contact_repo::get_many(tx, &ids).await?;
     let conversation_ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
+    let contact_ids: Vec<Uuid> = rows.iter().map(|c| c.contact_id).collect();
+    let mut channel_ids: Vec<Uuid> = rows.iter().map(|c| c.channel_id).collect();
+    channel_ids.sort_unstable();
+    channel_ids.dedup();
+    let contacts = contact_repo::get_many(tx, &contact_ids).await?;
     let mut tags_of = tag_repo::of_conversations(tx, &conversation_ids).await?;
-    for c in rows {
-        let contact = contacts.get(&c.contact_id).ok_or(crate::CoreError::NotFound)?;
-        let tags = tags_of.remove(&c.id).unwrap_or_default();
-        let last = atende_db::repo::messages::last_of(tx, c.id).await?;
-        if let std::collections::hash_map::Entry::Vacant(e) = channel_kinds.entry(c.channel_id) {
-            e.insert(
-                atende_db::repo::channels::get_any(tx, c.channel_id)
-                    .await?
-                    .map(|ch| ch.kind),
-            );
-        }
-        let windowed = channel_kinds
-            .get(&c.channel_id)
-            .and_then(Option::as_deref)
-            .is_some_and(has_window);
-        out.push(ConversationView {
-            id: c.id,
-            channel_id: c.channel_id,
-            contact: ContactSummary::from(contact),
-            status: c.status.clone(),
-            assignee_id: c.assignee_id,
-            team_id: c.team_id,
-            department_id: c.department_id,
-            priority: c.priority.clone(),
-            last_message_at: c.last_message_at,
-            last_inbound_at: c.last_inbound_at,
-            window_open: !windowed || window_open(c.last_inbound_at, now),
-            window_closes_at: if windowed {
-                window_closes_at(c.last_inbound_at)
-            } else {
-                None
-            },
-            unread_count: c.unread_count,
-            snoozed_until: c.snoozed_until,
-            resolved_at: c.resolved_at,
-            tags: tags.iter().map(TagSummary::from).collect(),
-            last_message: last.map(|m| MessagePreview {
-                id: m.id,
-                direction: m.direction,
-                kind: m.kind,
-                body: m.body.map(|b| b.chars().take(200).collect()),
-                status: m.status,
-                created_at: m.created_at,
-            }),
-            created_at: c.created_at,
-            updated_at: c.updated_at,
-        });
-    }
-    Ok(out)
+    let mut previews = message_repo::previews_of(tx, &conversation_ids).await?;
+    let channel_kinds = channel_repo::kinds_of(tx, &channel_ids).await?;
+    rows.into_iter()
+        .map(|c| {
+            let contact = contacts.get(&c.contact_id).ok_or(crate::CoreError::NotFound)?;
+            let tags = tags_of.remove(&c.id).unwrap_or_default();
+            let windowed = channel_kinds.get(&c.channel_id).is_some_and(|k| has_window(k));
+            Ok(ConversationView {
+                id: c.id,
+                channel_id: c.channel_id,
+                contact: ContactSummary::from(contact),
+                status: c.status,
+                assignee_id: c.assignee_id,
+                team_id: c.team_id,
+                department_id: c.department_id,
+                priority: c.priority,
+                last_message_at: c.last_message_at,
+                last_inbound_at: c.last_inbound_at,
+                window_open: !windowed || window_open(c.last_inbound_at, now),
+                window_closes_at: if windowed {
+                    window_closes_at(c.last_inbound_at)
+                } else {
+                    None
+                },
+                unread_count: c.unread_count,
+                snoozed_until: c.snoozed_until,
+                resolved_at: c.resolved_at,
+                tags: tags.iter().map(TagSummary::from).collect(),
+                last_message: previews.remove(&c.id).map(MessagePreview::from),
+                created_at: c.created_at,
+                updated_at: c.updated_at,
+            })
+        })
+        .collect()
 }
 
 /// The conversations a caller may see: `None` for everything (supervisors, admins, API keys),
@@ -315,10 +320,212 @@ pub async fn visibility(tx: &TenantTx, ctx: &TenantCtx) -> CoreResult<Option<Vis
 /// `NotFound`.
 pub async fn visible_conversation(tx: &TenantTx, ctx: &TenantCtx, id: Uuid) -> CoreResult<conv::Model> {
     let c = atende_db::repo::conversations::get(tx, id).await?;
+    // Assigned to the caller or to nobody: inside every user's view (`Visibility::allows`), so
+    // the caller's teams need not be read. The common case, an agent opening their own
+    // conversation, saves a statement.
+    if ctx
+        .user_id()
+        .is_some_and(|u| c.assignee_id.is_none_or(|a| a == u.uuid()))
+    {
+        return Ok(c);
+    }
     if let Some(v) = visibility(tx, ctx).await?
         && !v.allows(&c)
     {
         return Err(crate::CoreError::NotFound);
     }
     Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    //! [`conversation_views`] on both engines: what each view says, and (on PostgreSQL, which can
+    //! count a connection's statement executions) that a page costs the same few statements
+    //! whatever its size.
+
+    use super::*;
+    use atende_db::repo::{channels, contacts, conversations, messages, tags, tenants};
+    use atende_db::sea_orm::{ConnectionTrait, DbBackend, Statement};
+    use atende_db::testing::TestDb;
+    use atende_db::{Backend, Db, Scoped};
+    use atende_domain::{Author, MessageType, TenantId};
+
+    /// A tenant with a WhatsApp and a web-chat channel and `n` conversations alternating between
+    /// them. Conversation `i` has an inbound text and an agent's reply; then every third ends on a
+    /// private note, every fifth on a system line (neither is a preview), the first has a
+    /// 300-character reply, the last no message at all, and even ones carry a tag.
+    async fn inbox_of(db: &Db, n: usize) -> (TenantId, Vec<conv::Model>) {
+        let tenant = TenantId::new();
+        let tx = db.platform_tx().await.unwrap();
+        let new = tenants::NewTenant {
+            id: tenant,
+            slug: "views",
+            name: "Views",
+            time_zone: "America/Sao_Paulo",
+            locale: "pt-BR",
+        };
+        tenants::create(&tx, new).await.unwrap();
+        tx.commit().await.unwrap();
+        let tx = db.tenant_tx(tenant).await.unwrap();
+        let channel = |kind: &'static str, external: &str| channels::NewChannel {
+            kind,
+            name: kind.to_owned(),
+            status: channels::status::CONNECTED,
+            credentials_enc: None,
+            credentials_hint: None,
+            external_id: Some(external.to_owned()),
+            public_token: None,
+            settings: serde_json::json!({}),
+        };
+        let whatsapp = channels::create(&tx, channel(channels::kind::WHATSAPP_CLOUD, "views-wa"))
+            .await
+            .unwrap();
+        let webchat = channels::create(&tx, channel(channels::kind::WEBCHAT, "views-web"))
+            .await
+            .unwrap();
+        let tag = tags::create(&tx, "vip", None).await.unwrap();
+        let mut rows = Vec::new();
+        for i in 0..n {
+            let ch = if i % 2 == 0 { &whatsapp } else { &webchat };
+            let contact = contacts::NewContact {
+                name: format!("Cliente {i}"),
+                ..contacts::NewContact::default()
+            };
+            let contact = contacts::create(&tx, contact).await.unwrap();
+            let c = conversations::create(&tx, conversations::NewConversation::open(ch.id, contact.id))
+                .await
+                .unwrap();
+            if i % 2 == 0 {
+                tags::tag_conversation(&tx, c.id, tag.id).await.unwrap();
+            }
+            if i + 1 < n {
+                let say = |author, kind, body: String| messages::NewMessage {
+                    body: Some(body),
+                    is_private_note: author == Author::Agent && i % 3 == 0 && kind == MessageType::Text,
+                    ..messages::NewMessage::new(c.id, ch.id, author, kind)
+                };
+                let inbound = messages::NewMessage {
+                    body: Some(format!("Oi {i}")),
+                    ..messages::NewMessage::new(c.id, ch.id, Author::Contact, MessageType::Text)
+                };
+                messages::insert(&tx, inbound).await.unwrap();
+                conversations::record_message(&tx, c.id, Utc::now(), true)
+                    .await
+                    .unwrap();
+                let reply = if i == 0 {
+                    "x".repeat(300)
+                } else {
+                    format!("Resposta {i}")
+                };
+                let reply = messages::NewMessage {
+                    body: Some(reply),
+                    ..messages::NewMessage::new(c.id, ch.id, Author::Agent, MessageType::Text)
+                };
+                messages::insert(&tx, reply).await.unwrap();
+                if i % 3 == 0 {
+                    messages::insert(&tx, say(Author::Agent, MessageType::Text, "nota".into()))
+                        .await
+                        .unwrap();
+                }
+                if i % 5 == 0 {
+                    messages::insert(&tx, say(Author::System, MessageType::System, "resolvida".into()))
+                        .await
+                        .unwrap();
+                }
+            }
+            rows.push(conversations::get(&tx, c.id).await.unwrap());
+        }
+        tx.commit().await.unwrap();
+        (tenant, rows)
+    }
+
+    /// Statements this connection has executed through prepared statements (every repository
+    /// query is one; the planner settings around the previews, sent as simple queries, are not
+    /// counted), including the execution of this query itself.
+    async fn executed(tx: &TenantTx) -> i64 {
+        let row = tx
+            .conn()
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT coalesce(sum(generic_plans + custom_plans), 0)::int8 AS n FROM pg_prepared_statements",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get("", "n").unwrap()
+    }
+
+    /// Builds the views of `rows` and, on PostgreSQL, how many statements that took.
+    async fn views_counted(db: &Db, tenant: TenantId, rows: &[conv::Model]) -> (Vec<ConversationView>, Option<i64>) {
+        let tx = db.tenant_tx(tenant).await.unwrap();
+        let pg = db.backend() == Backend::Postgres;
+        let before = if pg { executed(&tx).await } else { 0 };
+        let views = conversation_views(&tx, rows.to_vec()).await.unwrap();
+        // The second count's own execution is the `- 1`.
+        let count = if pg {
+            Some(executed(&tx).await - before - 1)
+        } else {
+            None
+        };
+        tx.commit().await.unwrap();
+        (views, count)
+    }
+
+    async fn a_page_of_views_costs_the_same_statements_whatever_its_size(t: TestDb) {
+        // Arrange
+        let (tenant, rows) = inbox_of(&t.db, 25).await;
+
+        // Act
+        let (small, small_count) = views_counted(&t.db, tenant, &rows[..2]).await;
+        let (views, count) = views_counted(&t.db, tenant, &rows).await;
+
+        // Assert: contacts, tag links, tags, previews, channel kinds.
+        if t.backend() == Backend::Postgres {
+            assert_eq!(small_count, Some(5));
+            assert_eq!(count, Some(5), "25 conversations, the same statements as 2");
+        }
+        assert_eq!(small.len(), 2);
+        assert_eq!(views.len(), 25);
+        for (i, v) in views.iter().enumerate() {
+            assert_eq!(v.id, rows[i].id, "the page's order is kept");
+            assert_eq!(v.contact.name, format!("Cliente {i}"));
+            assert_eq!(v.tags.len(), usize::from(i % 2 == 0), "conversation {i}");
+            let preview = v.last_message.as_ref();
+            if i == 24 {
+                assert!(preview.is_none(), "no message, no preview");
+                continue;
+            }
+            let preview = preview.unwrap();
+            assert_eq!(
+                preview.direction, "outbound",
+                "the reply, not a note or system line ({i})"
+            );
+            assert_eq!(preview.kind, "text");
+            let body = preview.body.as_deref().unwrap();
+            if i == 0 {
+                assert_eq!(body, "x".repeat(200), "cut to 200 characters");
+            } else {
+                assert_eq!(body, format!("Resposta {i}"));
+            }
+            assert_eq!(v.unread_count, 1);
+            // WhatsApp (even) has the 24-hour window, open since the customer just wrote;
+            // web chat (odd) has none.
+            assert!(v.window_open);
+            assert_eq!(v.window_closes_at.is_some(), i % 2 == 0, "conversation {i}");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn views_sqlite() {
+        a_page_of_views_costs_the_same_statements_whatever_its_size(TestDb::sqlite().await).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn views_postgres() {
+        let Some(t) = TestDb::postgres().await else {
+            eprintln!("{} not set: Postgres variant skipped", atende_db::testing::PG_ENV);
+            return;
+        };
+        a_page_of_views_costs_the_same_statements_whatever_its_size(t).await;
+    }
 }

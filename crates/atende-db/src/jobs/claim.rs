@@ -15,7 +15,7 @@
 //!   an index condition on `jobs_pkey` (a join or `IN (subquery)` leaves the planner free to
 //!   pick a hash join over a sequential scan of `jobs`, which it may when it knows nothing).
 //! - expired leases: `status = 'running'` is a short range of the same index (only the jobs in
-//!   hand), filtered by `locked_until`.
+//!   hand), filtered by `locked_until`, in no particular order (an order would be a sort).
 //!
 //! `plans.rs` in this crate's tests checks these plans with `EXPLAIN` on an unanalysed table.
 
@@ -103,9 +103,10 @@ pub fn claim_expired_statement(
     limit: usize,
 ) -> Statement {
     let listed: Vec<String> = (0..queues.len()).map(|i| param(backend, i + 5)).collect();
+    // No ORDER BY: which expired jobs come first does not matter, and ordering them by
+    // `locked_until` made PostgreSQL sort every running job for each look.
     let pick = format!(
-        "SELECT id FROM jobs WHERE status = '{}' AND queue IN ({}) AND locked_until < {} \
-         ORDER BY locked_until LIMIT {}",
+        "SELECT id FROM jobs WHERE status = '{}' AND queue IN ({}) AND locked_until < {} LIMIT {}",
         status::RUNNING,
         listed.join(", "),
         param(backend, 3),
@@ -209,7 +210,18 @@ pub async fn next_wakeup(db: &Db, queues: &[&str]) -> Result<Option<DateTime<Utc
     if queues.is_empty() {
         return Ok(None);
     }
-    let backend = db.backend();
+    let tx = db.platform_tx().await?;
+    let row = tx
+        .conn()
+        .query_one_raw(next_wakeup_statement(db.backend(), queues))
+        .await?;
+    tx.commit().await?;
+    Ok(row.and_then(|r| r.try_get::<Option<DateTime<Utc>>>("", "at").ok().flatten()))
+}
+
+/// The statement [`next_wakeup`] runs (public for the plan checks in the tests).
+#[must_use]
+pub fn next_wakeup_statement(backend: Backend, queues: &[&str]) -> Statement {
     let per_queue: Vec<String> = (0..queues.len())
         .map(|i| {
             format!(
@@ -246,11 +258,5 @@ pub async fn next_wakeup(db: &Db, queues: &[&str]) -> Result<Option<DateTime<Utc
         ),
     };
     let values: Vec<Value> = queues.iter().map(|q| Value::from(*q)).collect();
-    let tx = db.platform_tx().await?;
-    let row = tx
-        .conn()
-        .query_one_raw(Statement::from_sql_and_values(db_backend, sql, values))
-        .await?;
-    tx.commit().await?;
-    Ok(row.and_then(|r| r.try_get::<Option<DateTime<Utc>>>("", "at").ok().flatten()))
+    Statement::from_sql_and_values(db_backend, sql, values)
 }

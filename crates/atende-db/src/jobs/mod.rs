@@ -20,7 +20,9 @@ mod claim;
 mod finish;
 pub mod wakeup;
 
-pub use claim::{claim, claim_due, claim_expired, next_wakeup};
+pub use claim::{
+    claim, claim_due, claim_due_statement, claim_expired, claim_expired_statement, next_wakeup, next_wakeup_statement,
+};
 pub use finish::{
     Outcome, bury, clear_payload, complete, complete_many, finish_batch, postpone, release_worker, renew, retry,
 };

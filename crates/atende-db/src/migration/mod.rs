@@ -12,6 +12,7 @@ mod m20261122_000003_messaging;
 mod m20261122_000004_totp_replay;
 mod m20261122_000005_contact_tags;
 mod m20261207_000006_ingest_batches;
+mod m20261207_000007_inbox_reads;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_totp_replay::Migration),
             Box::new(m20261122_000005_contact_tags::Migration),
             Box::new(m20261207_000006_ingest_batches::Migration),
+            Box::new(m20261207_000007_inbox_reads::Migration),
         ]
     }
 }

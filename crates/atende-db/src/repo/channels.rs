@@ -12,7 +12,8 @@ use crate::entities::channels::{ActiveModel, Column, Entity, Model};
 use crate::error::DbError;
 use crate::page::{self, Direction, Page, PageRequest};
 use crate::repo::{ensure_own, now};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Channel kinds as stored (the names of `atende_channels::ChannelKind`).
@@ -246,4 +247,26 @@ pub async fn get_any(tx: &TenantTx, id: Uuid) -> Result<Option<Model>, DbError> 
         .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
         .one(tx.conn())
         .await?)
+}
+
+/// The kind of each of these channels of this tenant, deleted ones included (the inbox needs a
+/// conversation's channel kind for WhatsApp's window whatever became of the channel): one
+/// statement for a page of conversations instead of a [`get_any`] per channel.
+///
+/// # Errors
+/// Database failure.
+pub async fn kinds_of(tx: &TenantTx, ids: &[Uuid]) -> Result<HashMap<Uuid, String>, DbError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Uuid, String)> = Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .column(Column::Kind)
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(tx.conn())
+        .await?;
+    Ok(rows.into_iter().collect())
 }

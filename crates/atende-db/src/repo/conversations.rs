@@ -6,8 +6,9 @@
 //! The inbox runs newest activity first: `ORDER BY last_message_at DESC, id DESC`. Activity is
 //! not unique (two conversations can share a microsecond) and changes while a client pages, so
 //! the cursor is the *pair* of the last row, `(last_message_at, id)`, and the next page is the
-//! rows strictly after it in that order:
-//! `last_message_at < :at OR (last_message_at = :at AND id < :id)`. Encoded as 24 bytes (the
+//! rows strictly after it in that order: `(last_message_at, id) < (:at, :id)`, i.e.
+//! `last_message_at < :at OR (last_message_at = :at AND id < :id)`, written as a row comparison
+//! so that both engines use it as the bound of an index range (see [`list_query`]). Encoded as 24 bytes (the
 //! time in microseconds since the epoch, big-endian `i64`, then the UUID), base64url without
 //! padding: opaque to clients, like every cursor. A conversation that gets a message while the
 //! client pages moves to the top, so it may be missed by the pages still to come (the client
@@ -18,15 +19,16 @@ use crate::entities::conversations::{ActiveModel, Column, Entity, Model};
 use crate::entities::{contacts, conversation_tags, messages};
 use crate::error::DbError;
 use crate::page::Page;
+use crate::repo::messages::in_index_order;
 use crate::repo::{apply_patch, ensure_own, now, stored_time};
-use atende_domain::{ConversationStatus, Priority, UserId};
+use atende_domain::{ConversationStatus, Priority, TenantId, UserId};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait,
+    QuerySelect, QueryTrait, Select,
 };
 use uuid::Uuid;
 
@@ -129,19 +131,7 @@ pub async fn latest_for_many(
         return Ok(std::collections::HashMap::new());
     }
     let tenant = tx.tenant_id().uuid();
-    let mut rows = crate::bulk::Rows::new(&["uuid"]);
-    for c in contact_ids {
-        rows.push(vec![(*c).into()]);
-    }
-    let stmt = rows.statement(
-        tx.backend(),
-        (
-            "SELECT (SELECT c.id FROM conversations AS c WHERE c.tenant_id = {p} AND c.contact_id = v.column1 \
-             AND c.channel_id = {p} ORDER BY c.id DESC LIMIT 1) AS id",
-            vec![tenant.into(), channel_id.into()],
-        ),
-        ("", Vec::new()),
-    );
+    let stmt = latest_ids_statement(tx.backend(), tenant, channel_id, contact_ids);
     let mut ids = Vec::with_capacity(contact_ids.len());
     for row in tx.conn().query_all_raw(stmt).await? {
         if let Some(id) = row.try_get::<Option<Uuid>>("", "id")? {
@@ -159,6 +149,29 @@ pub async fn latest_for_many(
         .into_iter()
         .map(|c| (c.contact_id, c))
         .collect())
+}
+
+/// The first statement of [`latest_for_many`] (public for the plan checks in the tests).
+#[must_use]
+pub fn latest_ids_statement(
+    backend: crate::Backend,
+    tenant: Uuid,
+    channel_id: Uuid,
+    contact_ids: &[Uuid],
+) -> sea_orm::Statement {
+    let mut rows = crate::bulk::Rows::new(&["uuid"]);
+    for c in contact_ids {
+        rows.push(vec![(*c).into()]);
+    }
+    rows.statement(
+        backend,
+        (
+            "SELECT (SELECT c.id FROM conversations AS c WHERE c.tenant_id = {p} AND c.contact_id = v.column1 \
+             AND c.channel_id = {p} ORDER BY c.id DESC LIMIT 1) AS id",
+            vec![tenant.into(), channel_id.into()],
+        ),
+        ("", Vec::new()),
+    )
 }
 
 /// Opens several conversations with one multi-row `INSERT`, in order; each one's last activity
@@ -297,16 +310,73 @@ impl InboxPage {
 /// # Errors
 /// Database failure.
 pub async fn list(tx: &TenantTx, f: &InboxFilter, page: InboxPage) -> Result<Page<Model>, DbError> {
-    let tenant = tx.tenant_id().uuid();
+    let query = list_query(tx.tenant_id(), f, page);
+    let mut rows = in_index_order(tx, query.all(tx.conn())).await?;
+    let more = rows.len() as u64 > page.limit;
+    rows.truncate(usize::try_from(page.limit).unwrap_or(usize::MAX));
+    let next_cursor = if more {
+        rows.last().map(|r| InboxCursor::of(r).encode())
+    } else {
+        None
+    };
+    Ok(Page {
+        items: rows,
+        next_cursor,
+    })
+}
+
+/// The statement [`list`] runs (one row more than the page, to know whether another follows),
+/// with the planner's sorts off on PostgreSQL (`messages::in_index_order`: under row-level
+/// security, without statistics, the planner expects about one row per page and would rather
+/// sort a bitmap scan of the tenant's working conversations than walk the index; measured on the
+/// *All* tab at a million conversations). Public so the plan tests EXPLAIN the very statement
+/// the repository runs.
+///
+/// Which index answers it (see `m20261207_000007_inbox_reads` and `tests/db/plans.rs`):
+/// - the working statuses (`open, pending, waiting`: the app's default) — the *Mine* tab
+///   (`assignee_id = me`) walks `ix_conversations__working_assignee`, *Unassigned*
+///   `ix_conversations__working_unassigned`, *All* `ix_conversations__working`: partial indexes
+///   that hold only working conversations, read backwards in `(last_message_at, id)` order, so a
+///   page reads its rows and stops, however many resolved conversations the tenant keeps;
+/// - one status: `ix_conversations__inbox (tenant_id, status, last_message_at, id)`;
+/// - an assignee with other statuses: `ix_conversations__assignee`.
+///
+/// The statuses are written into the SQL as literals (from the closed [`ConversationStatus`]
+/// vocabulary, in its declaration order, without duplicates) rather than bound: a partial
+/// index's `WHERE status IN (…)` can only be matched against constants. Bound, a generic plan
+/// (PostgreSQL) or SQLite's planner could never use the working indexes.
+///
+/// Without statistics, while the table is small, PostgreSQL estimates every path of a page at
+/// one row, and *Mine* or *Unassigned* may then be read from `ix_conversations__working` with the
+/// assignee as a filter: the same order, no sort, and a read bounded by the tenant's working
+/// conversations, which in a small table are few. As the table grows (plans are made per
+/// execution, see `Db::connect`) the estimates part and the tab's own index wins; `bench/inbox`
+/// shows the plans at a million conversations.
+///
+/// The cursor is a row comparison, `(last_message_at, id) < (:at, :id)`, which both engines use
+/// as an index bound.
+#[must_use]
+pub fn list_query(tenant: TenantId, f: &InboxFilter, page: InboxPage) -> Select<Entity> {
+    let tenant = tenant.uuid();
     let mut q = Entity::find().filter(Column::TenantId.eq(tenant));
     if !f.statuses.is_empty() {
-        q = q.filter(Column::Status.is_in(f.statuses.iter().map(|s| s.as_str())));
+        let statuses = ConversationStatus::ALL
+            .iter()
+            .filter(|s| f.statuses.contains(s))
+            .map(|s| Expr::Constant(s.as_str().into()));
+        q = q.filter(Expr::col(Column::Status).is_in(statuses));
     }
-    match f.assignee {
-        Some(AssigneeFilter::Me(u)) => q = q.filter(Column::AssigneeId.eq(u.uuid())),
-        Some(AssigneeFilter::User(u)) => q = q.filter(Column::AssigneeId.eq(u)),
-        Some(AssigneeFilter::Nobody) => q = q.filter(Column::AssigneeId.is_null()),
-        None => {}
+    let assignee = match f.assignee {
+        Some(AssigneeFilter::Me(u)) => Some(u.uuid()),
+        Some(AssigneeFilter::User(u)) => Some(u),
+        Some(AssigneeFilter::Nobody) => {
+            q = q.filter(Column::AssigneeId.is_null());
+            None
+        }
+        None => None,
+    };
+    if let Some(u) = assignee {
+        q = q.filter(Column::AssigneeId.eq(u));
     }
     if let Some(t) = f.team_id {
         q = q.filter(Column::TeamId.eq(t));
@@ -352,30 +422,13 @@ pub async fn list(tx: &TenantTx, f: &InboxFilter, page: InboxPage) -> Result<Pag
     }
     if let Some(c) = page.after {
         q = q.filter(
-            Condition::any().add(Column::LastMessageAt.lt(c.last_message_at)).add(
-                Condition::all()
-                    .add(Column::LastMessageAt.eq(c.last_message_at))
-                    .add(Column::Id.lt(c.id)),
-            ),
+            Expr::tuple([Expr::col(Column::LastMessageAt), Expr::col(Column::Id)])
+                .lt(Expr::tuple([Expr::val(c.last_message_at), Expr::val(c.id)])),
         );
     }
-    let mut rows = q
-        .order_by_desc(Column::LastMessageAt)
+    q.order_by_desc(Column::LastMessageAt)
         .order_by_desc(Column::Id)
         .limit(page.limit + 1)
-        .all(tx.conn())
-        .await?;
-    let more = rows.len() as u64 > page.limit;
-    rows.truncate(usize::try_from(page.limit).unwrap_or(usize::MAX));
-    let next_cursor = if more {
-        rows.last().map(|r| InboxCursor::of(r).encode())
-    } else {
-        None
-    };
-    Ok(Page {
-        items: rows,
-        next_cursor,
-    })
 }
 
 /// `%text%` for LIKE with the wildcards of `text` escaped.
@@ -495,6 +548,20 @@ pub struct Activity {
 /// # Errors
 /// Database failure.
 pub async fn record_activity(tx: &TenantTx, batch: Vec<Activity>) -> Result<u64, DbError> {
+    let Some(stmt) = record_activity_statement(tx.backend(), tx.tenant_id().uuid(), batch) else {
+        return Ok(0);
+    };
+    Ok(tx.conn().execute_raw(stmt).await?.rows_affected())
+}
+
+/// The statement [`record_activity`] runs, `None` for an empty batch (public for the plan
+/// checks in the tests).
+#[must_use]
+pub fn record_activity_statement(
+    backend: crate::Backend,
+    tenant: Uuid,
+    batch: Vec<Activity>,
+) -> Option<sea_orm::Statement> {
     let at = now();
     let mut rows = crate::bulk::Rows::new(&["uuid", "timestamptz", "timestamptz", "int4", "timestamptz"]);
     for a in batch {
@@ -507,10 +574,10 @@ pub async fn record_activity(tx: &TenantTx, batch: Vec<Activity>) -> Result<u64,
         ]);
     }
     if rows.is_empty() {
-        return Ok(0);
+        return None;
     }
-    let stmt = rows.update_by_id(
-        tx.backend(),
+    Some(rows.update_by_id(
+        backend,
         "UPDATE conversations AS c SET \
          last_message_at = CASE WHEN c.last_message_at < v.column2 THEN v.column2 ELSE c.last_message_at END, \
          last_inbound_at = CASE WHEN v.column3 IS NOT NULL AND (c.last_inbound_at IS NULL OR c.last_inbound_at < v.column3) \
@@ -518,9 +585,8 @@ pub async fn record_activity(tx: &TenantTx, batch: Vec<Activity>) -> Result<u64,
          unread_count = c.unread_count + v.column4, \
          updated_at = v.column5",
         "c",
-        tx.tenant_id().uuid(),
-    );
-    Ok(tx.conn().execute_raw(stmt).await?.rows_affected())
+        tenant,
+    ))
 }
 
 /// The team read everything: unread back to zero.

@@ -96,14 +96,72 @@ fn fold(m: &mut Model, report: &StatusReport) -> bool {
 
 /// Reads the messages `filter` selects, locked, oldest first.
 async fn locked(tx: &TenantTx, filter: sea_orm::Condition) -> Result<Vec<Model>, DbError> {
-    let mut q = Entity::find()
-        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+    Ok(locked_query(tx.backend(), tx.tenant_id().uuid(), filter)
+        .all(tx.conn())
+        .await?)
+}
+
+/// The locked read of [`apply_statuses`] and [`apply_status`] (public for the plan checks in
+/// the tests): the tenant's messages `filter` selects, `FOR UPDATE` on PostgreSQL, by id.
+#[must_use]
+pub fn locked_query(backend: Backend, tenant: Uuid, filter: sea_orm::Condition) -> sea_orm::Select<Entity> {
+    let q = Entity::find()
+        .filter(Column::TenantId.eq(tenant))
         .filter(filter)
         .order_by_asc(Column::Id);
-    if tx.backend() == Backend::Postgres {
-        q = q.lock_exclusive();
+    match backend {
+        Backend::Postgres => q.lock_exclusive(),
+        Backend::Sqlite => q,
     }
-    Ok(q.all(tx.conn()).await?)
+}
+
+/// The messages of a channel among provider ids: the filter of [`apply_statuses`].
+#[must_use]
+pub fn by_provider_ids(channel_id: Uuid, provider_message_ids: &[&str]) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(Column::ChannelId.eq(channel_id))
+        .add(Column::ProviderMessageId.is_in(provider_message_ids.iter().copied()))
+}
+
+/// The write of [`apply_statuses`]: the delivery columns of `changed` messages in one
+/// statement; `None` when nothing changed (public for the plan checks in the tests).
+#[must_use]
+pub fn write_statement(backend: Backend, tenant: Uuid, changed: &[&Model]) -> Option<sea_orm::Statement> {
+    let mut rows = crate::bulk::Rows::new(&[
+        "uuid",
+        "text",
+        "timestamptz",
+        "timestamptz",
+        "timestamptz",
+        "timestamptz",
+        "timestamptz",
+        "text",
+        "text",
+    ]);
+    for m in changed {
+        rows.push(vec![
+            m.id.into(),
+            m.status.clone().into(),
+            m.sent_at.into(),
+            m.delivered_at.into(),
+            m.read_at.into(),
+            m.played_at.into(),
+            m.failed_at.into(),
+            m.error_code.clone().into(),
+            m.error_title.clone().into(),
+        ]);
+    }
+    if rows.is_empty() {
+        return None;
+    }
+    Some(rows.update_by_id(
+        backend,
+        "UPDATE messages AS m SET status = v.column2, sent_at = v.column3, delivered_at = v.column4, \
+         read_at = v.column5, played_at = v.column6, failed_at = v.column7, error_code = v.column8, \
+         error_title = v.column9",
+        "m",
+        tenant,
+    ))
 }
 
 /// Folds `reports` (in order) over the rows they name by `key`, writes back what changed in
@@ -129,39 +187,8 @@ async fn apply_all<K: Hash + Eq>(
             }
         });
     }
-    let mut rows = crate::bulk::Rows::new(&[
-        "uuid",
-        "text",
-        "timestamptz",
-        "timestamptz",
-        "timestamptz",
-        "timestamptz",
-        "timestamptz",
-        "text",
-        "text",
-    ]);
-    for m in current.values().filter(|m| before.get(&m.id) != Some(m)) {
-        rows.push(vec![
-            m.id.into(),
-            m.status.clone().into(),
-            m.sent_at.into(),
-            m.delivered_at.into(),
-            m.read_at.into(),
-            m.played_at.into(),
-            m.failed_at.into(),
-            m.error_code.clone().into(),
-            m.error_title.clone().into(),
-        ]);
-    }
-    if !rows.is_empty() {
-        let stmt = rows.update_by_id(
-            tx.backend(),
-            "UPDATE messages AS m SET status = v.column2, sent_at = v.column3, delivered_at = v.column4, \
-             read_at = v.column5, played_at = v.column6, failed_at = v.column7, error_code = v.column8, \
-             error_title = v.column9",
-            "m",
-            tx.tenant_id().uuid(),
-        );
+    let changed: Vec<&Model> = current.values().filter(|m| before.get(&m.id) != Some(*m)).collect();
+    if let Some(stmt) = write_statement(tx.backend(), tx.tenant_id().uuid(), &changed) {
         tx.conn().execute_raw(stmt).await?;
     }
     Ok(out)
@@ -211,13 +238,7 @@ pub async fn apply_statuses(
     let mut ids: Vec<&str> = reports.iter().map(|(p, _)| p.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let rows = locked(
-        tx,
-        sea_orm::Condition::all()
-            .add(Column::ChannelId.eq(channel_id))
-            .add(Column::ProviderMessageId.is_in(ids)),
-    )
-    .await?;
+    let rows = locked(tx, by_provider_ids(channel_id, &ids)).await?;
     let keyed: Vec<(String, &StatusReport)> = reports.iter().map(|(p, r)| (p.clone(), r)).collect();
     apply_all(tx, rows, |m| m.provider_message_id.clone(), &keyed).await
 }

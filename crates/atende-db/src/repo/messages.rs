@@ -1,5 +1,5 @@
-//! Messages: idempotent insert, a conversation's history, and delivery statuses applied
-//! monotonically.
+//! Messages: idempotent insert, a conversation's history, the inbox's previews, and delivery
+//! statuses applied monotonically.
 //!
 //! # Idempotency
 //!
@@ -19,6 +19,22 @@
 //!
 //! In [`super::message_status`] (re-exported here): reports folded over locked rows by
 //! `atende_domain::delivery::apply_status`, one report or a webhook batch at a time.
+//!
+//! # Reads in index order (PostgreSQL)
+//!
+//! A conversation's history and the inbox's previews want the newest rows of one conversation:
+//! a backward walk of `ix_messages__conversation` that stops after the page. Under row-level
+//! security, on tables without statistics, the planner does not choose it. It estimates
+//! `tenant_id = $1` at 0.5 %, then the policy's `tenant_id = current_setting(…)` at 0.5 % again
+//! (the same condition, counted twice), so it expects two rows of the conversation where there are
+//! hundreds; a `LIMIT 51` then saves nothing on the walk, and a bitmap scan of *every* message of
+//! the conversation plus a sort comes out about 1 % cheaper (measured at 20 M messages: 113 pages
+//! read and sorted to open a 110-message conversation, 55 pages walked in order; a conversation of
+//! 10,000 messages would read 10,000). So [`in_index_order`] plans these reads with
+//! `enable_sort = off` (`SET LOCAL`, set back right after): the planner still chooses, but every
+//! alternative to the ordered walk would need a sort. Two more statements a read, each a round
+//! trip (~0.1 ms on the bench machine). The inbox's list (`conversations::list`) runs the same
+//! way, for the same reason. The plan tests EXPLAIN them with the same setting.
 
 pub use super::message_status::{
     StatusOutcome, StatusReport, apply_status, apply_status_by_provider_id, apply_statuses, mark_sent,
@@ -27,12 +43,16 @@ pub use super::message_status::{
 use crate::db::{Scoped, TenantTx};
 use crate::entities::messages::{ActiveModel, Column, Entity, Model};
 use crate::error::DbError;
-use crate::page::{self, Direction as PageDirection, Page, PageRequest};
+use crate::page::{Page, PageRequest};
 use crate::repo::{now, stored_time};
+use atende_domain::TenantId;
 use atende_domain::{Author, MessageStatus, MessageType};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, JoinType, OnConflict, Order, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Select, Statement,
+};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -293,12 +313,24 @@ pub async fn find_by_provider_id(
     channel_id: Uuid,
     provider_message_id: &str,
 ) -> Result<Option<Model>, DbError> {
-    Ok(Entity::find()
-        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+    Ok(
+        find_by_provider_id_query(tx.tenant_id(), channel_id, provider_message_id)
+            .one(tx.conn())
+            .await?,
+    )
+}
+
+/// The statement [`find_by_provider_id`] runs:
+/// `tenant_id = ? AND channel_id = ? AND provider_message_id = ? LIMIT 1`, answered by the
+/// unique `uq_messages__provider_message_id` on exactly those columns. Public so the plan tests
+/// (`tests/db/plans.rs`) EXPLAIN the very statement the repository runs.
+#[must_use]
+pub fn find_by_provider_id_query(tenant: TenantId, channel_id: Uuid, provider_message_id: &str) -> Select<Entity> {
+    Entity::find()
+        .filter(Column::TenantId.eq(tenant.uuid()))
         .filter(Column::ChannelId.eq(channel_id))
         .filter(Column::ProviderMessageId.eq(provider_message_id))
-        .one(tx.conn())
-        .await?)
+        .limit(1)
 }
 
 /// The messages of a channel among `provider_message_ids`, in one query (a batch's
@@ -354,10 +386,49 @@ pub async fn list_by_conversation(
     conversation_id: Uuid,
     page: PageRequest,
 ) -> Result<Page<Model>, DbError> {
-    let q = Entity::find()
-        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+    let query = history_query(tx.tenant_id(), conversation_id, page);
+    let rows = in_index_order(tx, query.all(tx.conn())).await?;
+    Ok(Page::from_rows(rows, page, |m| m.id))
+}
+
+/// Turns the planner's sorts off for the rest of the transaction (PostgreSQL), so a read that
+/// an index can return in order is planned as that walk (see the module docs).
+pub const SORTS_OFF: &str = "SET LOCAL enable_sort = off";
+/// Turns them back on (to the session's value).
+pub const SORTS_BACK: &str = "SET LOCAL enable_sort TO DEFAULT";
+
+/// Runs `read` with [`SORTS_OFF`] on PostgreSQL, then [`SORTS_BACK`]; on SQLite just `read`.
+///
+/// # Errors
+/// `read`'s, or a database failure setting the planner option.
+pub async fn in_index_order<T, E>(tx: &TenantTx, read: impl Future<Output = Result<T, E>>) -> Result<T, DbError>
+where
+    DbError: From<E>,
+{
+    let pg = tx.conn().get_database_backend() == DbBackend::Postgres;
+    if pg {
+        tx.conn().execute_unprepared(SORTS_OFF).await?;
+    }
+    let out = read.await?;
+    if pg {
+        tx.conn().execute_unprepared(SORTS_BACK).await?;
+    }
+    Ok(out)
+}
+
+/// The statement [`list_by_conversation`] runs (in index order, see [`in_index_order`]):
+/// `tenant_id = ? AND conversation_id = ? [AND id < before] ORDER BY id DESC LIMIT page + 1`, a
+/// backward walk of `ix_messages__conversation (tenant_id, conversation_id, id)` that stops after
+/// the page: no sort, whatever the length of the conversation.
+#[must_use]
+pub fn history_query(tenant: TenantId, conversation_id: Uuid, page: PageRequest) -> Select<Entity> {
+    let mut q = Entity::find()
+        .filter(Column::TenantId.eq(tenant.uuid()))
         .filter(Column::ConversationId.eq(conversation_id));
-    page::fetch(tx.conn(), q, Column::Id, page, PageDirection::NewestFirst, |m| m.id).await
+    if let Some(before) = page.after {
+        q = q.filter(Column::Id.lt(before));
+    }
+    q.order_by_desc(Column::Id).limit(page.limit + 1)
 }
 
 /// Puts a failed message back in the queue for a manual retry (the one way a status moves
@@ -396,21 +467,123 @@ pub async fn outbound_backlog(tx: &TenantTx, channel_id: Uuid) -> Result<(u64, u
     Ok((count(MessageStatus::Queued).await?, count(MessageStatus::Failed).await?))
 }
 
-/// The latest message of a conversation that is neither a private note nor a system line (the
-/// inbox's preview shows what the customer and the team said).
+/// How many characters of a body a [`Preview`] carries.
+pub const PREVIEW_CHARS: u32 = 200;
+
+/// A conversation's latest *visible* message as the inbox list shows it: the latest that is
+/// neither a private note nor a system line (the preview shows what the customer and the team
+/// said).
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct Preview {
+    pub conversation_id: Uuid,
+    pub id: Uuid,
+    pub direction: String,
+    /// `MessageType` name.
+    pub kind: String,
+    /// The first [`PREVIEW_CHARS`] characters of the body (cut in SQL: a long e-mail is not
+    /// fetched whole for one line of the list).
+    pub body: Option<String>,
+    pub status: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The previews of a page of conversations, in one statement (see [`previews_query`]).
+/// Conversations without a visible message are absent from the map.
 ///
 /// # Errors
 /// Database failure.
-pub async fn last_of(tx: &TenantTx, conversation_id: Uuid) -> Result<Option<Model>, DbError> {
-    use sea_orm::QueryOrder;
-    Ok(Entity::find()
-        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
-        .filter(Column::ConversationId.eq(conversation_id))
-        .filter(Column::IsPrivateNote.eq(false))
-        .filter(Column::Kind.ne(MessageType::System.as_str()))
-        .order_by_desc(Column::Id)
-        .one(tx.conn())
-        .await?)
+pub async fn previews_of(tx: &TenantTx, conversation_ids: &[Uuid]) -> Result<HashMap<Uuid, Preview>, DbError> {
+    let Some(stmt) = previews_query(tx.conn().get_database_backend(), tx.tenant_id(), conversation_ids) else {
+        return Ok(HashMap::new());
+    };
+    let rows = in_index_order(tx, Preview::find_by_statement(stmt).all(tx.conn())).await?;
+    Ok(rows.into_iter().map(|p| (p.conversation_id, p)).collect())
+}
+
+/// The statement [`previews_of`] runs (in index order, see [`in_index_order`]); `None` for no
+/// conversations.
+///
+/// For each conversation id it walks `ix_messages__conversation` backwards from the newest
+/// message and stops at the first visible one (usually the first or second entry): the work is
+/// one short index probe per conversation of the page, never a pass over a tenant's messages.
+/// The ids come in as a `VALUES` list, so the planner knows exactly how many probes it makes.
+///
+/// The probe is the same correlated `ORDER BY id DESC LIMIT 1` subquery on both engines; how its
+/// row is joined differs, because each planner, without statistics, turns the other engine's
+/// natural form into a scan of every message of the tenant:
+/// - PostgreSQL: `VALUES … JOIN LATERAL (probe) ON TRUE`, a nested loop by construction. The
+///   portable `m.id = (probe)` join and `m.id IN (SELECT probe …)` both become a hash join over a
+///   bitmap scan of the tenant's messages (measured with `EXPLAIN ANALYZE`).
+/// - SQLite (no `LATERAL`): `VALUES … JOIN messages m ON m.id = (probe)`, one primary-key lookup
+///   per row. Its `m.id IN (SELECT probe …)` form scans the tenant's range of
+///   `ix_messages__conversation` instead.
+#[must_use]
+pub fn previews_query(backend: DbBackend, tenant: TenantId, conversation_ids: &[Uuid]) -> Option<Statement> {
+    const V: &str = "v";
+    const LATEST: &str = "latest";
+    const M: &str = "m";
+    if conversation_ids.is_empty() {
+        return None;
+    }
+    // The probe: the newest visible message of the conversation `v.column1`.
+    let probe = |cols: &[(Column, &'static str)]| {
+        let mut q = Query::select();
+        for (col, alias) in cols {
+            q.expr_as(preview_column(LATEST, *col), *alias);
+        }
+        q.from_as(Entity, LATEST)
+            .and_where(Expr::col((LATEST, Column::TenantId)).eq(tenant.uuid()))
+            .and_where(Expr::col((LATEST, Column::ConversationId)).equals((V, "column1")))
+            .and_where(Expr::col((LATEST, Column::IsPrivateNote)).eq(false))
+            .and_where(Expr::col((LATEST, Column::Kind)).ne(MessageType::System.as_str()))
+            .order_by((LATEST, Column::Id), Order::Desc)
+            .limit(1)
+            .to_owned()
+    };
+    let columns = [
+        (Column::Id, "id"),
+        (Column::Direction, "direction"),
+        (Column::Kind, "kind"),
+        (Column::Body, "body"),
+        (Column::Status, "status"),
+        (Column::CreatedAt, "created_at"),
+    ];
+    let mut q = Query::select();
+    q.expr_as(Expr::col((V, "column1")), "conversation_id")
+        .from_values(conversation_ids.iter().copied(), V);
+    if backend == DbBackend::Postgres {
+        const L: &str = "l";
+        for (_, alias) in &columns {
+            q.expr(Expr::col((L, *alias)));
+        }
+        q.join_lateral(JoinType::InnerJoin, probe(&columns), L, Expr::Constant(true.into()));
+    } else {
+        for (col, alias) in &columns {
+            q.expr_as(preview_column(M, *col), *alias);
+        }
+        q.join_as(
+            JoinType::InnerJoin,
+            Entity,
+            M,
+            Expr::col((M, Column::Id)).eq(Expr::from(probe(&[(Column::Id, "id")]))),
+        )
+        .and_where(Expr::col((M, Column::TenantId)).eq(tenant.uuid()));
+    }
+    Some(backend.build(&q))
+}
+
+/// `table.col`, with the body cut to [`PREVIEW_CHARS`] characters (`substr` counts characters on
+/// both engines).
+fn preview_column(table: &'static str, col: Column) -> Expr {
+    if matches!(col, Column::Body) {
+        Func::cust("substr")
+            .arg(Expr::col((table, col)))
+            .arg(Expr::Constant(1.into()))
+            .arg(Expr::Constant(PREVIEW_CHARS.into()))
+            .into()
+    } else {
+        Expr::col((table, col))
+    }
 }
 
 /// The message a send job delivers, with the last attempt's bookkeeping: sets the provider
@@ -445,7 +618,6 @@ pub async fn find_by_idempotency_key(tx: &TenantTx, key: &str) -> Result<Option<
 /// # Errors
 /// Database failure.
 pub async fn last_inbound(tx: &TenantTx, conversation_id: Uuid) -> Result<Option<Model>, DbError> {
-    use sea_orm::QueryOrder;
     Ok(Entity::find()
         .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
         .filter(Column::ConversationId.eq(conversation_id))

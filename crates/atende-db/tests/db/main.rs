@@ -7,11 +7,15 @@
 mod harness;
 mod fixtures;
 mod msg_fixtures;
+// Plan-check helpers and `postgres_only!`, used by `ingest_plans` too.
+#[macro_use]
+mod plans;
 
 mod channels;
 mod conflicts;
 mod contacts;
 mod conversations;
+mod ingest_plans;
 mod job_batches;
 mod jobs;
 mod messages;
