@@ -1,20 +1,19 @@
-//! One socket's life: authenticate, then route client frames, bus events and presence changes
-//! until something closes it.
+//! One socket's life: authenticate, then handle client frames and the events the router
+//! hands it until something closes it.
 
 use super::Hub;
 use super::outbox::{self, Outbox, Refused};
 use super::protocol::{ClientFrame, Close, PresenceEntry, ServerFrame};
+use super::router::{Mail, Routed, Subscriber};
 use atende_core::CoreError;
-use atende_core::bus::{Event, EventKind, RecvError, Subscription, Topic};
+use atende_core::bus::{EventKind, Topic};
 use atende_core::realtime::{self, ConnectionId, Credential, PresenceState, Sight, Watcher};
 use axum::extract::ws::{Message, WebSocket};
 use chrono::Utc;
 use futures::StreamExt;
 use futures::stream::SplitStream;
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::broadcast;
 use tokio::time::Instant;
 
 /// How long the writer gets to flush the close frame before the socket is dropped.
@@ -49,8 +48,6 @@ async fn authenticated<'h>(
     outbox: &'h Outbox,
     credential: Option<Credential>,
 ) -> Result<Connection<'h>, Option<Close>> {
-    // Subscribed before the answer goes out, so no event after `authenticated` is missed.
-    let bus = hub.core.bus.subscribe();
     let credential = match credential {
         Some(c) => c,
         None => {
@@ -111,14 +108,14 @@ async fn authenticated<'h>(
         let left = (at - Utc::now()).to_std().unwrap_or(Duration::ZERO);
         Instant::now() + left
     });
+    // No topics yet, so nothing is routed here until the first `subscribe`.
+    let topics = hub.router.subscriber(watcher.ctx().tenant_id);
     Ok(Connection {
         hub,
         outbox,
         watcher,
-        bus,
-        presence: None,
+        topics,
         presence_conn,
-        topics: HashSet::new(),
         expires_at,
         last_typing: None,
     })
@@ -146,23 +143,13 @@ async fn next_text(stream: &mut SplitStream<WebSocket>) -> Option<String> {
     }
 }
 
-/// The next presence change, or never when not subscribed.
-async fn next_presence(rx: &mut Option<broadcast::Receiver<Event>>) -> Result<Event, broadcast::error::RecvError> {
-    match rx {
-        Some(rx) => rx.recv().await,
-        None => std::future::pending().await,
-    }
-}
-
 struct Connection<'h> {
     hub: &'h Arc<Hub>,
     outbox: &'h Outbox,
     watcher: Watcher,
-    bus: Subscription,
-    /// Presence changes, while subscribed to `presence`.
-    presence: Option<broadcast::Receiver<Event>>,
+    /// The subscribed topics, mirrored in the router, and the mailbox it fills.
+    topics: Subscriber,
     presence_conn: Option<ConnectionId>,
-    topics: HashSet<Topic>,
     expires_at: Option<Instant>,
     /// The last typing event published, to drop repeats of it.
     last_typing: Option<(uuid::Uuid, bool, Instant)>,
@@ -198,17 +185,12 @@ impl Connection<'_> {
                     }
                     Some(Err(_)) | None => Err(None),
                 },
-                e = self.bus.recv() => match e {
-                    Ok(e) => self.on_event(&e).await,
-                    Err(RecvError::Lagged(_)) => Err(Some(Close::TOO_SLOW)),
-                    // Events of other nodes may be missing: the screen refetches on reconnect.
-                    Err(RecvError::Interrupted) => Err(Some(Close::new(1012, "events_interrupted"))),
-                    Err(RecvError::Closed) => Err(Some(Close::BUS_CLOSED)),
-                },
-                p = next_presence(&mut self.presence) => match p {
-                    Ok(e) => self.on_presence(&e),
-                    Err(broadcast::error::RecvError::Lagged(_)) => Err(Some(Close::TOO_SLOW)),
-                    Err(broadcast::error::RecvError::Closed) => Err(Some(Close::BUS_CLOSED)),
+                mail = self.topics.recv() => match mail {
+                    Mail::Event(r) if r.event.kind == EventKind::Presence => self.on_presence(&r),
+                    Mail::Event(r) => self.on_event(&r).await,
+                    // Too slow (a whole mailbox behind: dropped rather than buffered), or events
+                    // may be missing (the screen refetches on reconnect).
+                    Mail::Close(why) => Err(Some(why)),
                 },
             };
             if let Err(why) = step {
@@ -226,7 +208,11 @@ impl Connection<'_> {
     }
 
     fn send(&self, frame: &ServerFrame<'_>) -> Step {
-        match self.outbox.push(frame.text()) {
+        self.push(frame.text())
+    }
+
+    fn push(&self, frame: impl Into<axum::extract::ws::Utf8Bytes>) -> Step {
+        match self.outbox.push(frame) {
             Ok(()) => Ok(()),
             Err(Refused::Full) => Err(Some(Close::TOO_SLOW)),
             Err(Refused::Gone) => Err(None),
@@ -268,9 +254,6 @@ impl Connection<'_> {
             ClientFrame::Unsubscribe { topic } => {
                 if let Ok(t) = topic.parse::<Topic>() {
                     self.topics.remove(&t);
-                    if t == Topic::Presence {
-                        self.presence = None;
-                    }
                 }
                 self.send(&ServerFrame::Unsubscribed { topic, reason: None })
             }
@@ -307,12 +290,9 @@ impl Connection<'_> {
         if let Err(e) = self.watcher.authorize(&topic).await {
             return self.refuse(&e, Some(topic.to_string()));
         }
+        // Routed here first, then the snapshot: a presence change in between may come twice,
+        // never not at all.
         self.topics.insert(topic);
-        if topic == Topic::Presence && self.presence.is_none() {
-            // Listening first, then the snapshot: a change in between may come twice, never
-            // not at all.
-            self.presence = Some(self.hub.presence.changes());
-        }
         let online = (topic == Topic::Presence).then(|| {
             self.hub
                 .presence
@@ -349,12 +329,17 @@ impl Connection<'_> {
         }
     }
 
-    async fn on_event(&mut self, e: &Event) -> Step {
+    /// An event the router found on one of this connection's topics. The router only skips
+    /// connections without a matching topic; every rule of what this caller may see is
+    /// applied here.
+    async fn on_event(&mut self, r: &Routed) -> Step {
+        let e = &*r.event;
         // Presence reaches screens through the registry (merged over nodes), not raw.
         if e.kind == EventKind::Presence || e.tenant_id != self.watcher.ctx().tenant_id {
             return Ok(());
         }
-        let topics: Vec<Topic> = e.topics().into_iter().filter(|t| self.topics.contains(t)).collect();
+        // Unsubscribed while the event waited in the mailbox: not shown.
+        let topics: Vec<Topic> = r.topics().iter().copied().filter(|t| self.topics.contains(t)).collect();
         if topics.is_empty() {
             return Ok(());
         }
@@ -371,10 +356,7 @@ impl Connection<'_> {
             return Ok(());
         }
         for t in &topics {
-            self.send(&ServerFrame::Event {
-                topic: t.to_string(),
-                event: e,
-            })?;
+            self.push(r.frame(t))?;
         }
         if sight == Sight::Leaving
             && let Some(t) = topics.iter().find(|t| matches!(t, Topic::Conversation(_)))
@@ -393,14 +375,12 @@ impl Connection<'_> {
         })
     }
 
-    fn on_presence(&self, e: &Event) -> Step {
-        if e.tenant_id != self.watcher.ctx().tenant_id {
+    /// A change of what a member of this tenant looks like (from the presence registry).
+    fn on_presence(&self, r: &Routed) -> Step {
+        if r.event.tenant_id != self.watcher.ctx().tenant_id || !self.topics.contains(&Topic::Presence) {
             return Ok(());
         }
-        self.send(&ServerFrame::Event {
-            topic: Topic::Presence.to_string(),
-            event: e,
-        })
+        self.push(r.frame(&Topic::Presence))
     }
 
     /// Re-reads the tenant, membership and role; ends subscriptions the caller lost.
@@ -416,8 +396,7 @@ impl Connection<'_> {
                 return Ok(());
             }
         }
-        let topics: Vec<Topic> = self.topics.iter().copied().collect();
-        for t in topics {
+        for t in self.topics.topics() {
             if let Err(e @ (CoreError::NotFound | CoreError::Forbidden(..))) = self.watcher.authorize(&t).await {
                 self.topics.remove(&t);
                 self.send(&ServerFrame::Unsubscribed {
