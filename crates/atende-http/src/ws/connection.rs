@@ -23,7 +23,9 @@ pub(super) async fn run(hub: Arc<Hub>, socket: WebSocket, credential: Option<Cre
     let (sink, mut stream) = socket.split();
     let (mut outbox, writer) = outbox::bounded(hub.config.queue_capacity);
     let mut writing = tokio::spawn(writer.run(sink));
-    let why = match authenticated(&hub, &mut stream, &outbox, credential).await {
+    // Boxed, like the handlers in `serve`: a task's allocation is its future's largest state,
+    // and these states (database calls) would otherwise stay reserved in every idle socket.
+    let why = match Box::pin(authenticated(&hub, &mut stream, &outbox, credential)).await {
         Ok(mut conn) => {
             let why = conn.serve(&mut stream).await;
             conn.leave().await;
@@ -177,17 +179,17 @@ impl Connection<'_> {
                 () = shutdown.cancelled() => Err(Some(Close::GOING_AWAY)),
                 () = expiry => Err(Some(Close::TOKEN_EXPIRED)),
                 () = tokio::time::sleep_until(last_heard + cfg.heartbeat_timeout) => Err(Some(Close::HEARTBEAT_TIMEOUT)),
-                _ = recheck.tick() => self.recheck().await,
+                _ = recheck.tick() => Box::pin(self.recheck()).await,
                 m = stream.next() => match m {
                     Some(Ok(m)) => {
                         last_heard = Instant::now();
-                        self.on_message(m).await
+                        Box::pin(self.on_message(m)).await
                     }
                     Some(Err(_)) | None => Err(None),
                 },
                 mail = self.topics.recv() => match mail {
                     Mail::Event(r) if r.event.kind == EventKind::Presence => self.on_presence(&r),
-                    Mail::Event(r) => self.on_event(&r).await,
+                    Mail::Event(r) => Box::pin(self.on_event(&r)).await,
                     // Too slow (a whole mailbox behind: dropped rather than buffered), or events
                     // may be missing (the screen refetches on reconnect).
                     Mail::Close(why) => Err(Some(why)),
