@@ -101,7 +101,7 @@ async fn authenticated<'h>(
     let presence_conn = match watcher.user_id() {
         Some(user) => {
             let (conn, announce) = hub.presence.connect(watcher.ctx().tenant_id, user);
-            hub.core.publish(announce.into_iter().collect()).await;
+            hub.announce(announce.into_iter().collect()).await;
             Some(conn)
         }
         None => None,
@@ -157,6 +157,14 @@ struct Connection<'h> {
     last_typing: Option<(uuid::Uuid, bool, Instant)>,
 }
 
+/// A number in `[0, 1)` for each `n`, evenly spread over consecutive `n` (the golden ratio's
+/// fractional multiples).
+fn spread(n: u64) -> f64 {
+    const PHI_FRACTION: f64 = 0.618_033_988_749_895;
+    // Exact for any realistic number of connections (below 2^53).
+    (n as f64 * PHI_FRACTION).fract()
+}
+
 /// What a step of the loop decided.
 type Step = Result<(), Option<Close>>;
 
@@ -165,7 +173,10 @@ impl Connection<'_> {
     async fn serve(&mut self, stream: &mut SplitStream<WebSocket>) -> Option<Close> {
         let cfg = self.hub.config.clone();
         let mut last_heard = Instant::now();
-        let mut recheck = tokio::time::interval_at(Instant::now() + cfg.recheck_every, cfg.recheck_every);
+        // The first re-check comes after a half to a whole period, spread over connections, so
+        // sockets that connected together (a node's restart) do not re-check together forever.
+        let first = cfg.recheck_every.mul_f64(0.5 + 0.5 * spread(self.topics.id()));
+        let mut recheck = tokio::time::interval_at(Instant::now() + first, cfg.recheck_every);
         recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let shutdown = self.hub.shutdown.clone();
         loop {
@@ -205,7 +216,7 @@ impl Connection<'_> {
     async fn leave(&mut self) {
         if let Some(conn) = self.presence_conn.take() {
             let announce = self.hub.presence.disconnect(conn);
-            self.hub.core.publish(announce.into_iter().collect()).await;
+            self.hub.announce(announce.into_iter().collect()).await;
         }
     }
 
@@ -268,7 +279,7 @@ impl Connection<'_> {
                     ));
                 };
                 let announce = self.hub.presence.set(conn, state);
-                self.hub.core.publish(announce.into_iter().collect()).await;
+                self.hub.announce(announce.into_iter().collect()).await;
                 Ok(())
             }
         }
@@ -293,7 +304,7 @@ impl Connection<'_> {
             return self.refuse(&e, Some(topic.to_string()));
         }
         // Routed here first, then the snapshot: a presence change in between may come twice,
-        // never not at all.
+        // never not at all (the registry routes each change under its lock).
         self.topics.insert(topic);
         let online = (topic == Topic::Presence).then(|| {
             self.hub

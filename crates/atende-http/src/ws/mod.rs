@@ -57,7 +57,6 @@ use protocol::Close;
 use router::Router;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 /// Tunables of the hub.
@@ -107,9 +106,9 @@ pub struct Hub {
     config: WsConfig,
     presence: Arc<PresenceRegistry>,
     router: Arc<Router>,
-    /// The bus and the presence changes, subscribed when the hub is made (so nothing published
-    /// after that is missed) and read by [`Hub::run`].
-    feeds: Mutex<Option<(Subscription, broadcast::Receiver<Event>)>>,
+    /// The bus, subscribed when the hub is made (so nothing published after that is missed)
+    /// and read by [`Hub::run`].
+    bus: Mutex<Option<Subscription>>,
     shutdown: CancellationToken,
 }
 
@@ -140,14 +139,19 @@ impl Drop for Gauge {
 impl Hub {
     #[must_use]
     pub fn new(core: Core, config: WsConfig) -> Self {
-        let presence = Arc::new(PresenceRegistry::new());
-        let feeds = (core.bus.subscribe(), presence.changes());
+        let router = Arc::new(Router::new(config.queue_capacity));
+        // Presence changes are routed as they happen, under the registry's lock: a screen that
+        // subscribed after a change never hears of it, and its snapshot already shows it.
+        let to_screens = Arc::clone(&router);
+        let presence = Arc::new(PresenceRegistry::with_listener(move |e| {
+            to_screens.dispatch(Arc::new(e));
+        }));
         Self {
-            router: Arc::new(Router::new(config.queue_capacity)),
+            bus: Mutex::new(Some(core.bus.subscribe())),
+            router,
             core,
             config,
             presence,
-            feeds: Mutex::new(Some(feeds)),
             shutdown: CancellationToken::new(),
         }
     }
@@ -162,6 +166,17 @@ impl Hub {
         &self.presence
     }
 
+    /// Tells the other nodes about this node's users (presence announcements). Not delivered
+    /// here: this node's screens learn presence from the registry.
+    async fn announce(&self, events: Vec<Event>) {
+        if events.is_empty() {
+            return;
+        }
+        if let Err(e) = self.core.bus.publish_to_others(events).await {
+            tracing::warn!(error = %e, "presence announcement failed");
+        }
+    }
+
     /// Serves one upgraded socket until it closes; `credential` when the upgrade request
     /// carried the token.
     pub async fn serve(self: Arc<Self>, socket: WebSocket, credential: Option<Credential>) {
@@ -169,17 +184,17 @@ impl Hub {
         connection::run(self, socket, credential).await;
     }
 
-    /// The hub's background work until `stop`: routing bus events and presence changes to
-    /// the connections subscribed to them, taking in other nodes' presence, this node's
-    /// periodic presence announcements, and closing every socket on shutdown. Run it once per
-    /// hub: without it no socket receives events.
+    /// The hub's background work until `stop`: routing bus events to the connections
+    /// subscribed to them, taking in other nodes' presence, this node's periodic presence
+    /// announcements, and closing every socket on shutdown. Run it once per hub: without it no
+    /// socket receives events.
     pub async fn run(self: Arc<Self>, stop: CancellationToken) {
-        let feeds = self
-            .feeds
+        let bus = self
+            .bus
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take();
-        let Some((mut bus, mut changes)) = feeds else {
+        let Some(mut bus) = bus else {
             tracing::error!("the websocket hub is already running");
             return;
         };
@@ -191,7 +206,7 @@ impl Hub {
                 _ = refresh.tick() => {
                     self.presence.expire();
                     let mine = self.presence.announcements();
-                    self.core.publish(mine).await;
+                    self.announce(mine).await;
                 }
                 e = bus.recv() => match e {
                     // Nodes' announcements: merged by the registry, which reports changes.
@@ -208,17 +223,6 @@ impl Hub {
                         self.router.interrupt(Close::BUS_CLOSED);
                         break;
                     }
-                },
-                c = changes.recv() => match c {
-                    Ok(e) => {
-                        self.router.dispatch(Arc::new(e));
-                    }
-                    Err(broadcast::error::RecvError::Lagged(n)) => {
-                        tracing::warn!(missed = n, "websocket router fell behind presence; subscribed sockets reconnect");
-                        self.router.interrupt(Close::EVENTS_INTERRUPTED);
-                    }
-                    // The registry lives as long as the hub.
-                    Err(broadcast::error::RecvError::Closed) => break,
                 },
             }
         }

@@ -210,6 +210,12 @@ pub struct Subscriber {
 }
 
 impl Subscriber {
+    /// This connection's number on the node, unique while the node runs.
+    #[must_use]
+    pub fn id(&self) -> u64 {
+        self.key
+    }
+
     /// Starts routing `topic`'s events here; `false` if it already was.
     pub fn insert(&mut self, topic: Topic) -> bool {
         if !self.topics.insert(topic) {
@@ -409,11 +415,16 @@ mod tests {
         let mut both = router.subscriber(t);
         both.insert(Topic::Tenant);
         both.insert(Topic::Presence);
+        let mut inbox = router.subscriber(t);
+        inbox.insert(Topic::Tenant);
         let mut idle = router.subscriber(t);
+
         router.interrupt(Close::EVENTS_INTERRUPTED);
-        let got = drain(&mut both);
-        assert_eq!(got.len(), 1);
-        assert!(matches!(got[0], Mail::Close(c) if c == Close::EVENTS_INTERRUPTED));
+        for s in [&mut both, &mut inbox] {
+            let got = drain(s);
+            assert_eq!(got.len(), 1);
+            assert!(matches!(got[0], Mail::Close(c) if c == Close::EVENTS_INTERRUPTED));
+        }
         assert!(drain(&mut idle).is_empty());
     }
 
