@@ -12,7 +12,8 @@
 //!    on screen). Each later delivery lands in exactly one watched conversation.
 //! 3. **Baselines** in the same run, with every socket connected: the WebSocket round trip
 //!    (`ping` → `pong`) on the watchers; with `--pg-url`, publish → receive between two
-//!    `PgNotifyBus`es on a channel of their own (the cross-node floor).
+//!    `PgNotifyBus`es on a channel of their own (the cross-node floor). Then `--idle-secs` of
+//!    no traffic: the CPU that merely holding the sockets costs (heartbeats, re-checks).
 //! 4. **Phases**, for each of `--rates` R (deliveries/s), each for `--phase-secs`, all sent
 //!    open-loop (a send that finds `--in-flight` requests busy goes late: the achieved rate is
 //!    reported), then waiting until every watcher got what it should, or
@@ -101,6 +102,12 @@ struct Args {
     /// Sockets being opened at once.
     #[arg(long, env = "RT_OPENING", default_value_t = 128)]
     opening: usize,
+    /// Seconds of no traffic after the baselines, to measure what holding the sockets costs
+    /// (heartbeats, re-checks) in CPU. A socket's first re-check comes 30 to 60 s after it
+    /// connected: the default minute holds about one re-check per socket, and the phases that
+    /// follow run in the steady state.
+    #[arg(long, env = "RT_IDLE_SECS", default_value_t = 60.0)]
+    idle_secs: f64,
     /// `ping` round trips of the WebSocket baseline.
     #[arg(long, env = "RT_PINGS", default_value_t = 1_000)]
     pings: usize,
@@ -112,7 +119,7 @@ struct Args {
     #[arg(long, env = "RT_PG_EVENTS_URL")]
     pg_events_url: Option<String>,
     /// Sockets sending `typing` in the `typing` phases (0: no such phases).
-    #[arg(long, env = "RT_TYPISTS", default_value_t = 10)]
+    #[arg(long, env = "RT_TYPISTS", default_value_t = 100)]
     typists: usize,
     /// Access token of another member of the bench tenant, for the typists (a user's own
     /// typing is not echoed to their other sockets, so it cannot be the watchers' user).
@@ -1154,6 +1161,12 @@ async fn main() -> anyhow::Result<()> {
             .unwrap_or_else(|e| json!({ "error": format!("{e:#}") })),
         None => Value::Null,
     };
+    let idle_cpu = {
+        let before = cpu_now(&args);
+        tokio::time::sleep(Duration::from_secs_f64(args.idle_secs)).await;
+        let spent = cpu_delta(&before, &cpu_now(&args));
+        json!({ "seconds": args.idle_secs, "cpu_s": spent })
+    };
     let other_node = match &args.pg_events_url {
         Some(url) => {
             let opts = atende_db::DbOptions {
@@ -1242,6 +1255,7 @@ async fn main() -> anyhow::Result<()> {
         "baseline_ws_ping_ms": ping,
         "baseline_pg_bus_ms": bus_floor,
         "typists": args.typists,
+        "idle_cpu": idle_cpu,
         "phases": phases,
         "received_other": unmatched,
         "idle_events": idle_stats.events.load(Ordering::Relaxed),
