@@ -33,10 +33,11 @@
 //! tenant suspended or the membership deactivated (4403), and on shutdown (1001).
 //!
 //! # Memory
-//! An idle socket costs a few kilobytes, not the ~155 KB it did: the WebSocket's read buffer is
+//! An idle socket costs about 12 KB, not the ~140 KB it did (`bench/realtime`): the read buffer is
 //! [`WsConfig::read_buffer_bytes`] (tungstenite's default is 128 KiB, allocated and zeroed per
 //! socket) and grows only for a larger frame; the write buffer fills only while a burst is
-//! written.
+//! written; a connection's authentication and handlers are boxed, so an idle socket's task
+//! holds only its `select!`.
 //!
 //! # Layout
 //! - [`protocol`]: the frames and close codes.
