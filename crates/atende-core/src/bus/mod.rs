@@ -7,8 +7,9 @@
 //!   [`Event::is_for`] let the subscriber filter; the bus itself carries every tenant's events.
 //! - [`EventBus`]: `publish_batch` once per committed batch (after the commit), `subscribe` for
 //!   a bounded [`Subscription`]. A subscriber that falls more than the capacity behind gets
-//!   [`RecvError::Lagged`] — the hub turns that into "dropped: too slow" — and memory never
-//!   grows with a slow reader.
+//!   [`RecvError::Lagged`] — the hub then closes the sockets that may have missed events — and
+//!   memory never grows with a slow reader. `publish_to_others` is for what only the other
+//!   nodes need (a node's presence announcements).
 //! - [`InProcessBus`]: a `tokio::sync::broadcast` channel; all one node needs (SQLite).
 //! - [`PgNotifyBus`]: the same locally, plus Postgres `LISTEN/NOTIFY` between nodes.
 //! - [`for_database`]: picks one from the database backend.
@@ -45,6 +46,16 @@ pub trait EventBus: Send + Sync {
     /// The cross-node transport failed; local subscribers got the events anyway. Live screens
     /// are best effort: log it, never fail the request that made the change.
     async fn publish_batch(&self, events: Vec<Event>) -> Result<(), BusError>;
+
+    /// Publishes a batch to the other nodes only: this node's subscribers do not get it. For
+    /// what only other nodes need — a node's presence announcements (it knows its own users),
+    /// which at every refresh name every user online on the node and, delivered locally too,
+    /// would flood this node's subscribers past their capacity. The in-process bus has no
+    /// other nodes: there it does nothing.
+    ///
+    /// # Errors
+    /// As [`EventBus::publish_batch`].
+    async fn publish_to_others(&self, events: Vec<Event>) -> Result<(), BusError>;
 
     /// A new subscriber: every event published from now on (every tenant's; filter with
     /// [`Event::is_for`]), through a queue bounded by the bus's capacity.
@@ -176,6 +187,10 @@ impl EventBus for InProcessBus {
         Ok(())
     }
 
+    async fn publish_to_others(&self, _events: Vec<Event>) -> Result<(), BusError> {
+        Ok(())
+    }
+
     fn subscribe(&self) -> Subscription {
         Subscription {
             rx: self.tx.subscribe(),
@@ -239,6 +254,22 @@ mod tests {
         for f in &mut fast {
             assert!(f.try_recv().unwrap().is_none());
         }
+    }
+
+    #[tokio::test]
+    async fn in_process_publishing_to_others_reaches_no_subscriber() {
+        let bus = InProcessBus::new(8);
+        let mut sub = bus.subscribe();
+        let tenant = TenantId::new();
+        bus.publish_to_others(events(tenant, 3)).await.unwrap();
+        let sentinel = events(tenant, 1);
+        bus.publish_batch(sentinel.clone()).await.unwrap();
+        assert_eq!(
+            *sub.recv().await.unwrap(),
+            sentinel[0],
+            "nothing came before the sentinel"
+        );
+        assert!(sub.try_recv().unwrap().is_none());
     }
 
     #[tokio::test]

@@ -1,7 +1,7 @@
 //! The cross-node bus: Postgres `LISTEN/NOTIFY` behind the same trait as the in-process one.
 //!
 //! **Publishing.** `publish_batch` first delivers the batch to this node's subscribers, then
-//! sends it with `pg_notify` on the pool, as a statement of its own after the caller's commit
+//! sends it with `pg_notify` on the pool (`publish_to_others` only sends it), as a statement of its own after the caller's commit
 //! (never inside the write transaction: DESIGN §5). A batch is one notification, or several when
 //! it does not fit Postgres' payload limit (< 8000 bytes): the events are packed into as few
 //! self-contained chunks as fit, sent in one statement, so they arrive together and in order.
@@ -101,6 +101,17 @@ impl PgNotifyBus {
     pub fn origin(&self) -> Uuid {
         self.origin
     }
+
+    /// The notifications carrying `events`, numbered in this node's sequence.
+    fn payloads(&self, events: &[Event]) -> Vec<String> {
+        let groups = pack(events);
+        let first = self.seq.fetch_add(groups.len() as u64, Ordering::Relaxed);
+        groups
+            .iter()
+            .zip(first..)
+            .map(|(g, seq)| frame(self.origin, seq, g))
+            .collect()
+    }
 }
 
 #[async_trait]
@@ -109,14 +120,17 @@ impl EventBus for PgNotifyBus {
         if events.is_empty() {
             return Ok(());
         }
-        let groups = pack(&events);
-        let first = self.seq.fetch_add(groups.len() as u64, Ordering::Relaxed);
-        let payloads: Vec<String> = groups
-            .iter()
-            .zip(first..)
-            .map(|(g, seq)| frame(self.origin, seq, g))
-            .collect();
+        let payloads = self.payloads(&events);
         self.local.deliver(events);
+        notify::notify_all(&self.db, &self.channel, &payloads).await?;
+        Ok(())
+    }
+
+    async fn publish_to_others(&self, events: Vec<Event>) -> Result<(), BusError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let payloads = self.payloads(&events);
         notify::notify_all(&self.db, &self.channel, &payloads).await?;
         Ok(())
     }
@@ -348,6 +362,24 @@ mod tests {
         assert_eq!(a.transport(), "postgres");
         let via_selector = super::super::for_database(&t.db, &t.url).await.unwrap();
         assert_eq!(via_selector.transport(), "postgres");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres_publishing_to_others_skips_this_nodes_subscribers() {
+        let Some(t) = TestDb::postgres().await else { return };
+        let (a, b) = two_nodes(&t, 1024).await;
+        let mut on_a = a.subscribe();
+        let mut on_b = b.subscribe();
+        let announcements = batch(TenantId::new(), 3, 8);
+        b.publish_to_others(announcements.clone()).await.unwrap();
+        for want in &announcements {
+            assert_eq!(&*recv(&mut on_a).await.unwrap(), want);
+        }
+        // On the publishing node the sentinel comes first: the announcements never did.
+        let sentinel = batch(TenantId::new(), 1, 0);
+        b.publish_batch(sentinel.clone()).await.unwrap();
+        assert_eq!(*recv(&mut on_b).await.unwrap(), sentinel[0]);
+        assert_quiet(&mut on_b).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

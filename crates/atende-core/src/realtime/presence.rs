@@ -5,7 +5,10 @@
 //! *on this node* changes, the node announces it on the bus as a `presence` event carrying
 //! `{"state", "node"}`; the other nodes keep what each node last said. What a user looks like
 //! is the liveliest state any node reports (online > away > offline), and screens are told
-//! only when that changes.
+//! only when that changes: the registry calls its listener ([`PresenceRegistry::with_listener`])
+//! with each change, under its lock, so a screen that starts listening and then reads the
+//! snapshot ([`PresenceRegistry::of_tenant`]) may hear of a change twice, never not at all,
+//! and never of a change from before it listened.
 //!
 //! **Limits.** Nodes re-announce their users every [`REFRESH`] and forget what another node
 //! said after [`REMOTE_TTL`] without news, so a node that dies without saying goodbye leaves
@@ -21,7 +24,6 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use tokio::sync::broadcast;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -29,8 +31,10 @@ use uuid::Uuid;
 pub const REFRESH: Duration = Duration::from_secs(60);
 /// How long a node's word counts without a re-announcement.
 pub const REMOTE_TTL: Duration = Duration::from_secs(150);
-/// Presence changes a slow screen may fall behind before it is dropped.
-const CHANGES_CAPACITY: usize = 1024;
+/// What hears each change of what a user looks like (a `presence` event with `{"state"}`).
+/// Called under the registry's lock, in the order of the changes: it must not block or call
+/// back into the registry.
+pub type Listener = Box<dyn Fn(Event) + Send + Sync>;
 
 /// A user's state. Ordered: the liveliest wins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
@@ -92,7 +96,7 @@ struct Inner {
 pub struct PresenceRegistry {
     node: Uuid,
     inner: Mutex<Inner>,
-    changes: broadcast::Sender<Event>,
+    listener: Option<Listener>,
 }
 
 impl std::fmt::Debug for PresenceRegistry {
@@ -115,7 +119,16 @@ impl PresenceRegistry {
         Self {
             node: Uuid::now_v7(),
             inner: Mutex::new(Inner::default()),
-            changes: broadcast::channel(CHANGES_CAPACITY).0,
+            listener: None,
+        }
+    }
+
+    /// A registry that tells `listener` of every change of what a user looks like.
+    #[must_use]
+    pub fn with_listener(listener: impl Fn(Event) + Send + Sync + 'static) -> Self {
+        Self {
+            listener: Some(Box::new(listener)),
+            ..Self::new()
         }
     }
 
@@ -123,12 +136,6 @@ impl PresenceRegistry {
     #[must_use]
     pub fn node(&self) -> Uuid {
         self.node
-    }
-
-    /// Changes of what a user looks like (`presence` events with `{"state"}`), for screens.
-    #[must_use]
-    pub fn changes(&self) -> broadcast::Receiver<Event> {
-        self.changes.subscribe()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -191,12 +198,13 @@ impl PresenceRegistry {
         let now = u.overall();
         if u.shown.unwrap_or(PresenceState::Offline) != now {
             u.shown = Some(now);
-            // Err only means no screen is listening.
-            let _ = self.changes.send(
-                Event::new(EventKind::Presence, tenant)
-                    .user(user)
-                    .data(json!({ "state": now.as_str() })),
-            );
+            if let Some(listener) = &self.listener {
+                listener(
+                    Event::new(EventKind::Presence, tenant)
+                        .user(user)
+                        .data(json!({ "state": now.as_str() })),
+                );
+            }
         }
     }
 
@@ -292,10 +300,17 @@ mod tests {
         e.data["state"].as_str().unwrap()
     }
 
+    /// A registry and what its listener heard.
+    fn heard() -> (PresenceRegistry, std::sync::Arc<Mutex<Vec<Event>>>) {
+        let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let log = std::sync::Arc::clone(&seen);
+        let r = PresenceRegistry::with_listener(move |e| log.lock().unwrap().push(e));
+        (r, seen)
+    }
+
     #[test]
     fn two_tabs_keep_a_user_online_until_both_close() {
-        let r = PresenceRegistry::new();
-        let mut changes = r.changes();
+        let (r, changes) = heard();
         let (t, u) = (TenantId::new(), UserId::new());
         let (a, announce) = r.connect(t, u);
         assert_eq!(state_of(&announce.unwrap()), "online");
@@ -307,9 +322,7 @@ mod tests {
         assert!(r.disconnect(a).is_none());
         assert_eq!(state_of(&r.disconnect(b).unwrap()), "offline");
         assert!(r.of_tenant(t).is_empty());
-        let seen: Vec<String> = std::iter::from_fn(|| changes.try_recv().ok())
-            .map(|e| state_of(&e).to_owned())
-            .collect();
+        let seen: Vec<String> = changes.lock().unwrap().iter().map(|e| state_of(e).to_owned()).collect();
         assert_eq!(seen, ["online", "away", "offline"]);
         assert!(r.of_tenant(TenantId::new()).is_empty());
     }

@@ -59,10 +59,13 @@ pub async fn ws(
         None => None,
     };
     let hub = Arc::clone(&s.hub);
+    let cfg = hub.config();
     let upgrade = upgrade
         .protocols(["bearer"])
-        .max_message_size(hub.config().max_frame_bytes)
-        .max_frame_size(hub.config().max_frame_bytes);
+        .max_message_size(cfg.max_frame_bytes)
+        .max_frame_size(cfg.max_frame_bytes)
+        .read_buffer_size(cfg.read_buffer_bytes)
+        .write_buffer_size(cfg.write_buffer_bytes);
     Ok(upgrade
         .on_upgrade(move |socket| hub.serve(socket, credential))
         .into_response())

@@ -1,20 +1,19 @@
-//! One socket's life: authenticate, then route client frames, bus events and presence changes
-//! until something closes it.
+//! One socket's life: authenticate, then handle client frames and the events the router
+//! hands it until something closes it.
 
 use super::Hub;
 use super::outbox::{self, Outbox, Refused};
 use super::protocol::{ClientFrame, Close, PresenceEntry, ServerFrame};
+use super::router::{Mail, Routed, Subscriber};
 use atende_core::CoreError;
-use atende_core::bus::{Event, EventKind, RecvError, Subscription, Topic};
+use atende_core::bus::{EventKind, Topic};
 use atende_core::realtime::{self, ConnectionId, Credential, PresenceState, Sight, Watcher};
 use axum::extract::ws::{Message, WebSocket};
 use chrono::Utc;
 use futures::StreamExt;
 use futures::stream::SplitStream;
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::broadcast;
 use tokio::time::Instant;
 
 /// How long the writer gets to flush the close frame before the socket is dropped.
@@ -24,7 +23,9 @@ pub(super) async fn run(hub: Arc<Hub>, socket: WebSocket, credential: Option<Cre
     let (sink, mut stream) = socket.split();
     let (mut outbox, writer) = outbox::bounded(hub.config.queue_capacity);
     let mut writing = tokio::spawn(writer.run(sink));
-    let why = match authenticated(&hub, &mut stream, &outbox, credential).await {
+    // Boxed, like the handlers in `serve`: a task's allocation is its future's largest state,
+    // and these states (database calls) would otherwise stay reserved in every idle socket.
+    let why = match Box::pin(authenticated(&hub, &mut stream, &outbox, credential)).await {
         Ok(mut conn) => {
             let why = conn.serve(&mut stream).await;
             conn.leave().await;
@@ -49,8 +50,6 @@ async fn authenticated<'h>(
     outbox: &'h Outbox,
     credential: Option<Credential>,
 ) -> Result<Connection<'h>, Option<Close>> {
-    // Subscribed before the answer goes out, so no event after `authenticated` is missed.
-    let bus = hub.core.bus.subscribe();
     let credential = match credential {
         Some(c) => c,
         None => {
@@ -102,7 +101,7 @@ async fn authenticated<'h>(
     let presence_conn = match watcher.user_id() {
         Some(user) => {
             let (conn, announce) = hub.presence.connect(watcher.ctx().tenant_id, user);
-            hub.core.publish(announce.into_iter().collect()).await;
+            hub.announce(announce.into_iter().collect()).await;
             Some(conn)
         }
         None => None,
@@ -111,14 +110,14 @@ async fn authenticated<'h>(
         let left = (at - Utc::now()).to_std().unwrap_or(Duration::ZERO);
         Instant::now() + left
     });
+    // No topics yet, so nothing is routed here until the first `subscribe`.
+    let topics = hub.router.subscriber(watcher.ctx().tenant_id);
     Ok(Connection {
         hub,
         outbox,
         watcher,
-        bus,
-        presence: None,
+        topics,
         presence_conn,
-        topics: HashSet::new(),
         expires_at,
         last_typing: None,
     })
@@ -146,26 +145,24 @@ async fn next_text(stream: &mut SplitStream<WebSocket>) -> Option<String> {
     }
 }
 
-/// The next presence change, or never when not subscribed.
-async fn next_presence(rx: &mut Option<broadcast::Receiver<Event>>) -> Result<Event, broadcast::error::RecvError> {
-    match rx {
-        Some(rx) => rx.recv().await,
-        None => std::future::pending().await,
-    }
-}
-
 struct Connection<'h> {
     hub: &'h Arc<Hub>,
     outbox: &'h Outbox,
     watcher: Watcher,
-    bus: Subscription,
-    /// Presence changes, while subscribed to `presence`.
-    presence: Option<broadcast::Receiver<Event>>,
+    /// The subscribed topics, mirrored in the router, and the mailbox it fills.
+    topics: Subscriber,
     presence_conn: Option<ConnectionId>,
-    topics: HashSet<Topic>,
     expires_at: Option<Instant>,
     /// The last typing event published, to drop repeats of it.
     last_typing: Option<(uuid::Uuid, bool, Instant)>,
+}
+
+/// A number in `[0, 1)` for each `n`, evenly spread over consecutive `n` (the golden ratio's
+/// fractional multiples).
+fn spread(n: u64) -> f64 {
+    const PHI_FRACTION: f64 = 0.618_033_988_749_895;
+    // Exact for any realistic number of connections (below 2^53).
+    (n as f64 * PHI_FRACTION).fract()
 }
 
 /// What a step of the loop decided.
@@ -176,7 +173,10 @@ impl Connection<'_> {
     async fn serve(&mut self, stream: &mut SplitStream<WebSocket>) -> Option<Close> {
         let cfg = self.hub.config.clone();
         let mut last_heard = Instant::now();
-        let mut recheck = tokio::time::interval_at(Instant::now() + cfg.recheck_every, cfg.recheck_every);
+        // The first re-check comes after a half to a whole period, spread over connections, so
+        // sockets that connected together (a node's restart) do not re-check together forever.
+        let first = cfg.recheck_every.mul_f64(0.5 + 0.5 * spread(self.topics.id()));
+        let mut recheck = tokio::time::interval_at(Instant::now() + first, cfg.recheck_every);
         recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let shutdown = self.hub.shutdown.clone();
         loop {
@@ -190,25 +190,20 @@ impl Connection<'_> {
                 () = shutdown.cancelled() => Err(Some(Close::GOING_AWAY)),
                 () = expiry => Err(Some(Close::TOKEN_EXPIRED)),
                 () = tokio::time::sleep_until(last_heard + cfg.heartbeat_timeout) => Err(Some(Close::HEARTBEAT_TIMEOUT)),
-                _ = recheck.tick() => self.recheck().await,
+                _ = recheck.tick() => Box::pin(self.recheck()).await,
                 m = stream.next() => match m {
                     Some(Ok(m)) => {
                         last_heard = Instant::now();
-                        self.on_message(m).await
+                        Box::pin(self.on_message(m)).await
                     }
                     Some(Err(_)) | None => Err(None),
                 },
-                e = self.bus.recv() => match e {
-                    Ok(e) => self.on_event(&e).await,
-                    Err(RecvError::Lagged(_)) => Err(Some(Close::TOO_SLOW)),
-                    // Events of other nodes may be missing: the screen refetches on reconnect.
-                    Err(RecvError::Interrupted) => Err(Some(Close::new(1012, "events_interrupted"))),
-                    Err(RecvError::Closed) => Err(Some(Close::BUS_CLOSED)),
-                },
-                p = next_presence(&mut self.presence) => match p {
-                    Ok(e) => self.on_presence(&e),
-                    Err(broadcast::error::RecvError::Lagged(_)) => Err(Some(Close::TOO_SLOW)),
-                    Err(broadcast::error::RecvError::Closed) => Err(Some(Close::BUS_CLOSED)),
+                mail = self.topics.recv() => match mail {
+                    Mail::Event(r) if r.event.kind == EventKind::Presence => self.on_presence(&r),
+                    Mail::Event(r) => Box::pin(self.on_event(&r)).await,
+                    // Too slow (a whole mailbox behind: dropped rather than buffered), or events
+                    // may be missing (the screen refetches on reconnect).
+                    Mail::Close(why) => Err(Some(why)),
                 },
             };
             if let Err(why) = step {
@@ -221,12 +216,16 @@ impl Connection<'_> {
     async fn leave(&mut self) {
         if let Some(conn) = self.presence_conn.take() {
             let announce = self.hub.presence.disconnect(conn);
-            self.hub.core.publish(announce.into_iter().collect()).await;
+            self.hub.announce(announce.into_iter().collect()).await;
         }
     }
 
     fn send(&self, frame: &ServerFrame<'_>) -> Step {
-        match self.outbox.push(frame.text()) {
+        self.push(frame.text())
+    }
+
+    fn push(&self, frame: impl Into<axum::extract::ws::Utf8Bytes>) -> Step {
+        match self.outbox.push(frame) {
             Ok(()) => Ok(()),
             Err(Refused::Full) => Err(Some(Close::TOO_SLOW)),
             Err(Refused::Gone) => Err(None),
@@ -268,9 +267,6 @@ impl Connection<'_> {
             ClientFrame::Unsubscribe { topic } => {
                 if let Ok(t) = topic.parse::<Topic>() {
                     self.topics.remove(&t);
-                    if t == Topic::Presence {
-                        self.presence = None;
-                    }
                 }
                 self.send(&ServerFrame::Unsubscribed { topic, reason: None })
             }
@@ -283,7 +279,7 @@ impl Connection<'_> {
                     ));
                 };
                 let announce = self.hub.presence.set(conn, state);
-                self.hub.core.publish(announce.into_iter().collect()).await;
+                self.hub.announce(announce.into_iter().collect()).await;
                 Ok(())
             }
         }
@@ -307,12 +303,9 @@ impl Connection<'_> {
         if let Err(e) = self.watcher.authorize(&topic).await {
             return self.refuse(&e, Some(topic.to_string()));
         }
+        // Routed here first, then the snapshot: a presence change in between may come twice,
+        // never not at all (the registry routes each change under its lock).
         self.topics.insert(topic);
-        if topic == Topic::Presence && self.presence.is_none() {
-            // Listening first, then the snapshot: a change in between may come twice, never
-            // not at all.
-            self.presence = Some(self.hub.presence.changes());
-        }
         let online = (topic == Topic::Presence).then(|| {
             self.hub
                 .presence
@@ -349,12 +342,17 @@ impl Connection<'_> {
         }
     }
 
-    async fn on_event(&mut self, e: &Event) -> Step {
+    /// An event the router found on one of this connection's topics. The router only skips
+    /// connections without a matching topic; every rule of what this caller may see is
+    /// applied here.
+    async fn on_event(&mut self, r: &Routed) -> Step {
+        let e = &*r.event;
         // Presence reaches screens through the registry (merged over nodes), not raw.
         if e.kind == EventKind::Presence || e.tenant_id != self.watcher.ctx().tenant_id {
             return Ok(());
         }
-        let topics: Vec<Topic> = e.topics().into_iter().filter(|t| self.topics.contains(t)).collect();
+        // Unsubscribed while the event waited in the mailbox: not shown.
+        let topics: Vec<Topic> = r.topics().iter().copied().filter(|t| self.topics.contains(t)).collect();
         if topics.is_empty() {
             return Ok(());
         }
@@ -371,10 +369,7 @@ impl Connection<'_> {
             return Ok(());
         }
         for t in &topics {
-            self.send(&ServerFrame::Event {
-                topic: t.to_string(),
-                event: e,
-            })?;
+            self.push(r.frame(t))?;
         }
         if sight == Sight::Leaving
             && let Some(t) = topics.iter().find(|t| matches!(t, Topic::Conversation(_)))
@@ -393,14 +388,12 @@ impl Connection<'_> {
         })
     }
 
-    fn on_presence(&self, e: &Event) -> Step {
-        if e.tenant_id != self.watcher.ctx().tenant_id {
+    /// A change of what a member of this tenant looks like (from the presence registry).
+    fn on_presence(&self, r: &Routed) -> Step {
+        if r.event.tenant_id != self.watcher.ctx().tenant_id || !self.topics.contains(&Topic::Presence) {
             return Ok(());
         }
-        self.send(&ServerFrame::Event {
-            topic: Topic::Presence.to_string(),
-            event: e,
-        })
+        self.push(r.frame(&Topic::Presence))
     }
 
     /// Re-reads the tenant, membership and role; ends subscriptions the caller lost.
@@ -416,8 +409,7 @@ impl Connection<'_> {
                 return Ok(());
             }
         }
-        let topics: Vec<Topic> = self.topics.iter().copied().collect();
-        for t in topics {
+        for t in self.topics.topics() {
             if let Err(e @ (CoreError::NotFound | CoreError::Forbidden(..))) = self.watcher.authorize(&t).await {
                 self.topics.remove(&t);
                 self.send(&ServerFrame::Unsubscribed {

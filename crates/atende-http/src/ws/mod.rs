@@ -18,27 +18,45 @@
 //! 4. **Heartbeat**: any frame counts; send `{"type":"ping"}` (→ `pong`) at least every 30 s.
 //!    After [`WsConfig::heartbeat_timeout`] of silence the socket closes (4408).
 //!
+//! # Fan-out
+//! One task per node reads the bus ([`Hub::run`]) and hands each event only to the
+//! connections subscribed to one of its topics in its tenant ([`router`]); a connection then
+//! applies the caller's visibility (`Watcher::sees`) and writes one frame per matching topic.
+//! Idle sockets never wake for other people's events, so a node holds many thousands of them.
+//!
 //! # Limits
-//! Each connection has a queue of [`WsConfig::queue_capacity`] frames; a client that falls
-//! behind by a whole queue (or by the bus's capacity) is closed with 4429 `too_slow` and
-//! reloads. The socket closes when the access token expires (4401 `token_expired`), when a
-//! re-check every [`WsConfig::recheck_every`] finds the tenant suspended or the membership
-//! deactivated (4403), and on shutdown (1001).
+//! Each connection has a mailbox of [`WsConfig::queue_capacity`] routed events and a queue of
+//! as many frames; a client that falls behind by either is closed with 4429 `too_slow` and
+//! reloads. If the node itself falls behind its bus, or loses other nodes' events, subscribed
+//! sockets close with 1012 `events_interrupted`. The socket closes when the access token
+//! expires (4401 `token_expired`), when a re-check every [`WsConfig::recheck_every`] finds the
+//! tenant suspended or the membership deactivated (4403), and on shutdown (1001).
+//!
+//! # Memory
+//! An idle socket costs about 12 KB, not the ~140 KB it did (`bench/realtime`): the read buffer is
+//! [`WsConfig::read_buffer_bytes`] (tungstenite's default is 128 KiB, allocated and zeroed per
+//! socket) and grows only for a larger frame; the write buffer fills only while a burst is
+//! written; a connection's authentication and handlers are boxed, so an idle socket's task
+//! holds only its `select!`.
 //!
 //! # Layout
 //! - [`protocol`]: the frames and close codes.
+//! - [`router`]: the index of subscriptions and the per-connection mailboxes.
 //! - [`outbox`]: the bounded per-connection queue and its writer task.
 //! - `connection`: one socket's life.
 
 mod connection;
 pub mod outbox;
 pub mod protocol;
+pub mod router;
 
 use atende_core::Core;
-use atende_core::bus::{EventKind, RecvError};
+use atende_core::bus::{Event, EventKind, RecvError, Subscription};
 use atende_core::realtime::{Credential, PresenceRegistry, presence};
 use axum::extract::ws::WebSocket;
-use std::sync::Arc;
+use protocol::Close;
+use router::Router;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
@@ -51,12 +69,19 @@ pub struct WsConfig {
     pub heartbeat_timeout: Duration,
     /// How often a socket re-checks the tenant and the membership.
     pub recheck_every: Duration,
-    /// Frames queued per connection before the client counts as too slow.
+    /// Events waiting in a connection's mailbox, and frames in its queue, before the client
+    /// counts as too slow.
     pub queue_capacity: usize,
     /// Topics one connection may hold.
     pub max_subscriptions: usize,
     /// Largest frame a client may send, in bytes.
     pub max_frame_bytes: usize,
+    /// The WebSocket's read buffer per socket, allocated up front; a larger frame (up to
+    /// `max_frame_bytes`) grows it.
+    pub read_buffer_bytes: usize,
+    /// Bytes of frames gathered before they are written to the socket (a burst is flushed at
+    /// its end anyway).
+    pub write_buffer_bytes: usize,
 }
 
 impl Default for WsConfig {
@@ -68,16 +93,23 @@ impl Default for WsConfig {
             queue_capacity: 256,
             max_subscriptions: 64,
             max_frame_bytes: 16 * 1024,
+            // Client frames are small (`auth` with its token is the largest, < 2 KiB).
+            read_buffer_bytes: 2 * 1024,
+            write_buffer_bytes: 8 * 1024,
         }
     }
 }
 
-/// The live connections of this node: their settings, the presence registry and the switch
-/// that closes them all on shutdown.
+/// The live connections of this node: their settings, the router that feeds them, the
+/// presence registry and the switch that closes them all on shutdown.
 pub struct Hub {
     core: Core,
     config: WsConfig,
     presence: Arc<PresenceRegistry>,
+    router: Arc<Router>,
+    /// The bus, subscribed when the hub is made (so nothing published after that is missed)
+    /// and read by [`Hub::run`].
+    bus: Mutex<Option<Subscription>>,
     shutdown: CancellationToken,
 }
 
@@ -108,10 +140,19 @@ impl Drop for Gauge {
 impl Hub {
     #[must_use]
     pub fn new(core: Core, config: WsConfig) -> Self {
+        let router = Arc::new(Router::new(config.queue_capacity));
+        // Presence changes are routed as they happen, under the registry's lock: a screen that
+        // subscribed after a change never hears of it, and its snapshot already shows it.
+        let to_screens = Arc::clone(&router);
+        let presence = Arc::new(PresenceRegistry::with_listener(move |e| {
+            to_screens.dispatch(Arc::new(e));
+        }));
         Self {
+            bus: Mutex::new(Some(core.bus.subscribe())),
+            router,
             core,
             config,
-            presence: Arc::new(PresenceRegistry::new()),
+            presence,
             shutdown: CancellationToken::new(),
         }
     }
@@ -126,6 +167,17 @@ impl Hub {
         &self.presence
     }
 
+    /// Tells the other nodes about this node's users (presence announcements). Not delivered
+    /// here: this node's screens learn presence from the registry.
+    async fn announce(&self, events: Vec<Event>) {
+        if events.is_empty() {
+            return;
+        }
+        if let Err(e) = self.core.bus.publish_to_others(events).await {
+            tracing::warn!(error = %e, "presence announcement failed");
+        }
+    }
+
     /// Serves one upgraded socket until it closes; `credential` when the upgrade request
     /// carried the token.
     pub async fn serve(self: Arc<Self>, socket: WebSocket, credential: Option<Credential>) {
@@ -133,10 +185,20 @@ impl Hub {
         connection::run(self, socket, credential).await;
     }
 
-    /// The hub's background work until `stop`: other nodes' presence from the bus, this
-    /// node's periodic presence announcements, and closing every socket on shutdown.
+    /// The hub's background work until `stop`: routing bus events to the connections
+    /// subscribed to them, taking in other nodes' presence, this node's periodic presence
+    /// announcements, and closing every socket on shutdown. Run it once per hub: without it no
+    /// socket receives events.
     pub async fn run(self: Arc<Self>, stop: CancellationToken) {
-        let mut sub = self.core.bus.subscribe();
+        let bus = self
+            .bus
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        let Some(mut bus) = bus else {
+            tracing::error!("the websocket hub is already running");
+            return;
+        };
         let mut refresh = tokio::time::interval(presence::REFRESH);
         refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -145,12 +207,23 @@ impl Hub {
                 _ = refresh.tick() => {
                     self.presence.expire();
                     let mine = self.presence.announcements();
-                    self.core.publish(mine).await;
+                    self.announce(mine).await;
                 }
-                e = sub.recv() => match e {
+                e = bus.recv() => match e {
+                    // Nodes' announcements: merged by the registry, which reports changes.
                     Ok(e) if e.kind == EventKind::Presence => self.presence.apply_remote(&e),
-                    Ok(_) | Err(RecvError::Lagged(_) | RecvError::Interrupted) => {}
-                    Err(RecvError::Closed) => break,
+                    Ok(e) => {
+                        self.router.dispatch(e);
+                    }
+                    Err(RecvError::Lagged(n)) => {
+                        tracing::warn!(missed = n, "websocket router fell behind the bus; subscribed sockets reconnect");
+                        self.router.interrupt(Close::EVENTS_INTERRUPTED);
+                    }
+                    Err(RecvError::Interrupted) => self.router.interrupt(Close::EVENTS_INTERRUPTED),
+                    Err(RecvError::Closed) => {
+                        self.router.interrupt(Close::BUS_CLOSED);
+                        break;
+                    }
                 },
             }
         }

@@ -1,18 +1,24 @@
 //! A connection's bounded queue of outgoing frames and the task that writes them.
 //!
-//! Whatever produces frames (bus events, replies) pushes without waiting; when the queue is
+//! Whatever produces frames (routed events, replies) pushes without waiting; when the queue is
 //! full the client is not reading fast enough and is dropped (`too_slow`) instead of letting
-//! the queue — or the bus subscription behind it — grow. A close goes out after what is queued
-//! (an error frame explaining it, say), or ahead of it when the queue is full.
+//! the queue — or the mailbox behind it — grow. A close goes out after what is queued (an error
+//! frame explaining it, say), or ahead of it when the queue is full.
+//!
+//! Frames are [`Utf8Bytes`], so an event frame shared by many connections is queued by
+//! reference, not copied. The writer hands every frame already queued to the socket before it
+//! flushes, so a burst costs one write, not one per frame.
 
 use super::protocol::Close;
-use axum::extract::ws::{CloseFrame, Message};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures::{Sink, SinkExt};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 /// How long the writer tries to get the close frame out to a client that does not read.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+/// Frames handed to the socket before one flush.
+const BATCH: usize = 64;
 
 /// Why a frame was not queued.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,7 +46,7 @@ pub struct Writer {
 /// What the queue carries.
 #[derive(Debug)]
 enum Out {
-    Text(String),
+    Text(Utf8Bytes),
     Close(Close),
 }
 
@@ -64,8 +70,8 @@ impl Outbox {
     /// # Errors
     /// [`Refused::Full`] when the client is behind by the whole queue, [`Refused::Gone`] when
     /// the socket is closed.
-    pub fn push(&self, frame: String) -> Result<(), Refused> {
-        self.frames.try_send(Out::Text(frame)).map_err(|e| match e {
+    pub fn push(&self, frame: impl Into<Utf8Bytes>) -> Result<(), Refused> {
+        self.frames.try_send(Out::Text(frame.into())).map_err(|e| match e {
             mpsc::error::TrySendError::Full(_) => Refused::Full,
             mpsc::error::TrySendError::Closed(_) => Refused::Gone,
         })
@@ -106,11 +112,14 @@ impl Writer {
                     }
                 }
                 out = self.frames.recv() => match out {
-                    Some(Out::Text(text)) => {
-                        if sink.send(Message::Text(text.into())).await.is_err() {
+                    Some(Out::Text(text)) => match self.write_burst(&mut sink, text).await {
+                        Ok(None) => {}
+                        Ok(Some(why)) => {
+                            send_close(&mut sink, why).await;
                             break;
                         }
-                    }
+                        Err(()) => break,
+                    },
                     Some(Out::Close(why)) => {
                         send_close(&mut sink, why).await;
                         break;
@@ -120,6 +129,28 @@ impl Writer {
             }
         }
         let _ = tokio::time::timeout(CLOSE_TIMEOUT, sink.close()).await;
+    }
+
+    /// Writes `first` and whatever else is queued (up to [`BATCH`] frames), then flushes.
+    /// Returns the close met in the queue, if any; `Err` when the socket failed.
+    async fn write_burst<S>(&mut self, sink: &mut S, first: Utf8Bytes) -> Result<Option<Close>, ()>
+    where
+        S: Sink<Message> + Unpin,
+    {
+        sink.feed(Message::Text(first)).await.map_err(drop)?;
+        let mut close = None;
+        for _ in 1..BATCH {
+            match self.frames.try_recv() {
+                Ok(Out::Text(text)) => sink.feed(Message::Text(text)).await.map_err(drop)?,
+                Ok(Out::Close(why)) => {
+                    close = Some(why);
+                    break;
+                }
+                Err(_) => break,
+            }
+        }
+        sink.flush().await.map_err(drop)?;
+        Ok(close)
     }
 }
 
@@ -147,14 +178,14 @@ mod tests {
         for i in 0..4 {
             outbox.push(format!("frame {i}")).unwrap();
         }
-        assert_eq!(outbox.push("one too many".into()), Err(Refused::Full));
+        assert_eq!(outbox.push("one too many"), Err(Refused::Full));
     }
 
     async fn written(mut outbox: Outbox, writer: Writer, why: Close) -> Vec<Message> {
         let (tx, mut rx) = fmpsc::channel::<Message>(64);
         outbox.close(why);
         writer.run(tx.sink_map_err(|_| ())).await;
-        assert_eq!(outbox.push("late".into()), Err(Refused::Gone));
+        assert_eq!(outbox.push("late"), Err(Refused::Gone));
         let mut out = Vec::new();
         while let Some(m) = rx.next().await {
             out.push(m);
@@ -169,7 +200,7 @@ mod tests {
     #[tokio::test]
     async fn a_close_follows_the_queued_frames() {
         let (outbox, writer) = bounded(4);
-        outbox.push("explanation".into()).unwrap();
+        outbox.push("explanation").unwrap();
         let out = written(outbox, writer, Close::INVALID_TOKEN).await;
         assert_eq!(out.len(), 2, "{out:?}");
         assert_eq!(out[0], Message::Text("explanation".into()));
@@ -179,9 +210,9 @@ mod tests {
     #[tokio::test]
     async fn a_slow_clients_close_jumps_the_full_queue() {
         let (outbox, writer) = bounded(2);
-        outbox.push("a".into()).unwrap();
-        outbox.push("b".into()).unwrap();
-        assert_eq!(outbox.push("c".into()), Err(Refused::Full));
+        outbox.push("a").unwrap();
+        outbox.push("b").unwrap();
+        assert_eq!(outbox.push("c"), Err(Refused::Full));
         let out = written(outbox, writer, Close::TOO_SLOW).await;
         assert_eq!(
             out.len(),
@@ -191,11 +222,62 @@ mod tests {
         assert!(is_close(&out[0], 4429, "too_slow"), "{out:?}");
     }
 
+    /// A sink that records the text of what it is given, and each flush.
+    #[derive(Clone, Default)]
+    struct Recorder(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+    impl Sink<Message> for Recorder {
+        type Error = ();
+
+        fn poll_ready(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Result<(), ()>> {
+            std::task::Poll::Ready(Ok(()))
+        }
+
+        fn start_send(self: std::pin::Pin<&mut Self>, m: Message) -> Result<(), ()> {
+            let what = match m {
+                Message::Text(t) => t.as_str().to_owned(),
+                other => format!("{other:?}"),
+            };
+            self.0.lock().unwrap().push(what);
+            Ok(())
+        }
+
+        fn poll_flush(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Result<(), ()>> {
+            self.0.lock().unwrap().push("flush".into());
+            std::task::Poll::Ready(Ok(()))
+        }
+
+        fn poll_close(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Result<(), ()>> {
+            std::task::Poll::Ready(Ok(()))
+        }
+    }
+
+    #[tokio::test]
+    async fn queued_frames_go_out_in_order_with_one_flush() {
+        let (outbox, writer) = bounded(8);
+        for f in ["a", "b", "c"] {
+            outbox.push(f).unwrap();
+        }
+        drop(outbox);
+        let sink = Recorder::default();
+        writer.run(sink.clone()).await;
+        assert_eq!(*sink.0.lock().unwrap(), ["a", "b", "c", "flush"]);
+    }
+
     #[tokio::test]
     async fn dropping_the_outbox_ends_the_writer() {
         let (outbox, writer) = bounded(2);
         let (tx, mut rx) = fmpsc::channel::<Message>(4);
-        outbox.push("x".into()).unwrap();
+        outbox.push("x").unwrap();
         drop(outbox);
         writer.run(tx.sink_map_err(|_| ())).await;
         assert_eq!(rx.next().await, Some(Message::Text("x".into())));

@@ -117,6 +117,9 @@ impl Close {
     pub const GOING_AWAY: Self = Self::new(1001, "server_shutting_down");
     /// The cross-node bus closed.
     pub const BUS_CLOSED: Self = Self::new(1011, "bus_closed");
+    /// Events may be missing (the link to the other nodes dropped, or this node fell behind
+    /// its bus): reconnect and refetch.
+    pub const EVENTS_INTERRUPTED: Self = Self::new(1012, "events_interrupted");
 
     #[must_use]
     pub const fn new(code: u16, reason: &'static str) -> Self {

@@ -26,3 +26,4 @@ mod tenants;
 mod whatsapp;
 mod widget;
 mod ws;
+mod ws_scale;
