@@ -430,6 +430,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The inbox tabs' counts: conversations (not messages) under the list's filters. */
+        get: operations["counts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/departments": {
         parameters: {
             query?: never;
@@ -1485,6 +1502,24 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             external_id: string;
+        };
+        /** @description How many conversations each inbox tab lists. */
+        InboxCountsView: {
+            /**
+             * Format: int64
+             * @description Every conversation the caller may see.
+             */
+            all: number;
+            /**
+             * Format: int64
+             * @description Assigned to the caller (always 0 for an API key).
+             */
+            mine: number;
+            /**
+             * Format: int64
+             * @description Assigned to nobody: the queue.
+             */
+            unassigned: number;
         };
         InviteBody: {
             email: string;
@@ -5180,6 +5215,102 @@ export interface operations {
                 };
             };
             /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details in the server log, under the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    counts: {
+        parameters: {
+            query?: {
+                /** @description `me`, `none` or a user id: narrows every count. */
+                assignee?: string;
+                channel_id?: string;
+                contact_id?: string;
+                department_id?: string;
+                /** @description Text in the contact's name, phone or e-mail, or in a message. */
+                q?: string;
+                /** @description Comma-separated: `open,pending,waiting` (default), `resolved`, `archived`, `spam`, or `all`. */
+                status?: string;
+                tag_id?: string;
+                team_id?: string;
+                /** @description Only conversations with unread messages. */
+                unread?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxCountsView"];
+                };
+            };
+            /** @description Malformed query (e.g. an id that is not a UUID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role may not read conversations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for ids of another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown status or too long a search */
             422: {
                 headers: {
                     [name: string]: unknown;

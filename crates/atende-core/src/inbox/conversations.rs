@@ -10,6 +10,7 @@ use crate::views::Paged;
 use atende_db::TenantTx;
 use atende_db::entities::conversations::Model as Conversation;
 use atende_db::jobs::{self as queue, NewJob};
+pub use atende_db::repo::conversations::InboxCounts;
 use atende_db::repo::conversations::{self, AssigneeFilter, ConversationPatch, InboxFilter, InboxPage};
 use atende_db::repo::messages::{self, NewMessage};
 use atende_db::repo::{departments, memberships, tags, teams};
@@ -67,8 +68,43 @@ fn parse_statuses(raw: Option<&str>, errs: &mut FieldErrors) -> Vec<Conversation
 /// 422 for bad filters.
 pub async fn list(core: &Core, ctx: &TenantCtx, q: ListQuery) -> CoreResult<Paged<ConversationView>> {
     require(ctx, Action::ConversationsRead)?;
+    let filter = parse_filter(ctx, &q)?;
+    let page = InboxPage::parse(q.limit, q.cursor.as_deref()).map_err(|(f, m)| CoreError::field(f, m))?;
+    let tx = core.db.tenant_tx(ctx.tenant_id).await?;
+    let filter = InboxFilter {
+        visible_to: visibility(&tx, ctx).await?,
+        ..filter
+    };
+    let rows = conversations::list(&tx, &filter, page).await?;
+    let next_cursor = rows.next_cursor.clone();
+    let items = conversation_views(&tx, rows.items).await?;
+    tx.commit().await?;
+    Ok(Paged { items, next_cursor })
+}
+
+/// How many conversations each tab (*Mine*, *Unassigned*, *All*) lists under the list's filters
+/// (`limit` and `cursor` are not read; an `assignee` narrows all three, e.g. *All* of one agent):
+/// what the tab badges show, and what an empty *Mine* points to (the queue). Conversations, not
+/// unread messages: a badge that says 3 over a tab listing 5 was defect 5 of issue 10.
+///
+/// # Errors
+/// 422 for bad filters.
+pub async fn counts(core: &Core, ctx: &TenantCtx, q: ListQuery) -> CoreResult<InboxCounts> {
+    require(ctx, Action::ConversationsRead)?;
+    let filter = parse_filter(ctx, &q)?;
+    let tx = core.db.tenant_tx(ctx.tenant_id).await?;
+    let filter = InboxFilter {
+        visible_to: visibility(&tx, ctx).await?,
+        ..filter
+    };
+    let counts = conversations::counts(&tx, &filter, ctx.user_id()).await?;
+    tx.commit().await?;
+    Ok(counts)
+}
+
+/// The filters of `q` (not the page; the caller's visibility is added inside the transaction).
+fn parse_filter(ctx: &TenantCtx, q: &ListQuery) -> CoreResult<InboxFilter> {
     let mut errs = FieldErrors::new();
-    let statuses = parse_statuses(q.status.as_deref(), &mut errs);
     let assignee = match q.assignee.as_deref().map(str::trim) {
         None | Some("") => None,
         Some("me") => match ctx.user_id() {
@@ -87,13 +123,12 @@ pub async fn list(core: &Core, ctx: &TenantCtx, q: ListQuery) -> CoreResult<Page
             }
         },
     };
+    let statuses = parse_statuses(q.status.as_deref(), &mut errs);
     if q.q.as_deref().is_some_and(|s| s.chars().count() > 200) {
         errs.add("q", "must have at most 200 characters");
     }
     errs.into_result()?;
-    let page = InboxPage::parse(q.limit, q.cursor.as_deref()).map_err(|(f, m)| CoreError::field(f, m))?;
-    let tx = core.db.tenant_tx(ctx.tenant_id).await?;
-    let filter = InboxFilter {
+    Ok(InboxFilter {
         statuses,
         assignee,
         team_id: q.team_id,
@@ -102,14 +137,9 @@ pub async fn list(core: &Core, ctx: &TenantCtx, q: ListQuery) -> CoreResult<Page
         contact_id: q.contact_id,
         tag_id: q.tag_id,
         unread: q.unread.unwrap_or(false),
-        search: q.q,
-        visible_to: visibility(&tx, ctx).await?,
-    };
-    let rows = conversations::list(&tx, &filter, page).await?;
-    let next_cursor = rows.next_cursor.clone();
-    let items = conversation_views(&tx, rows.items).await?;
-    tx.commit().await?;
-    Ok(Paged { items, next_cursor })
+        search: q.q.clone(),
+        visible_to: None,
+    })
 }
 
 /// # Errors

@@ -357,6 +357,67 @@ pub async fn list(tx: &TenantTx, f: &InboxFilter, page: InboxPage) -> Result<Pag
 /// as an index bound.
 #[must_use]
 pub fn list_query(tenant: TenantId, f: &InboxFilter, page: InboxPage) -> Select<Entity> {
+    let mut q = filtered(tenant, f);
+    if let Some(c) = page.after {
+        q = q.filter(
+            Expr::tuple([Expr::col(Column::LastMessageAt), Expr::col(Column::Id)])
+                .lt(Expr::tuple([Expr::val(c.last_message_at), Expr::val(c.id)])),
+        );
+    }
+    q.order_by_desc(Column::LastMessageAt)
+        .order_by_desc(Column::Id)
+        .limit(page.limit + 1)
+}
+
+/// How many conversations each inbox tab lists under the same filters: the tab badges.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InboxCounts {
+    /// Assigned to the caller (*Mine*).
+    pub mine: u64,
+    /// Assigned to nobody (*Unassigned*, the queue).
+    pub unassigned: u64,
+    /// Every conversation the caller may see (*All*).
+    pub all: u64,
+}
+
+/// The three tab counts for `f` (an `assignee` in `f` narrows all three), as one statement
+/// (see [`counts_query`]).
+///
+/// # Errors
+/// Database failure.
+pub async fn counts(tx: &TenantTx, f: &InboxFilter, me: Option<UserId>) -> Result<InboxCounts, DbError> {
+    let row: Option<(i64, i64, i64)> = counts_query(tx.tenant_id(), f, me).into_tuple().one(tx.conn()).await?;
+    let (mine, unassigned, all) = row.unwrap_or_default();
+    let n = |v: i64| u64::try_from(v).unwrap_or(0);
+    Ok(InboxCounts {
+        mine: n(mine),
+        unassigned: n(unassigned),
+        all: n(all),
+    })
+}
+
+/// `SELECT COUNT(CASE WHEN assignee_id = :me THEN 1 END), COUNT(CASE WHEN assignee_id IS NULL
+/// THEN 1 END), COUNT(*) FROM conversations WHERE …` with [`list_query`]'s filters: one pass over
+/// the rows the *All* tab lists, so the badges cost one read whatever the number of tabs. With
+/// the working statuses (the app's default) it reads `ix_conversations__working`, which holds only
+/// working conversations, never the tenant's resolved backlog (`tests/db/plans.rs`). Without a
+/// user (an API key) *Mine* counts nothing. Public so the plan tests EXPLAIN this very statement.
+#[must_use]
+pub fn counts_query(tenant: TenantId, f: &InboxFilter, me: Option<UserId>) -> Select<Entity> {
+    let mine = match me {
+        Some(u) => Expr::col(Column::AssigneeId).eq(u.uuid()),
+        None => Expr::val(1).eq(0),
+    };
+    let when = |cond: Expr| -> Expr { Expr::case(cond, Expr::val(1)).into() };
+    filtered(tenant, f)
+        .select_only()
+        .expr_as(Func::count(when(mine)), "mine")
+        .expr_as(Func::count(when(Expr::col(Column::AssigneeId).is_null())), "unassigned")
+        .expr_as(Func::count(Expr::col(Column::Id)), "all")
+}
+
+/// The conversations of `tenant` that `f` lets through, unordered (the inbox's `WHERE`).
+fn filtered(tenant: TenantId, f: &InboxFilter) -> Select<Entity> {
     let tenant = tenant.uuid();
     let mut q = Entity::find().filter(Column::TenantId.eq(tenant));
     if !f.statuses.is_empty() {
@@ -420,15 +481,7 @@ pub fn list_query(tenant: TenantId, f: &InboxFilter, page: InboxPage) -> Select<
     if let Some(text) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = q.filter(search_condition(tenant, text));
     }
-    if let Some(c) = page.after {
-        q = q.filter(
-            Expr::tuple([Expr::col(Column::LastMessageAt), Expr::col(Column::Id)])
-                .lt(Expr::tuple([Expr::val(c.last_message_at), Expr::val(c.id)])),
-        );
-    }
-    q.order_by_desc(Column::LastMessageAt)
-        .order_by_desc(Column::Id)
-        .limit(page.limit + 1)
+    q
 }
 
 /// `%text%` for LIKE with the wildcards of `text` escaped.

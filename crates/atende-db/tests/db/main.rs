@@ -15,6 +15,7 @@ mod channels;
 mod conflicts;
 mod contacts;
 mod conversations;
+mod inbox_counts_plans;
 mod ingest_plans;
 mod job_batches;
 mod jobs;

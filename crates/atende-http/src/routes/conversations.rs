@@ -12,7 +12,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -58,6 +58,68 @@ pub async fn list(
         cursor: q.cursor,
     };
     Ok(Json(conversations::list(&s.core, &ctx, q).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CountsQuery {
+    /// Comma-separated: `open,pending,waiting` (default), `resolved`, `archived`, `spam`, or `all`.
+    pub status: Option<String>,
+    /// `me`, `none` or a user id: narrows every count.
+    pub assignee: Option<String>,
+    pub team_id: Option<Uuid>,
+    pub department_id: Option<Uuid>,
+    pub channel_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub tag_id: Option<Uuid>,
+    /// Only conversations with unread messages.
+    pub unread: Option<bool>,
+    /// Text in the contact's name, phone or e-mail, or in a message.
+    pub q: Option<String>,
+}
+
+/// How many conversations each inbox tab lists.
+#[derive(Serialize, ToSchema)]
+pub struct InboxCountsView {
+    /// Assigned to the caller (always 0 for an API key).
+    pub mine: u64,
+    /// Assigned to nobody: the queue.
+    pub unassigned: u64,
+    /// Every conversation the caller may see.
+    pub all: u64,
+}
+
+/// The inbox tabs' counts: conversations (not messages) under the list's filters.
+#[utoipa::path(get, path = "/conversations/counts", tag = "conversations", params(CountsQuery),
+    security(("bearer" = [])), responses(
+        (status = 200, body = InboxCountsView),
+        (status = 400, description = "Malformed query (e.g. an id that is not a UUID)", body = crate::error::ErrorBody),
+        (status = 401, description = "Not signed in", body = crate::error::ErrorBody),
+        (status = 403, description = "The role may not read conversations", body = crate::error::ErrorBody),
+        (status = 422, description = "Unknown status or too long a search", body = crate::error::ErrorBody)))]
+pub async fn counts(
+    State(s): State<AppState>,
+    Tenant(ctx, _): Tenant,
+    ApiQuery(q): ApiQuery<CountsQuery>,
+) -> ApiResult<Json<InboxCountsView>> {
+    let q = ListQuery {
+        status: q.status,
+        assignee: q.assignee,
+        team_id: q.team_id,
+        department_id: q.department_id,
+        channel_id: q.channel_id,
+        contact_id: q.contact_id,
+        tag_id: q.tag_id,
+        unread: q.unread,
+        q: q.q,
+        ..ListQuery::default()
+    };
+    let c = conversations::counts(&s.core, &ctx, q).await?;
+    Ok(Json(InboxCountsView {
+        mine: c.mine,
+        unassigned: c.unassigned,
+        all: c.all,
+    }))
 }
 
 /// One conversation.

@@ -186,6 +186,7 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         )
         .routes(routes!(webhooks::replay))
         .routes(routes!(conversations::list))
+        .routes(routes!(conversations::counts))
         .routes(routes!(conversations::get, conversations::update))
         .routes(routes!(conversations::assign))
         .routes(routes!(conversations::transfer))

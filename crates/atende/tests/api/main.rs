@@ -14,6 +14,7 @@ mod contacts;
 mod durability;
 mod hostile;
 mod inbox;
+mod inbox_list;
 mod ingest_batch;
 mod openapi;
 mod ops;
