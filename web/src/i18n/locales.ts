@@ -8,14 +8,17 @@ import chatPt from "./chat/pt-BR.json";
 import convEn from "./conv/en.json";
 import convEs from "./conv/es.json";
 import convPt from "./conv/pt-BR.json";
+import inboxlistEn from "./inboxlist/en.json";
+import inboxlistEs from "./inboxlist/es.json";
+import inboxlistPt from "./inboxlist/pt-BR.json";
 import en from "./en.json";
 import es from "./es.json";
 import ptBR from "./pt-BR.json";
 
-export type Translation = typeof ptBR & { chat: typeof chatPt; conv: typeof convPt };
+export type Translation = typeof ptBR & { chat: typeof chatPt; conv: typeof convPt; inboxlist: typeof inboxlistPt };
 
 export const translations = {
-  "pt-BR": { ...ptBR, chat: chatPt, conv: convPt } as Translation,
-  en: { ...en, chat: chatEn, conv: convEn },
-  es: { ...es, chat: chatEs, conv: convEs },
+  "pt-BR": { ...ptBR, chat: chatPt, conv: convPt, inboxlist: inboxlistPt } as Translation,
+  en: { ...en, chat: chatEn, conv: convEn, inboxlist: inboxlistEn },
+  es: { ...es, chat: chatEs, conv: convEs, inboxlist: inboxlistEs },
 };

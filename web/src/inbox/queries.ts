@@ -14,8 +14,8 @@ export type Message = Schemas["MessageView"];
 export type SendBody = Schemas["SendMessage"];
 export type Paged<T> = { items: T[]; next_cursor?: string | null };
 
-/** The list's tabs: whose conversations. */
-export type InboxTab = "mine" | "unassigned" | "all";
+/** The list's tabs: whose conversations, and the resolved ones (any assignee). */
+export type InboxTab = "mine" | "unassigned" | "all" | "resolved";
 
 /** What the conversation list shows; every field is part of its query key. */
 export interface InboxFilters {
@@ -25,6 +25,8 @@ export interface InboxFilters {
   channelId?: string;
   teamId?: string;
   tagId?: string;
+  /** One agent's conversations (the *All* and *Resolved* tabs; *Mine* and the queue set their own). */
+  assigneeId?: string;
   unread?: boolean;
   q?: string;
 }
@@ -46,8 +48,8 @@ export const inboxKeys = {
 /** The API query for a set of filters. */
 export function listQuery(f: InboxFilters) {
   return {
-    status: f.status || undefined,
-    assignee: f.tab === "mine" ? "me" : f.tab === "unassigned" ? "none" : undefined,
+    status: f.tab === "resolved" ? "resolved" : f.status || undefined,
+    assignee: f.tab === "mine" ? "me" : f.tab === "unassigned" ? "none" : f.assigneeId || undefined,
     channel_id: f.channelId || undefined,
     team_id: f.teamId || undefined,
     tag_id: f.tagId || undefined,

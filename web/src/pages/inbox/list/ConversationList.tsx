@@ -6,7 +6,6 @@ import { useTranslation } from "react-i18next";
 
 import { Input } from "../../../components/ui/Field";
 import { NotificationBar } from "../../../inbox/attentionBar";
-import { useAttention } from "../../../inbox/attentionState";
 import { orderConversations, useConversationList } from "../../../inbox/queries";
 import type { InboxTab } from "../../../inbox/queries";
 import { useRealtime } from "../../../inbox/realtime";
@@ -16,17 +15,29 @@ import { useDebounced } from "../../../lib/useDebounced";
 import { useTenantId } from "../../../lib/useTenantId";
 import { FilterPopover } from "./FilterPopover";
 import { activeFilterCount, toInboxFilters, useInboxFilters } from "./filters";
+import { emptyKind, tabBadge, useInboxCounts } from "./counts";
 import { ListEmpty, ListSkeleton, LoadError, Rows } from "./ListBody";
 import { ListMenu } from "./ListMenu";
 import { useChannels, useMemberNames } from "../../../inbox/lookups";
 import { neighbour, useListShortcuts } from "./shortcuts";
 import { ShortcutsHelp } from "./ShortcutsHelp";
 
-const TABS: InboxTab[] = ["mine", "unassigned", "all"];
+const TABS: InboxTab[] = ["mine", "unassigned", "all", "resolved"];
 
-function TabCount({ n }: { n: number }) {
+/** How many conversations the tab lists (read out with the tab's name). */
+function TabCount({ n, testId }: { n: number; testId: string }) {
+  const { t } = useTranslation();
   if (n === 0) return null;
-  return <span className="ml-1.5 rounded-full bg-brand-600 px-1.5 text-[11px] leading-4 font-semibold text-white">{n > 99 ? "99+" : n}</span>;
+  return (
+    <span data-testid={testId} title={t("inboxlist.tabs.count", { count: n })} className="ml-1.5 rounded-full bg-slate-200 px-1.5 text-[11px] leading-4 font-semibold text-slate-700 group-data-[state=active]:bg-brand-600 group-data-[state=active]:text-white">
+      <span aria-hidden>{n > 99 ? "99+" : n}</span>
+      <span className="sr-only">{t("inboxlist.tabs.count", { count: n })}</span>
+    </span>
+  );
+}
+
+function tabLabel(tab: InboxTab, t: ReturnType<typeof useTranslation>["t"]): string {
+  return tab === "resolved" ? t("inboxlist.tabs.resolved") : t(`conv.tabs.${tab}`);
 }
 
 function SearchBox({ inputRef }: { inputRef: React.RefObject<HTMLInputElement | null> }) {
@@ -77,7 +88,7 @@ function OfflineBanner() {
 }
 
 /**
- * The conversation list: tabs (mine, unassigned, all), search, filters, and the conversations by
+ * The conversation list: tabs (mine, unassigned, all, resolved) with their counts, search, filters, and the conversations by
  * latest activity. Realtime events refetch it (RealtimeBridge); rows move without re-mounting.
  */
 export function ConversationList({ selectedId }: { selectedId?: string | undefined }) {
@@ -97,11 +108,11 @@ export function ConversationList({ selectedId }: { selectedId?: string | undefin
   const channelList = useChannels();
   const channels = useMemo(() => new Map(channelList.map((c) => [c.id, c])), [channelList]);
   const names = useMemberNames();
-  const unread = useAttention((s) => s.unread);
   const [help, setHelp] = useState(false);
   const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const filtered = activeFilterCount(state) > 0 || !!filters.q;
+  const counts = useInboxCounts(filters);
 
   const ids = useMemo(() => items.map((c) => c.id), [items]);
   const move = useCallback(
@@ -112,8 +123,6 @@ export function ConversationList({ selectedId }: { selectedId?: string | undefin
     [ids, selectedId, navigate],
   );
   useListShortcuts({ move, search: () => searchRef.current?.focus(), help: () => setHelp(true) });
-
-  const counts: Record<InboxTab, number> = { mine: unread.mine, unassigned: unread.unassigned, all: 0 };
 
   return (
     <Tabs.Root value={state.tab} onValueChange={(v) => state.setTab(v as InboxTab)} className="flex h-full min-h-0 flex-col">
@@ -133,10 +142,10 @@ export function ConversationList({ selectedId }: { selectedId?: string | undefin
               key={tab}
               value={tab}
               data-testid={`tab-${tab}`}
-              className="flex flex-1 items-center justify-center border-b-2 border-transparent px-2 py-2 text-sm font-medium text-slate-500 hover:text-slate-800 data-[state=active]:border-brand-600 data-[state=active]:text-brand-800"
+              className="group flex min-w-0 flex-1 items-center justify-center border-b-2 border-transparent px-1 py-2 text-sm font-medium whitespace-nowrap text-slate-500 hover:text-slate-800 data-[state=active]:border-brand-600 data-[state=active]:text-brand-800"
             >
-              {t(`conv.tabs.${tab}`)}
-              <TabCount n={counts[tab]} />
+              <span className="truncate">{tabLabel(tab, t)}</span>
+              <TabCount n={tabBadge(tab, counts)} testId={`tab-count-${tab}`} />
             </Tabs.Trigger>
           ))}
         </Tabs.List>
@@ -153,7 +162,7 @@ export function ConversationList({ selectedId }: { selectedId?: string | undefin
           <ListSkeleton />
         ) : items.length === 0 ? (
           // A list that never loaded is not an empty inbox: the error above says what happened.
-          list.isError ? null : <ListEmpty filtered={filtered} onClear={state.clearAll} />
+          list.isError ? null : <ListEmpty kind={emptyKind(state.tab, filtered, counts)} counts={counts} onClear={state.clearAll} onQueue={() => state.setTab("unassigned")} />
         ) : (
           <Rows
             items={items}

@@ -1,5 +1,5 @@
 import { Link } from "@tanstack/react-router";
-import { AlertTriangle, Inbox, SearchX } from "lucide-react";
+import { AlertTriangle, CheckCheck, Hourglass, Inbox, SearchX } from "lucide-react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -11,6 +11,7 @@ import { useApiError } from "../../../lib/useApiError";
 import { can } from "../../../lib/permissions";
 import { useNow } from "../chat/hooks";
 import { ConversationRow } from "./ConversationRow";
+import type { EmptyKind, InboxCounts } from "./counts";
 import type { Channel } from "../../../inbox/lookups";
 
 /** Row-shaped placeholders while the first page loads. */
@@ -48,10 +49,11 @@ export function LoadError({ error, retrying, onRetry }: { error: unknown; retryi
   );
 }
 
-export function ListEmpty({ filtered, onClear }: { filtered: boolean; onClear: () => void }) {
+/** The empty list's message (see `emptyKind`): an empty *Mine* points to the queue when it has conversations. */
+export function ListEmpty({ kind, counts, onClear, onQueue }: { kind: EmptyKind; counts: InboxCounts | undefined; onClear: () => void; onQueue: () => void }) {
   const { t } = useTranslation();
   const role = useRole();
-  if (filtered) {
+  if (kind === "filtered") {
     return (
       <div className="p-4">
         <EmptyState icon={<SearchX aria-hidden />} title={t("conv.list.noResults")} action={<Button variant="secondary" size="sm" onClick={onClear}>{t("common.clearFilters")}</Button>}>
@@ -60,13 +62,41 @@ export function ListEmpty({ filtered, onClear }: { filtered: boolean; onClear: (
       </div>
     );
   }
+  if (kind === "queue") {
+    return (
+      <div className="p-4" data-testid="empty-queue">
+        <EmptyState
+          icon={<Hourglass aria-hidden />}
+          title={t("inboxlist.empty.queueTitle")}
+          action={
+            <Button size="sm" onClick={onQueue} data-testid="empty-see-queue">
+              {t("inboxlist.empty.queueAction")}
+            </Button>
+          }
+        >
+          {t("inboxlist.empty.queueText", { count: counts?.unassigned ?? 0 })}
+        </EmptyState>
+      </div>
+    );
+  }
+  if (kind !== "nothing") {
+    const Icon = kind === "noResolved" ? CheckCheck : Inbox;
+    return (
+      <div className="p-4" data-testid={`empty-${kind}`}>
+        <EmptyState icon={<Icon aria-hidden />} title={t(`inboxlist.empty.${kind}Title`)}>
+          {t(`inboxlist.empty.${kind}Text`)}
+        </EmptyState>
+      </div>
+    );
+  }
+  // Nothing anywhere (as far as the counts know): a new company's inbox.
   return (
-    <div className="p-4">
+    <div className="p-4" data-testid="empty-nothing">
       <EmptyState
         icon={<Inbox aria-hidden />}
         title={t("inbox.emptyTitle")}
         action={
-          can(role, "members.invite") ? (
+          counts && can(role, "members.invite") ? (
             <Link to="/settings/users" className="text-sm font-medium text-brand-700 underline">
               {t("inbox.inviteTeam")}
             </Link>

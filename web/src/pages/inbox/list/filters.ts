@@ -13,12 +13,13 @@ export const STATUS_CHOICES = ["", "open", "pending", "waiting", "resolved", "ar
 export type StatusChoice = (typeof STATUS_CHOICES)[number];
 
 /** The popover's part of the filters (not the tab, not the search text). */
-export type PanelFilters = Pick<InboxFilters, "status" | "channelId" | "teamId" | "tagId" | "unread">;
+export type PanelFilters = Pick<InboxFilters, "status" | "channelId" | "teamId" | "tagId" | "assigneeId" | "unread">;
 
 interface FilterState extends Required<Pick<InboxFilters, "tab" | "status">> {
   channelId?: string | undefined;
   teamId?: string | undefined;
   tagId?: string | undefined;
+  assigneeId?: string | undefined;
   unread?: boolean | undefined;
   /** The search box as typed; the query uses it debounced. */
   search: string;
@@ -33,7 +34,7 @@ interface FilterState extends Required<Pick<InboxFilters, "tab" | "status">> {
   clearAll: () => void;
 }
 
-const NO_PANEL: PanelFilters = { status: "", channelId: undefined, teamId: undefined, tagId: undefined, unread: undefined };
+const NO_PANEL: PanelFilters = { status: "", channelId: undefined, teamId: undefined, tagId: undefined, assigneeId: undefined, unread: undefined };
 
 export const useInboxFilters = create<FilterState>()(
   persist(
@@ -52,7 +53,7 @@ export const useInboxFilters = create<FilterState>()(
     {
       name: "atende.inbox.filters",
       storage: createJSONStorage(() => sessionStorage),
-      partialize: ({ tab, status, channelId, teamId, tagId, unread, search, tenant }) => ({ tab, status, channelId, teamId, tagId, unread, search, tenant }),
+      partialize: ({ tab, status, channelId, teamId, tagId, assigneeId, unread, search, tenant }) => ({ tab, status, channelId, teamId, tagId, assigneeId, unread, search, tenant }),
     },
   ),
 );
@@ -63,12 +64,27 @@ export function toInboxFilters(s: Pick<FilterState, "tab" | "status"> & Partial<
   if (s.channelId) f.channelId = s.channelId;
   if (s.teamId) f.teamId = s.teamId;
   if (s.tagId) f.tagId = s.tagId;
+  // *Mine* and the queue are assignee views of their own: an agent filter there would contradict them.
+  if (s.assigneeId && assigneeApplies(s.tab)) f.assigneeId = s.assigneeId;
+  // The *Resolved* tab is a status view: the status filter does not apply there.
+  if (s.tab === "resolved") f.status = "";
   if (s.unread) f.unread = true;
   if (q.trim()) f.q = q.trim();
   return f;
 }
 
-/** How many of the popover's filters differ from their default (the badge on its button). */
-export function activeFilterCount(f: Partial<PanelFilters>): number {
-  return [f.status, f.channelId, f.teamId, f.tagId, f.unread].filter(Boolean).length;
+/** Whether the agent filter applies on this tab (not on *Mine* nor the queue). */
+export function assigneeApplies(tab: InboxTab): boolean {
+  return tab === "all" || tab === "resolved";
+}
+
+/** Whether the status filter applies on this tab (not on *Resolved*). */
+export function statusApplies(tab: InboxTab): boolean {
+  return tab !== "resolved";
+}
+
+/** How many of the popover's filters are set and apply on `tab` (the badge on its button). */
+export function activeFilterCount(f: Partial<PanelFilters> & { tab?: InboxTab }): number {
+  const tab = f.tab ?? "all";
+  return [statusApplies(tab) && f.status, f.channelId, f.teamId, f.tagId, assigneeApplies(tab) && f.assigneeId, f.unread].filter(Boolean).length;
 }
