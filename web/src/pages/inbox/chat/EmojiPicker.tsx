@@ -6,6 +6,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { CompactEmoji } from "emojibase";
 import { Smile } from "lucide-react";
 import { useEffect, useMemo, useRef, useState } from "react";
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 
 import { IconButton } from "../../../components/ui/Button";
@@ -74,7 +75,7 @@ function useEmojiData(lang: string) {
   });
 }
 
-function groupLabel(t: ReturnType<typeof useTranslation>["t"], g: number): string {
+function groupLabel(t: TFunction, g: number): string {
   switch (g) {
     case 0:
       return t("chat.emoji.groups.smileys");

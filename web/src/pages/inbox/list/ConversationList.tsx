@@ -36,8 +36,10 @@ function TabCount({ n, testId }: { n: number; testId: string }) {
   );
 }
 
-function tabLabel(tab: InboxTab, t: ReturnType<typeof useTranslation>["t"]): string {
-  return tab === "resolved" ? t("inboxlist.tabs.resolved") : t(`conv.tabs.${tab}`);
+/** The tab's name (the resolved view's lives in this slice's own translations). */
+function TabLabel({ tab }: { tab: InboxTab }) {
+  const { t } = useTranslation();
+  return <span className="truncate">{tab === "resolved" ? t("inboxlist.tabs.resolved") : t(`conv.tabs.${tab}`)}</span>;
 }
 
 function SearchBox({ inputRef }: { inputRef: React.RefObject<HTMLInputElement | null> }) {
@@ -144,7 +146,7 @@ export function ConversationList({ selectedId }: { selectedId?: string | undefin
               data-testid={`tab-${tab}`}
               className="group flex min-w-0 flex-1 items-center justify-center border-b-2 border-transparent px-1 py-2 text-sm font-medium whitespace-nowrap text-slate-500 hover:text-slate-800 data-[state=active]:border-brand-600 data-[state=active]:text-brand-800"
             >
-              <span className="truncate">{tabLabel(tab, t)}</span>
+              <TabLabel tab={tab} />
               <TabCount n={tabBadge(tab, counts)} testId={`tab-count-${tab}`} />
             </Tabs.Trigger>
           ))}
