@@ -1,6 +1,6 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { MessageSquareText, Pencil, Plus, Search, Trash2 } from "lucide-react";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../api/client";
@@ -16,6 +16,7 @@ import { useRole } from "../../lib/me";
 import { can } from "../../lib/permissions";
 import { useApiError } from "../../lib/useApiError";
 import { useDebounced } from "../../lib/useDebounced";
+import { QuickReplyVariables } from "./QuickReplyVariables";
 
 type QuickReply = Schemas["QuickReplyView"];
 
@@ -33,6 +34,18 @@ function QuickReplyDialog({ editing, onClose }: { editing: QuickReply | null; on
   const [title, setTitle] = useState(editing?.title ?? "");
   const [content, setContent] = useState(editing?.content ?? "");
   const [category, setCategory] = useState(editing?.category ?? "");
+  const contentRef = useRef<HTMLTextAreaElement>(null);
+  /** Puts a variable at the cursor of the text (at its end when it was never focused). */
+  const insertVariable = (v: string) => {
+    const el = contentRef.current;
+    const start = el?.selectionStart ?? content.length;
+    const end = el?.selectionEnd ?? content.length;
+    setContent(content.slice(0, start) + v + content.slice(end));
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(start + v.length, start + v.length);
+    });
+  };
   const save = useMutation({
     mutationFn: () => {
       const body = { shortcut: normalizeShortcut(shortcut), title: title.trim(), content, category: category.trim() || null };
@@ -71,8 +84,9 @@ function QuickReplyDialog({ editing, onClose }: { editing: QuickReply | null; on
           <Input required value={title} onChange={(e) => setTitle(e.target.value)} />
         </Field>
         <Field label={t("settings.quickReplies.content")} error={field(err, "content")} hint={t("settings.quickReplies.contentHint", { count: 4096 - content.length })}>
-          <Textarea required rows={5} maxLength={4096} value={content} onChange={(e) => setContent(e.target.value)} />
+          <Textarea ref={contentRef} data-testid="qr-content" required rows={5} maxLength={4096} value={content} onChange={(e) => setContent(e.target.value)} />
         </Field>
+        <QuickReplyVariables content={content} onInsert={insertVariable} />
         <div className="flex justify-end gap-2 pt-2">
           <Button variant="secondary" onClick={onClose}>
             {t("common.cancel")}

@@ -15,7 +15,9 @@ import { ReplyChip, UploadChips } from "./ComposerChips";
 import { EmojiPicker } from "./EmojiPicker";
 import { useNameOf, useNow, useQuickReplies, useTypingSender } from "./hooks";
 import { QUICK_REPLY_LIST_ID, QuickReplyPopup, quickReplyOptionId } from "./QuickReplyPopup";
+import { PlaceholderWarning } from "./PlaceholderWarning";
 import { filterQuickReplies, slashQuery } from "./quickReplies";
+import { expandVariables } from "./quickReplyVars";
 import type { QuickReply } from "./quickReplies";
 import { useChatError, useChatSend } from "./send";
 import { authorKey } from "./timeline";
@@ -49,7 +51,8 @@ export interface ComposerProps {
 export function Composer({ conversation, canSend, templates, note, onNoteChange, replyTo, onCancelReply, uploads, onOpenTemplates, onAttach }: ComposerProps) {
   const { t, i18n } = useTranslation();
   const id = conversation.id;
-  const draftKey = `${useMe().data?.user.id ?? ""}:${id}`;
+  const me = useMe().data;
+  const draftKey = `${me?.user.id ?? ""}:${id}`;
   const [text, setText] = useState(() => drafts.get(draftKey) ?? "");
   const [error, setError] = useState<string | null>(null);
   const [qrActive, setQrActive] = useState(0);
@@ -107,9 +110,11 @@ export function Composer({ conversation, canSend, templates, note, onNoteChange,
     focusAt(start + s.length);
   };
 
+  // Variables are filled here, so the agent sees the final text (see quickReplyVars.ts).
   const pickReply = (r: QuickReply) => {
-    update(r.content);
-    focusAt(r.content.length);
+    const filled = expandVariables(r.content, { contact: conversation.contact, agent: { name: me?.user.name }, tenant: { name: me?.tenant?.name } }).text;
+    update(filled);
+    focusAt(filled.length);
   };
 
   const submit = async () => {
@@ -224,6 +229,7 @@ export function Composer({ conversation, canSend, templates, note, onNoteChange,
         <span className="min-w-0 flex-1" />
         {remaining && !note ? <WindowCountdown text={t("chat.window.closesIn", { time: remaining })} short={remaining} /> : null}
       </div>
+      {!closed && !note ? <PlaceholderWarning text={text} /> : null}
       {closed ? (
         <WindowBanner onOpenTemplates={onOpenTemplates} canTemplate={templates} />
       ) : (
