@@ -1,5 +1,6 @@
 import { useParams } from "@tanstack/react-router";
 import { MessagesSquare } from "lucide-react";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 
 import { EmptyState } from "../components/ui/States";
@@ -9,10 +10,33 @@ import { ChatPane } from "./inbox/chat/ChatPane";
 import { ConversationList } from "./inbox/list/ConversationList";
 import { SidePanel } from "./inbox/side/SidePanel";
 
+/** Where the side panel stops covering the chat and becomes a column (see `InboxPage`). */
+export const PANEL_COLUMN_QUERY = "(min-width: 1440px)";
+
+/**
+ * Escape closes the side panel while it covers the chat (below 1440 px), unless something above
+ * it (a dialog, a menu, a popover) takes the key first.
+ */
+function useOverlayEscape(active: boolean, close: () => void) {
+  useEffect(() => {
+    if (!active) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || e.defaultPrevented) return;
+      if (typeof window.matchMedia === "function" && window.matchMedia(PANEL_COLUMN_QUERY).matches) return;
+      if (document.querySelector("[role=dialog], [role=alertdialog], [role=menu], [data-radix-popper-content-wrapper]")) return;
+      close();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [active, close]);
+}
+
 /**
  * The inbox, three panes like WhatsApp Business: the conversation list, the open conversation and
  * its contact/actions panel. Below `md` (phones) one pane shows at a time: the list, or the chat
- * with a back button; the panel opens over the chat below `xl`.
+ * with a back button. The panel is a column from 1440 px; below, it opens over the chat (with a
+ * backdrop, its close button and Escape), so at 1366 px the chat keeps its full width instead of
+ * shrinking to ~400 px between the list and the panel (issue 10).
  */
 export function InboxPage() {
   const { t } = useTranslation();
@@ -20,6 +44,7 @@ export function InboxPage() {
   const detailsOpen = useInboxUi((s) => s.detailsOpen);
   const setDetailsOpen = useInboxUi((s) => s.setDetailsOpen);
   const open = conversationId ?? undefined;
+  useOverlayEscape(!!open && detailsOpen, () => setDetailsOpen(false));
 
   return (
     <div className="relative flex h-full min-h-0 bg-white">
@@ -42,9 +67,20 @@ export function InboxPage() {
         )}
       </section>
       {open && detailsOpen ? (
+        <>
+          {/* Below 1440 px the panel covers the chat's right side: a click beside it closes it. */}
+          <button
+            type="button"
+            tabIndex={-1}
+            aria-hidden
+            data-testid="details-backdrop"
+            onClick={() => setDetailsOpen(false)}
+            className="absolute inset-0 z-10 hidden cursor-default bg-slate-900/20 sm:block min-[1440px]:hidden"
+          />
         <aside
           aria-label={t("inbox.detailsLabel")}
-          className="absolute inset-0 z-20 flex min-h-0 flex-col overflow-y-auto border-l border-slate-200 bg-white sm:left-auto sm:w-96 sm:shadow-xl xl:static xl:w-80 xl:shrink-0 xl:shadow-none 2xl:w-96"
+          data-testid="details-panel"
+          className="absolute inset-0 z-20 flex min-h-0 flex-col overflow-y-auto border-l border-slate-200 bg-white sm:left-auto sm:w-96 sm:shadow-xl min-[1440px]:static min-[1440px]:w-80 min-[1440px]:shrink-0 min-[1440px]:shadow-none 2xl:w-96"
         >
           <SidePanel
             key={open}
@@ -52,6 +88,7 @@ export function InboxPage() {
             onClose={() => setDetailsOpen(false)}
           />
         </aside>
+        </>
       ) : null}
     </div>
   );

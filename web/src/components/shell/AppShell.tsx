@@ -14,10 +14,11 @@ import { setLanguage } from "../../i18n";
 import { cn } from "../../lib/cn";
 import { useMe } from "../../lib/me";
 import { useApiError } from "../../lib/useApiError";
-import { Attention } from "../../inbox/Attention";
+import { Attention, openConversationId } from "../../inbox/Attention";
 import { useTitlePrefix } from "../../inbox/attentionState";
 import { RealtimeBridge } from "../../inbox/RealtimeBridge";
 import { Button } from "../ui/Button";
+import { AccountMenu } from "./AccountMenu";
 import { ErrorState, Spinner } from "../ui/States";
 import { toast } from "../ui/Toaster";
 
@@ -173,6 +174,9 @@ export function AppShell() {
   }, [me.data?.user.locale]);
 
   const pathname = useRouterState({ select: (s) => s.location.pathname });
+  // Inside an open chat a phone gives the whole height to the conversation, as WhatsApp does: no
+  // bottom tabs (the chat header's back arrow returns to the list).
+  const inChat = openConversationId(pathname) !== undefined;
   // The tab title names the section, prefixed by the inbox's unread count: "(3) Caixa de entrada · Atende".
   const section = items.find((it) => pathname.startsWith(it.to))?.label;
   const unread = useTitlePrefix();
@@ -268,16 +272,14 @@ export function AppShell() {
               <Logo className="size-7" />
               <TenantSwitcher compact />
             </div>
-            <button type="button" onClick={() => void logout()} aria-label={t("shell.signOut")} title={t("shell.signOut")} className="rounded-lg p-2 hover:bg-white/10">
-              <LogOut aria-hidden className="size-5" />
-            </button>
+            <AccountMenu name={user.name} email={user.email} onSignOut={logout} />
           </header>
           {/* A reserved scrollbar gutter: content does not jump when a list grows past the fold. */}
           <main id="main" className="min-h-0 flex-1 overflow-y-auto [scrollbar-gutter:stable]">
             <Outlet />
           </main>
           {/* Bottom tabs: phones. */}
-          <nav aria-label={t("nav.main")} className="grid shrink-0 border-t border-slate-200 bg-white pb-[env(safe-area-inset-bottom)] md:hidden" style={{ gridTemplateColumns: `repeat(${items.length}, minmax(0, 1fr))` }}>
+          <nav aria-label={t("nav.main")} className={cn("grid shrink-0 border-t border-slate-200 bg-white pb-[env(safe-area-inset-bottom)] md:hidden", inChat && "hidden")} style={{ gridTemplateColumns: `repeat(${items.length}, minmax(0, 1fr))` }}>
             {items.map((it) => (
               <Link
                 key={it.to}

@@ -30,19 +30,25 @@ export function ChatHeader({ conversation }: { conversation: Conversation }) {
   const channel = useChannel(conversation.channel_id).data;
   const typing = useTypingText(conversation);
   const kind = channel ? t(`conv.channel.${channelFamily(channel.kind)}`) : null;
-  const sub = [conversation.contact.phone, kind].filter(Boolean).join(" · ");
+  const phone = conversation.contact.phone;
   return (
     <header className="flex h-16 shrink-0 items-center gap-2 border-b border-slate-200 bg-[#f0f2f5] px-2 sm:px-4">
       <IconButton data-testid="chat-back" label={t("chat.back")} icon={<ArrowLeft aria-hidden className="size-5" />} onClick={() => void navigate({ to: "/inbox" })} className="md:hidden" />
       <Avatar id={conversation.contact.id} name={conversation.contact.name} className="size-10" />
       <div className="min-w-0 flex-1">
         <h2 className="truncate text-[0.9375rem] font-semibold text-slate-900">{conversation.contact.name}</h2>
-        <p className="truncate text-xs text-slate-600">
+        <p className="flex min-w-0 text-xs text-slate-600">
           {/* Only the typing text is announced (not the phone and channel on each switch). */}
-          <span aria-live="polite" data-testid={typing ? "typing" : undefined} className="font-medium text-brand-700">
+          <span aria-live="polite" data-testid={typing ? "typing" : undefined} className="truncate font-medium text-brand-700">
             {typing}
           </span>
-          {typing ? null : sub}
+          {/* The number is never cut (an agent reads it out or dials it); the channel may be. */}
+          {typing ? null : (
+            <>
+              {phone ? <span data-testid="chat-phone" className="shrink-0 whitespace-nowrap">{phone}</span> : null}
+              {kind ? <span className="truncate">{phone ? ` · ${kind}` : kind}</span> : null}
+            </>
+          )}
         </p>
       </div>
       <StatusBadge status={conversation.status} />

@@ -31,7 +31,7 @@ function nextFrame(): Promise<void> {
 
 function DaySeparator({ label }: { label: string }) {
   return (
-    <div role="separator" aria-label={label} className="pointer-events-none sticky top-2 z-[2] my-3 flex justify-center">
+    <div role="separator" aria-label={label} className="pointer-events-none my-3 flex justify-center">
       <span className="rounded-lg bg-white px-3 py-1 text-xs font-medium text-slate-600 shadow-xs">{label}</span>
     </div>
   );
@@ -239,7 +239,8 @@ export function MessageList({ conversation, me, canAct, onReply }: Props) {
           ) : null}
           <BubbleContext.Provider value={env}>
             {days.map((d) => (
-              // One section per day: its separator sticks at the top only while the day is in view.
+              // One section per day, opened by its separator in the flow: a chip floating at the
+              // top covered the bubble under it (issue 10); each bubble shows its own time.
               <section key={d.key}>
                 <DaySeparator label={dayText(d.day)} />
                 {d.items.map((it) =>

@@ -29,7 +29,7 @@ export function ContactCard({ contact }: { contact: Contact }) {
           <a href={`tel:${contact.phone ?? phone}`} className="flex items-center gap-2 rounded px-1 py-1 hover:bg-slate-50">
             <Phone aria-hidden className="size-4 shrink-0 text-slate-400" />
             <span className="sr-only">{t("contacts.phone")}: </span>
-            {phone}
+            <span data-testid="side-phone" className="whitespace-nowrap">{phone}</span>
           </a>
         ) : null}
         <div className="flex items-center gap-2 px-1">
