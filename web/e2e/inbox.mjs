@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 
+import { inboxListCounters, inboxListJourney } from "./inboxlist.mjs";
 import { expectVisible, fail, log, shot, signIn, watchErrors, webRoot } from "./lib.mjs";
 
 const fixtures = path.join(webRoot, "..", "..", "shared", "fixtures", "channels", "whatsapp");
@@ -98,6 +99,7 @@ export async function inboxJourney({ browser, page, base, server, graph, webhook
     await shot(page, "fail-live");
     throw e;
   });
+  await inboxListCounters(page);
   await expectAttr(anaRow, "data-unread", "1", "unread badge");
   await shot(page, "20-inbox-live");
   log("a signed WhatsApp webhook made a conversation appear live");
@@ -206,6 +208,8 @@ export async function inboxJourney({ browser, page, base, server, graph, webhook
   await shot(w, "27-widget-answer");
   await wctx.close();
   log("a web-chat widget round trip");
+
+  await inboxListJourney({ browser, page, base, adminPassword, errors });
 
   // The inbox on a 375 px phone: one pane at a time with back navigation, nothing scrolls sideways.
   const phone = await browser.newContext({ locale: "pt-BR", viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });

@@ -1,6 +1,6 @@
 import { useParams } from "@tanstack/react-router";
 import { MessagesSquare } from "lucide-react";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 
 import { EmptyState } from "../components/ui/States";
@@ -34,8 +34,8 @@ function useOverlayEscape(active: boolean, close: () => void) {
 /**
  * The inbox, three panes like WhatsApp Business: the conversation list, the open conversation and
  * its contact/actions panel. Below `md` (phones) one pane shows at a time: the list, or the chat
- * with a back button. The panel is a column from 1440 px; below, it opens over the chat (with a
- * backdrop, its close button and Escape), so at 1366 px the chat keeps its full width instead of
+ * with a back button. The panel is a column from 1440 px; below, it opens over the chat's right
+ * side (closed by its button, the header's toggle or Escape; the list stays usable), so at 1366 px the chat keeps its full width instead of
  * shrinking to ~400 px between the list and the panel (issue 10).
  */
 export function InboxPage() {
@@ -45,6 +45,14 @@ export function InboxPage() {
   const setDetailsOpen = useInboxUi((s) => s.setDetailsOpen);
   const open = conversationId ?? undefined;
   useOverlayEscape(!!open && detailsOpen, () => setDetailsOpen(false));
+  // Over the chat the panel is a drawer: opening another conversation closes it (as a column,
+  // from 1440 px, it stays).
+  const shown = useRef(open);
+  useEffect(() => {
+    if (shown.current === open) return;
+    shown.current = open;
+    if (typeof window.matchMedia === "function" && !window.matchMedia(PANEL_COLUMN_QUERY).matches) setDetailsOpen(false);
+  }, [open, setDetailsOpen]);
 
   return (
     <div className="relative flex h-full min-h-0 bg-white">
@@ -67,16 +75,6 @@ export function InboxPage() {
         )}
       </section>
       {open && detailsOpen ? (
-        <>
-          {/* Below 1440 px the panel covers the chat's right side: a click beside it closes it. */}
-          <button
-            type="button"
-            tabIndex={-1}
-            aria-hidden
-            data-testid="details-backdrop"
-            onClick={() => setDetailsOpen(false)}
-            className="absolute inset-0 z-10 hidden cursor-default bg-slate-900/20 sm:block min-[1440px]:hidden"
-          />
         <aside
           aria-label={t("inbox.detailsLabel")}
           data-testid="details-panel"
@@ -88,7 +86,6 @@ export function InboxPage() {
             onClose={() => setDetailsOpen(false)}
           />
         </aside>
-        </>
       ) : null}
     </div>
   );

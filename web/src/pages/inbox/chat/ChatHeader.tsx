@@ -5,6 +5,8 @@ import { useNavigate } from "@tanstack/react-router";
 import { ArrowLeft, PanelRight } from "lucide-react";
 import { useTranslation } from "react-i18next";
 
+import { cn } from "../../../lib/cn";
+
 import { IconButton } from "../../../components/ui/Button";
 import type { Conversation } from "../../../inbox/queries";
 import { channelFamily } from "../../../inbox/lookups";
@@ -46,7 +48,7 @@ export function ChatHeader({ conversation }: { conversation: Conversation }) {
           {typing ? null : (
             <>
               {phone ? <span data-testid="chat-phone" className="shrink-0 whitespace-nowrap">{phone}</span> : null}
-              {kind ? <span className="truncate">{phone ? ` · ${kind}` : kind}</span> : null}
+              {kind ? <span className={cn("truncate", phone && "ml-1")}>{phone ? `· ${kind}` : kind}</span> : null}
             </>
           )}
         </p>

@@ -85,7 +85,7 @@ describe("conversation list with counts", () => {
       return undefined;
     });
     renderApp("/inbox");
-    await waitFor(() => expect(screen.getByTestId("tab-count-unassigned").textContent).toContain("5"));
+    await waitFor(() => expect(screen.getByTestId("tab-count-unassigned").textContent).toContain("5"), { timeout: 5000 });
     expect(screen.getByTestId("tab-count-mine").textContent).toContain("1");
     expect(screen.getByTestId("tab-count-all").textContent).toContain("7");
     expect(screen.queryByTestId("tab-count-resolved")).toBeNull();
@@ -94,7 +94,7 @@ describe("conversation list with counts", () => {
   it("an empty Mine says how many wait in the queue and opens it", async () => {
     const calls = fakeApi((c) => (c.path === COUNTS ? { mine: 0, unassigned: 5, all: 5 } : undefined), "admin");
     renderApp("/inbox");
-    expect(await screen.findByText("5 conversas esperando na fila.")).toBeTruthy();
+    expect(await screen.findByText("5 conversas esperando na fila.", {}, { timeout: 5000 })).toBeTruthy();
     expect(screen.queryByText(/convide sua equipe/i)).toBeNull();
     fireEvent.click(screen.getByTestId("empty-see-queue"));
     await waitFor(() => expect(listCalls(calls).at(-1)?.query.get("assignee")).toBe("none"));
@@ -103,14 +103,14 @@ describe("conversation list with counts", () => {
   it("invites the team when nothing waits anywhere", async () => {
     fakeApi((c) => (c.path === COUNTS ? { mine: 0, unassigned: 0, all: 0 } : undefined), "admin");
     renderApp("/inbox");
-    expect(await screen.findByTestId("empty-nothing")).toBeTruthy();
-    expect(await screen.findByRole("link", { name: /equipe/i })).toBeTruthy();
+    expect(await screen.findByTestId("empty-nothing", {}, { timeout: 5000 })).toBeTruthy();
+    expect(await screen.findByRole("link", { name: /equipe/i }, { timeout: 5000 })).toBeTruthy();
   });
 
   it("the Resolved tab asks for resolved conversations of anyone", async () => {
     const calls = fakeApi((c) => (c.path === COUNTS ? { mine: 0, unassigned: 0, all: 3 } : undefined));
     renderApp("/inbox");
-    await screen.findByTestId("tab-resolved");
+    await screen.findByTestId("tab-resolved", {}, { timeout: 5000 });
     fireEvent.mouseDown(screen.getByTestId("tab-resolved"));
     await waitFor(() => expect(listCalls(calls).at(-1)?.query.get("status")).toBe("resolved"));
     expect(listCalls(calls).at(-1)?.query.get("assignee")).toBeNull();
