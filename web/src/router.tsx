@@ -18,7 +18,9 @@ import { Toaster } from "./components/ui/Toaster";
 import { ContactsPage } from "./pages/ContactsPage";
 import { InboxPage } from "./pages/InboxPage";
 import { LoginPage } from "./pages/auth/LoginPage";
+import { ForgotPasswordPage } from "./pages/auth/ForgotPasswordPage";
 import { MagicLinkPage } from "./pages/auth/MagicLinkPage";
+import { ResetPasswordPage } from "./pages/auth/ResetPasswordPage";
 
 function NotFound() {
   const { t } = useTranslation();
@@ -60,6 +62,19 @@ const magicRoute = createRoute({
   path: "/auth/magic",
   validateSearch: (s: Record<string, unknown>) => ({ token: str(s.token) }),
   component: MagicLinkPage,
+});
+
+const forgotRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/auth/forgot",
+  component: ForgotPasswordPage,
+});
+
+const resetRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/auth/reset",
+  validateSearch: (s: Record<string, unknown>) => ({ token: str(s.token) }),
+  component: ResetPasswordPage,
 });
 
 /** Everything behind sign-in. */
@@ -130,6 +145,8 @@ const adminTenantsRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   loginRoute,
   magicRoute,
+  forgotRoute,
+  resetRoute,
   appRoute.addChildren([
     indexRoute,
     inboxRoute.addChildren([inboxIndexRoute, conversationRoute]),

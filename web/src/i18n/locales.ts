@@ -1,5 +1,6 @@
 // Every language's whole translation tree: the main file plus the inbox's own files (`chat/` for
-// the conversation pane and composer, `conv/` for the list, side panel and attention), merged
+// the conversation pane and composer, `conv/` for the list, side panel and attention, `people/`
+// for sign-in help, invitations and contacts), merged
 // under their top-level keys so the files can grow without touching each other.
 
 import chatEn from "./chat/en.json";
@@ -10,12 +11,15 @@ import convEs from "./conv/es.json";
 import convPt from "./conv/pt-BR.json";
 import en from "./en.json";
 import es from "./es.json";
+import peopleEn from "./people/en.json";
+import peopleEs from "./people/es.json";
+import peoplePt from "./people/pt-BR.json";
 import ptBR from "./pt-BR.json";
 
-export type Translation = typeof ptBR & { chat: typeof chatPt; conv: typeof convPt };
+export type Translation = typeof ptBR & { chat: typeof chatPt; conv: typeof convPt; people: typeof peoplePt };
 
 export const translations = {
-  "pt-BR": { ...ptBR, chat: chatPt, conv: convPt } as Translation,
-  en: { ...en, chat: chatEn, conv: convEn },
-  es: { ...es, chat: chatEs, conv: convEs },
+  "pt-BR": { ...ptBR, chat: chatPt, conv: convPt, people: peoplePt } as Translation,
+  en: { ...en, chat: chatEn, conv: convEn, people: peopleEn },
+  es: { ...es, chat: chatEs, conv: convEs, people: peopleEs },
 };

@@ -4,6 +4,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { CompactEmoji } from "emojibase";
+import type { TFunction } from "i18next";
 import { Smile } from "lucide-react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -74,7 +75,7 @@ function useEmojiData(lang: string) {
   });
 }
 
-function groupLabel(t: ReturnType<typeof useTranslation>["t"], g: number): string {
+function groupLabel(t: TFunction, g: number): string {
   switch (g) {
     case 0:
       return t("chat.emoji.groups.smileys");

@@ -3,6 +3,7 @@
 
 import { ArrowLeft, ExternalLink, LayoutTemplate, Search } from "lucide-react";
 import { useState } from "react";
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 
 import { Button } from "../../../components/ui/Button";
@@ -45,7 +46,7 @@ function Preview({ parts }: { parts: TemplateParts }) {
   );
 }
 
-function paramLabel(t: ReturnType<typeof useTranslation>["t"], p: TemplateParam, tpl: Template): string {
+function paramLabel(t: TFunction, p: TemplateParam, tpl: Template): string {
   if (p.media) return t("chat.template.mediaParam", { format: p.media });
   if (p.slot === "button") return t("chat.template.buttonParam", { name: templateParts(tpl).buttons[p.index ?? 0]?.text ?? "" });
   const name = `{{${p.key}}}`;
