@@ -16,6 +16,7 @@ import { AppShell } from "./components/shell/AppShell";
 import { EmptyState, ErrorState, Spinner } from "./components/ui/States";
 import { Toaster } from "./components/ui/Toaster";
 import { ContactsPage } from "./pages/ContactsPage";
+import { ContactPage } from "./pages/contacts/ContactPage";
 import { InboxPage } from "./pages/InboxPage";
 import { LoginPage } from "./pages/auth/LoginPage";
 import { ForgotPasswordPage } from "./pages/auth/ForgotPasswordPage";
@@ -103,6 +104,7 @@ const inboxRoute = createRoute({ getParentRoute: () => appRoute, path: "/inbox",
 const inboxIndexRoute = createRoute({ getParentRoute: () => inboxRoute, path: "/", component: () => null });
 export const conversationRoute = createRoute({ getParentRoute: () => inboxRoute, path: "$conversationId", component: () => null });
 const contactsRoute = createRoute({ getParentRoute: () => appRoute, path: "/contacts", component: ContactsPage });
+const contactRoute = createRoute({ getParentRoute: () => appRoute, path: "/contacts/$contactId", component: ContactPage });
 const profileRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/profile",
@@ -151,6 +153,7 @@ const routeTree = rootRoute.addChildren([
     indexRoute,
     inboxRoute.addChildren([inboxIndexRoute, conversationRoute]),
     contactsRoute,
+    contactRoute,
     profileRoute,
     settingsRoute.addChildren([
       settingsIndexRoute,

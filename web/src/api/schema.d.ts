@@ -295,7 +295,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Contacts of the tenant, oldest first, with their tags and identities (everyone). */
+        /**
+         * Contacts of the tenant, oldest first, with their tags, identities, conversation count and
+         *     last contact, and the total the filter matches (everyone).
+         */
         get: operations["contacts_list"];
         put?: never;
         /** Create a contact (agent, supervisor, admin). Needs a name, a phone or an e-mail. */
@@ -1314,6 +1317,17 @@ export interface components {
              */
             settings?: Record<string, unknown> | null;
         };
+        /** @description A page of contacts with the number of contacts the filter matches over every page. */
+        ContactPage: {
+            items: components["schemas"]["ContactView"][];
+            /** @description Pass as `cursor` for the next page; absent on the last one. */
+            next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description Contacts matching `q` / `tag`, over all pages.
+             */
+            total: number;
+        };
         /** @description The contact as a conversation shows it. */
         ContactSummary: {
             avatar_url?: string | null;
@@ -1327,6 +1341,11 @@ export interface components {
         ContactView: {
             avatar_url?: string | null;
             blocked: boolean;
+            /**
+             * Format: int64
+             * @description How many conversations the contact has (every status).
+             */
+            conversation_count: number;
             /** Format: date-time */
             created_at: string;
             /** @description Free-form JSON object of the tenant's own fields. */
@@ -1335,6 +1354,11 @@ export interface components {
             /** Format: uuid */
             id: string;
             identities: components["schemas"]["IdentityView"][];
+            /**
+             * Format: date-time
+             * @description When the last message of any of their conversations was written (null: none yet).
+             */
+            last_contact_at?: string | null;
             name: string;
             /** @description The contact asked not to receive campaigns. */
             opt_out: boolean;
@@ -1754,32 +1778,6 @@ export interface components {
                 updated_at: string;
                 /** @description Where the provider must deliver webhooks (WhatsApp), to paste into Meta's app settings. */
                 webhook_url?: string | null;
-            }[];
-            next_cursor?: string | null;
-        };
-        /** @description One page of a list. `next_cursor` goes back as `?cursor=` for the next page; `null` at the end. */
-        Paged_ContactView: {
-            items: {
-                avatar_url?: string | null;
-                blocked: boolean;
-                /** Format: date-time */
-                created_at: string;
-                /** @description Free-form JSON object of the tenant's own fields. */
-                custom_attributes: Record<string, unknown>;
-                email?: string | null;
-                /** Format: uuid */
-                id: string;
-                identities: components["schemas"]["IdentityView"][];
-                name: string;
-                /** @description The contact asked not to receive campaigns. */
-                opt_out: boolean;
-                /** @description E.164 (`+5511987654321`); Brazilian mobiles always with the ninth digit. */
-                phone?: string | null;
-                /** @description The phone for people to read: `(11) 98765-4321` in Brazil, international elsewhere. */
-                phone_display?: string | null;
-                tags: components["schemas"]["TagView"][];
-                /** Format: date-time */
-                updated_at: string;
             }[];
             next_cursor?: string | null;
         };
@@ -4096,7 +4094,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Paged_ContactView"];
+                    "application/json": components["schemas"]["ContactPage"];
                 };
             };
             /** @description Malformed request (bad JSON, bad path or query) */
