@@ -85,3 +85,55 @@ export async function forgotPasswordJourney({ page, base, server, email, passwor
   await page.waitForURL("**/login**");
   log("forgot password: link by e-mail, new password, single use, sign-in");
 }
+
+async function saveTenant(page) {
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "PATCH" && /\/api\/v1\/tenants\//.test(r.url())),
+    page.getByRole("button", { name: "Salvar alterações" }).click(),
+  ]);
+  if (res.status() !== 200) fail(`saving the time zone answered ${res.status()}`);
+}
+
+/** Settings → Empresa: the searchable time-zone picker, Brazil first; the choice is saved. */
+export async function timeZoneJourney({ page }) {
+  const zone = page.getByRole("combobox", { name: "Fuso horário" });
+  await zone.click();
+  const list = page.getByRole("listbox", { name: "Fuso horário" });
+  await expectVisible(list, "time-zone list");
+  const first = (await list.getByRole("option").first().innerText()).trim();
+  if (first !== "America / Sao Paulo") fail(`Brazil's zones do not come first: ${first}`);
+  await zone.fill("manaus");
+  await expectVisible(list.getByRole("option", { name: "America / Manaus" }), "search finds Manaus");
+  await shot(page, "people-04-time-zone");
+  await zone.press("Enter");
+  await saveTenant(page);
+  await page.reload();
+  if ((await page.getByRole("combobox", { name: "Fuso horário" }).inputValue()) !== "America / Manaus") fail("the time zone did not persist");
+  // Back to São Paulo so the rest of the journey reads times as before.
+  await page.getByRole("combobox", { name: "Fuso horário" }).fill("sao paulo");
+  await page.getByRole("combobox", { name: "Fuso horário" }).press("Enter");
+  await saveTenant(page);
+  log("time-zone picker: Brazil first, search, saved");
+}
+
+/** The contacts list (total, tags, last contact, conversations) and a contact's page. */
+export async function contactsJourney({ page, name, tag }) {
+  await expectVisible(page.getByText(/^\d+ contatos?$/), "contacts total");
+  const row = page.getByRole("link", { name: new RegExp(name) });
+  await expectVisible(row, "contact row");
+  await expectVisible(row.getByText(tag), "tag on the row");
+  await expectVisible(row.getByText(/conversas?$/), "conversation count on the row");
+  await row.click();
+  await page.waitForURL("**/contacts/*");
+  await expectVisible(page.getByRole("heading", { name, level: 1 }), "contact page");
+  await expectVisible(page.getByRole("heading", { name: "Conversas" }), "the contact's conversations");
+  await expectVisible(page.getByRole("heading", { name: "Canais" }), "the contact's channels");
+  await page.getByRole("button", { name: "Editar contato" }).click();
+  await expectVisible(page.getByRole("dialog").getByLabel("Nome", { exact: true }), "edit dialog on the contact page");
+  await page.getByRole("dialog").getByRole("button", { name: "Cancelar" }).click();
+  await shot(page, "people-05-contact-page");
+  await page.getByRole("link", { name: "Voltar para os contatos" }).click();
+  await page.waitForURL("**/contacts");
+  await shot(page, "people-06-contacts-list");
+  log("contacts list with total, tags and counts; the contact page");
+}

@@ -34,7 +34,7 @@ import { chromium } from "playwright-core";
 
 import { expectVisible, fail, freePort, log, shot, shots, signIn, signOut, watchErrors, webRoot } from "./lib.mjs";
 import { inboxJourney } from "./inbox.mjs";
-import { forgotPasswordJourney, invitationLinkJourney } from "./people.mjs";
+import { contactsJourney, forgotPasswordJourney, invitationLinkJourney, timeZoneJourney } from "./people.mjs";
 
 const repoRoot = path.resolve(webRoot, "..");
 const BIN = path.resolve(process.env.ATENDE_BIN || path.join(repoRoot, "target", "debug", "atende"));
@@ -320,6 +320,7 @@ async function main() {
     await page.reload();
     if ((await page.getByLabel("Nome da empresa").inputValue()) !== "Loja Exemplo") fail("the tenant name did not persist");
     await shot(page, "04-tenant");
+    await timeZoneJourney({ page });
     log("renamed the tenant");
 
     // 4. The invitee accepts the e-mailed link on a phone.
@@ -435,13 +436,14 @@ async function main() {
     await cd.getByLabel("Telefone").fill("(11) 98765-4321");
     await cd.getByRole("checkbox", { name: "VIP" }).check();
     await cd.getByRole("button", { name: "Salvar" }).click();
-    await expectVisible(page.getByRole("button", { name: /João da Silva/ }), "new contact");
+    await expectVisible(page.getByRole("link", { name: /João da Silva/ }), "new contact");
     await page.getByLabel("Buscar").fill("98765");
-    await expectVisible(page.getByRole("button", { name: /João da Silva/ }), "contact found by phone digits");
+    await expectVisible(page.getByRole("link", { name: /João da Silva/ }), "contact found by phone digits");
     await page.getByLabel("Buscar").fill("ninguem-com-esse-nome");
     await expectVisible(page.getByText("Nada encontrado."), "no search results");
     await page.getByLabel("Buscar").fill("");
     await shot(page, "07d-contacts");
+    await contactsJourney({ page, name: "João da Silva", tag: "VIP" });
     await page.getByRole("link", { name: "Configurações" }).first().click();
     await page.getByRole("link", { name: /^Canais/ }).first().click();
     await page.getByRole("button", { name: "Chat do site" }).first().click();

@@ -100,16 +100,11 @@ export function ContactsPage() {
                         </span>
                       ) : null}
                     </span>
-                    <span className="mt-1 flex flex-wrap gap-1 sm:hidden">
+                    <span className="mt-1 flex flex-wrap gap-1 empty:hidden">
                       {c.tags.map((tag) => (
                         <TagPill key={tag.id} tag={tag} />
                       ))}
                     </span>
-                  </span>
-                  <span className="hidden max-w-56 flex-wrap justify-end gap-1 sm:flex">
-                    {c.tags.map((tag) => (
-                      <TagPill key={tag.id} tag={tag} />
-                    ))}
                   </span>
                   <span className="flex w-36 shrink-0 flex-col items-end gap-0.5 text-xs text-slate-500">
                     <span className="inline-flex items-center gap-1" title={t("people.contacts.lastContact")}>
