@@ -16,9 +16,12 @@ import { AppShell } from "./components/shell/AppShell";
 import { EmptyState, ErrorState, Spinner } from "./components/ui/States";
 import { Toaster } from "./components/ui/Toaster";
 import { ContactsPage } from "./pages/ContactsPage";
+import { ContactPage } from "./pages/contacts/ContactPage";
 import { InboxPage } from "./pages/InboxPage";
 import { LoginPage } from "./pages/auth/LoginPage";
+import { ForgotPasswordPage } from "./pages/auth/ForgotPasswordPage";
 import { MagicLinkPage } from "./pages/auth/MagicLinkPage";
+import { ResetPasswordPage } from "./pages/auth/ResetPasswordPage";
 
 function NotFound() {
   const { t } = useTranslation();
@@ -62,6 +65,19 @@ const magicRoute = createRoute({
   component: MagicLinkPage,
 });
 
+const forgotRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/auth/forgot",
+  component: ForgotPasswordPage,
+});
+
+const resetRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/auth/reset",
+  validateSearch: (s: Record<string, unknown>) => ({ token: str(s.token) }),
+  component: ResetPasswordPage,
+});
+
 /** Everything behind sign-in. */
 const appRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -88,6 +104,7 @@ const inboxRoute = createRoute({ getParentRoute: () => appRoute, path: "/inbox",
 const inboxIndexRoute = createRoute({ getParentRoute: () => inboxRoute, path: "/", component: () => null });
 export const conversationRoute = createRoute({ getParentRoute: () => inboxRoute, path: "$conversationId", component: () => null });
 const contactsRoute = createRoute({ getParentRoute: () => appRoute, path: "/contacts", component: ContactsPage });
+const contactRoute = createRoute({ getParentRoute: () => appRoute, path: "/contacts/$contactId", component: ContactPage });
 const profileRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/profile",
@@ -130,10 +147,13 @@ const adminTenantsRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   loginRoute,
   magicRoute,
+  forgotRoute,
+  resetRoute,
   appRoute.addChildren([
     indexRoute,
     inboxRoute.addChildren([inboxIndexRoute, conversationRoute]),
     contactsRoute,
+    contactRoute,
     profileRoute,
     settingsRoute.addChildren([
       settingsIndexRoute,

@@ -70,6 +70,8 @@ pub struct CoreConfig {
     pub refresh_ttl: Duration,
     pub magic_link_ttl: Duration,
     pub invite_ttl: Duration,
+    /// How long a password-reset link stays valid ("Esqueci a senha").
+    pub password_reset_ttl: Duration,
     /// Failed sign-ins allowed per account inside `login_window` before a 429.
     pub login_max_failures: usize,
     pub login_window: Duration,
@@ -94,6 +96,7 @@ impl Default for CoreConfig {
             refresh_ttl: Duration::from_secs(30 * 24 * 3600),
             magic_link_ttl: Duration::from_secs(15 * 60),
             invite_ttl: Duration::from_secs(7 * 24 * 3600),
+            password_reset_ttl: Duration::from_secs(30 * 60),
             login_max_failures: 5,
             login_window: Duration::from_secs(15 * 60),
             mail_from: "Atende <no-reply@atende.local>".into(),

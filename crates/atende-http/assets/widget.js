@@ -64,7 +64,11 @@
     ".msg img{max-width:100%;border-radius:8px;display:block}.msg a{color:inherit}.msg.failed{opacity:.6;cursor:pointer}.msg.pending{opacity:.7}" +
     ".note{align-self:center;font-size:13px;color:#555;text-align:center}.typing{align-self:flex-start;font-size:13px;color:#555;font-style:italic}" +
     ".bar{display:flex;align-items:flex-end;gap:4px;padding:8px;border-top:1px solid #e3e5e8;background:#fff;color:#444}" +
-    "textarea{flex:1;resize:none;border:1px solid #d0d5dd;border-radius:10px;padding:9px;font-size:15px;max-height:120px;min-height:40px}" +
+    // A textarea keeps the UA's monospace font and a 20-column minimum width, and wraps its
+    // placeholder onto a hidden second line: the font is inherited, the box may shrink, and
+    // the placeholder stays on one line (ellipsis when the panel is narrow).
+    "textarea{flex:1;min-width:0;box-sizing:border-box;resize:none;border:1px solid #d0d5dd;border-radius:10px;padding:9px;font:inherit;font-size:15px;line-height:20px;max-height:120px;min-height:40px}" +
+    "textarea::placeholder{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;color:#667085;opacity:1}" +
     ".send{background:var(--c);color:#fff;border:0;border-radius:10px;padding:10px 14px;cursor:pointer}" +
     ".emojis{display:grid;grid-template-columns:repeat(8,1fr);gap:2px;padding:6px;border-top:1px solid #e3e5e8;background:#fff}.emojis button{background:none;border:0;font-size:20px;cursor:pointer;padding:4px;border-radius:6px}.emojis button:hover{background:#f0f1f3}" +
     "form.pre{padding:16px;display:flex;flex-direction:column;gap:10px;overflow-y:auto;flex:1}form.pre label{font-size:13px;color:#333;display:flex;flex-direction:column;gap:4px}form.pre input{border:1px solid #d0d5dd;border-radius:8px;padding:9px;font-size:15px}" +

@@ -95,7 +95,7 @@ async fn demo(State(s): State<AppState>) -> Response {
             "<h1>Chat de demonstração</h1>\
              <p>Esta página faz o papel do site de um cliente. Clique no balão no canto inferior \
              direito e escreva como se fosse um cliente: a conversa aparece na caixa de entrada \
-             do Atende (workspace <code>demo</code>), e as respostas dos agentes chegam aqui ao vivo.</p>\
+             do Atende (empresa <code>demo</code>), e as respostas dos agentes chegam aqui ao vivo.</p>\
              <p>Para colocar o chat no seu site, cole esta linha antes de <code>&lt;/body&gt;</code>:</p>\
              <pre>{snippet}</pre>\
              <script src=\"/widget.js\" data-atende-token=\"{token}\" data-atende-open=\"true\" async></script>",
@@ -106,12 +106,12 @@ async fn demo(State(s): State<AppState>) -> Response {
             token = escape(&t),
         ),
         None => "<h1>Chat de demonstração</h1>\
-             <p>Nenhum canal de chat web encontrado no workspace <code>demo</code>. Crie um no Atende \
+             <p>Nenhum canal de chat web encontrado na empresa <code>demo</code>. Crie um no Atende \
              (Canais → Conectar → Chat web) ou pela API:</p>\
              <pre>curl -X POST http://localhost:8080/api/v1/channels/connectors \\\n  \
              -H 'Authorization: Bearer &lt;token&gt;' -H 'Content-Type: application/json' \\\n  \
              -d '{\"kind\": \"webchat\", \"name\": \"Site\"}'</pre>\
-             <p>Depois recarregue esta página. Em outro workspace, cole o <code>embed_snippet</code> \
+             <p>Depois recarregue esta página. Em outra empresa, cole o <code>embed_snippet</code> \
              do canal em qualquer página.</p>"
             .to_owned(),
     };

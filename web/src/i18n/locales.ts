@@ -1,6 +1,7 @@
-// Every language's whole translation tree: the main file plus the inbox's own files (`chat/` for
-// the conversation pane and composer, `conv/` for the list, side panel and attention), merged
-// under their top-level keys so the files can grow without touching each other.
+// Every language's whole translation tree: the main file plus the feature namespaces (`chat/` for
+// the conversation pane and composer, `conv/` for the list, side panel and attention, and one
+// directory per later feature), merged under their top-level keys so the files can grow without
+// touching each other.
 
 import chatEn from "./chat/en.json";
 import chatEs from "./chat/es.json";
@@ -8,17 +9,26 @@ import chatPt from "./chat/pt-BR.json";
 import convEn from "./conv/en.json";
 import convEs from "./conv/es.json";
 import convPt from "./conv/pt-BR.json";
+import en from "./en.json";
+import es from "./es.json";
 import inboxlistEn from "./inboxlist/en.json";
 import inboxlistEs from "./inboxlist/es.json";
 import inboxlistPt from "./inboxlist/pt-BR.json";
-import en from "./en.json";
-import es from "./es.json";
+import peopleEn from "./people/en.json";
+import peopleEs from "./people/es.json";
+import peoplePt from "./people/pt-BR.json";
 import ptBR from "./pt-BR.json";
 
-export type Translation = typeof ptBR & { chat: typeof chatPt; conv: typeof convPt; inboxlist: typeof inboxlistPt };
+const namespaces = {
+  "pt-BR": { chat: chatPt, conv: convPt, inboxlist: inboxlistPt, people: peoplePt },
+  en: { chat: chatEn, conv: convEn, inboxlist: inboxlistEn, people: peopleEn },
+  es: { chat: chatEs, conv: convEs, inboxlist: inboxlistEs, people: peopleEs },
+};
+
+export type Translation = typeof ptBR & (typeof namespaces)["pt-BR"];
 
 export const translations = {
-  "pt-BR": { ...ptBR, chat: chatPt, conv: convPt, inboxlist: inboxlistPt } as Translation,
-  en: { ...en, chat: chatEn, conv: convEn, inboxlist: inboxlistEn },
-  es: { ...es, chat: chatEs, conv: convEs, inboxlist: inboxlistEs },
+  "pt-BR": { ...ptBR, ...namespaces["pt-BR"] } as Translation,
+  en: { ...en, ...namespaces.en },
+  es: { ...es, ...namespaces.es },
 };

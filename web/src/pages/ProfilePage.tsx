@@ -10,6 +10,7 @@ import { Button } from "../components/ui/Button";
 import { CopyField } from "../components/ui/CopyField";
 import { Field, Input, Select } from "../components/ui/Field";
 import { Badge, Card, PageHeader } from "../components/ui/Page";
+import { PasswordInput } from "../components/ui/PasswordInput";
 import { Alert } from "../components/ui/States";
 import { toast } from "../components/ui/Toaster";
 import { LANGUAGES, setLanguage } from "../i18n";
@@ -116,13 +117,13 @@ function PasswordCard() {
         <input type="text" autoComplete="username" hidden readOnly />
         <div className="grid gap-x-4 sm:grid-cols-3">
           <Field label={t("profile.currentPassword")} error={field(err, "current_password")}>
-            <Input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />
+            <PasswordInput autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />
           </Field>
           <Field label={t("auth.newPassword")} error={field(err, "new_password")} hint={t("auth.passwordHint")}>
-            <Input type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />
+            <PasswordInput autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />
           </Field>
           <Field label={t("auth.confirmPassword")} error={mismatch ? t("auth.passwordMismatch") : undefined}>
-            <Input type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} />
+            <PasswordInput autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} />
           </Field>
         </div>
         <div className="flex justify-end">
@@ -199,7 +200,7 @@ function TwoFactorCard({ user }: { user: User }) {
             {generalOf(disable.error, ["password"]) ? <div className="mb-3"><Alert>{generalOf(disable.error, ["password"])}</Alert></div> : null}
             <div className="grid gap-x-4 sm:grid-cols-2">
               <Field label={t("auth.password")} error={field(disable.error, "password")}>
-                <Input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+                <PasswordInput autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
               </Field>
               <Field label={t("auth.totpCode")} error={codeErr(disable.error)}>
                 {codeInput}
@@ -273,7 +274,7 @@ function TwoFactorCard({ user }: { user: User }) {
         {generalOf(enroll.error, ["password"]) ? <div className="mb-3"><Alert>{generalOf(enroll.error, ["password"])}</Alert></div> : null}
         <input type="text" autoComplete="username" hidden readOnly />
         <Field label={t("auth.password")} error={field(enroll.error, "password")} hint={t("profile.totpPasswordHint")} className="max-w-sm">
-          <Input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <PasswordInput autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
         </Field>
         <Button type="submit" loading={enroll.isPending} disabled={!password} icon={<ShieldCheck aria-hidden className="size-4" />}>
           {t("profile.totpEnable")}

@@ -3,7 +3,7 @@
 use super::session::{self, tenant_briefs};
 use crate::audit::{self, Entry, RequestMeta, Who};
 use crate::error::{CoreError, CoreResult};
-use crate::mail::{self, OutgoingMail};
+use crate::mail::{self, Lang, LinkMail};
 use crate::views::{TenantBrief, TokenResponse};
 use crate::{Core, crypto};
 use atende_db::Scoped;
@@ -14,63 +14,108 @@ use atende_domain::{Email, Password, TenantId, UserId};
 use chrono::Utc;
 use std::time::Duration;
 
-/// What a link is for.
-pub const PURPOSE_LOGIN: &str = "login";
-pub const PURPOSE_INVITE: &str = "invite";
+/// What a link is for (the `purpose` column of `magic_link_tokens`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// Sign in without a password.
+    Login,
+    /// Join a tenant (and set a password when the account has none).
+    Invite,
+    /// Choose a new password ("Esqueci a senha"); never signs in by itself.
+    PasswordReset,
+}
+
+impl Purpose {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Login => "login",
+            Self::Invite => "invite",
+            Self::PasswordReset => "password_reset",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Login, Self::Invite, Self::PasswordReset]
+            .into_iter()
+            .find(|p| p.as_str() == s)
+    }
+}
 
 /// At most this many links per account per window; more requests still answer 202.
-const MAX_LINKS_PER_WINDOW: usize = 5;
+pub(crate) const MAX_LINKS_PER_WINDOW: usize = 5;
+
+/// The tenant a link belongs to, with what its mail needs.
+#[derive(Clone, Debug)]
+pub(crate) struct LinkTenant {
+    pub id: TenantId,
+    pub name: String,
+    /// The tenant's language: an invitation is written in it.
+    pub locale: String,
+}
+
+/// A link just created.
+pub(crate) struct SentLink {
+    /// The full URL carrying the single-use token.
+    pub url: String,
+    /// Whether the mail will reach the recipient (`false` without SMTP).
+    pub mailed: bool,
+}
 
 /// Creates a link for `user` and enqueues the e-mail carrying it, in the caller's transaction.
+/// Returns the link so a caller that may see it (an admin inviting) can pass it on when mail
+/// does not go out.
 pub(crate) async fn send_link(
     core: &Core,
     tx: &impl Scoped,
     user: &users::Model,
-    tenant: Option<(TenantId, String)>,
-    purpose: &'static str,
-) -> CoreResult<()> {
+    tenant: Option<&LinkTenant>,
+    purpose: Purpose,
+) -> CoreResult<SentLink> {
     let token = crypto::random_token("ml_");
-    let ttl = if purpose == PURPOSE_INVITE {
-        core.config.invite_ttl
-    } else {
-        core.config.magic_link_ttl
+    let ttl = match purpose {
+        Purpose::Invite => core.config.invite_ttl,
+        Purpose::Login => core.config.magic_link_ttl,
+        Purpose::PasswordReset => core.config.password_reset_ttl,
     };
     token_repo::insert_magic_link(
         tx,
         token_repo::NewMagicLink {
             user_id: user.id,
-            tenant_id: tenant.as_ref().map(|(t, _)| t.uuid()),
-            purpose,
+            tenant_id: tenant.map(|t| t.id.uuid()),
+            purpose: purpose.as_str(),
             token_hash: crypto::token_digest(&token),
             expires_at: Utc::now() + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::minutes(15)),
         },
     )
     .await?;
     let base = core.config.public_url.trim_end_matches('/');
-    let link = format!("{base}/auth/magic?token={token}");
-    let mail = match purpose {
-        PURPOSE_INVITE => {
-            let tenant_name = tenant.as_ref().map_or("Atende", |(_, n)| n.as_str());
-            OutgoingMail {
-                to: user.email.clone(),
-                subject: format!("Convite para {tenant_name} no Atende / Invitation to {tenant_name}"),
-                text: format!(
-                    "Olá {name},\n\nVocê foi convidado(a) para {tenant_name} no Atende. Abra o link abaixo para definir sua senha (válido por {days} dias):\n\n{link}\n\n---\nHello {name}, you were invited to {tenant_name} on Atende. Open the link above to set your password.\n",
-                    name = user.name,
-                    days = ttl.as_secs() / 86_400,
-                ),
-            }
-        }
-        _ => OutgoingMail {
-            to: user.email.clone(),
-            subject: "Seu link de acesso ao Atende / Your Atende sign-in link".into(),
-            text: format!(
-                "Olá {name},\n\nUse o link abaixo para entrar no Atende. Ele vale por {mins} minutos e pode ser usado uma vez:\n\n{link}\n\nSe não foi você, ignore esta mensagem.\n\n---\nUse the link above to sign in to Atende. It is valid for {mins} minutes, once.\n",
-                name = user.name,
-                mins = ttl.as_secs() / 60,
-            ),
-        },
+    let (url, kind, lang) = match purpose {
+        Purpose::Invite => (
+            format!("{base}/auth/magic?token={token}"),
+            LinkMail::Invite {
+                tenant: tenant.map_or("Atende", |t| t.name.as_str()),
+                days: (ttl.as_secs() / 86_400).max(1),
+            },
+            Lang::from_locale(tenant.map_or(user.locale.as_str(), |t| t.locale.as_str())),
+        ),
+        Purpose::Login => (
+            format!("{base}/auth/magic?token={token}"),
+            LinkMail::Login {
+                minutes: ttl.as_secs() / 60,
+            },
+            Lang::from_locale(&user.locale),
+        ),
+        Purpose::PasswordReset => (
+            format!("{base}/auth/reset?token={token}"),
+            LinkMail::PasswordReset {
+                minutes: ttl.as_secs() / 60,
+            },
+            Lang::from_locale(&user.locale),
+        ),
     };
+    let mail = mail::render_link(kind, lang, &user.email, &user.name, &url);
     let payload = serde_json::to_value(&mail).map_err(|e| CoreError::Internal(e.to_string()))?;
     jobs::enqueue(
         tx,
@@ -80,7 +125,10 @@ pub(crate) async fn send_link(
         },
     )
     .await?;
-    Ok(())
+    Ok(SentLink {
+        url,
+        mailed: core.mailer.delivers(),
+    })
 }
 
 /// Sends a sign-in link if the account exists and is active. Always succeeds from the caller's
@@ -114,8 +162,12 @@ pub async fn request(core: &Core, email: &str, tenant: Option<&str>, meta: &Requ
     let briefs = tenant_briefs(&tx, UserId(user.id)).await?;
     let t = tenant
         .and_then(|slug| briefs.iter().find(|b| b.slug == slug))
-        .map(|b| (TenantId(b.id), b.name.clone()));
-    send_link(core, &tx, &user, t, PURPOSE_LOGIN).await?;
+        .map(|b| LinkTenant {
+            id: TenantId(b.id),
+            name: b.name.clone(),
+            locale: user.locale.clone(),
+        });
+    send_link(core, &tx, &user, t.as_ref(), Purpose::Login).await?;
     audit::record(
         &tx,
         Who::User {
@@ -155,6 +207,16 @@ pub async fn verify(core: &Core, input: VerifyInput<'_>, meta: &RequestMeta) -> 
             "this link is invalid, expired or already used".into(),
         ));
     };
+    let purpose = Purpose::parse(&link.purpose);
+    if purpose == Some(Purpose::PasswordReset) || purpose.is_none() {
+        // A reset link only sets a password (`/auth/password-reset/confirm`); it never signs in,
+        // so a second factor cannot be skipped through it. Dropping the transaction keeps it live.
+        return Err(CoreError::Unauthorized(
+            "invalid_token",
+            "this link is invalid, expired or already used".into(),
+        ));
+    }
+    let invite = purpose == Some(Purpose::Invite);
     let mut user = repo::users::get(&tx, UserId(link.user_id)).await?;
     if !user.active {
         return Err(CoreError::Forbidden(
@@ -166,7 +228,7 @@ pub async fn verify(core: &Core, input: VerifyInput<'_>, meta: &RequestMeta) -> 
     // counts as a failed sign-in.
     session::check_throttle(core, &tx, &user.email).await?;
     let tx = session::check_second_factor(core, tx, &user, input.totp_code, meta).await?;
-    let needs_password = link.purpose == PURPOSE_INVITE && user.password_hash.is_none();
+    let needs_password = invite && user.password_hash.is_none();
     let mut patch = repo::users::UserPatch::default();
     match input.password {
         Some(p) => {
@@ -202,7 +264,7 @@ pub async fn verify(core: &Core, input: VerifyInput<'_>, meta: &RequestMeta) -> 
             "no active tenant to sign in to".into(),
         ));
     }
-    let action = if link.purpose == PURPOSE_INVITE {
+    let action = if invite {
         "auth.invite_accepted"
     } else {
         "auth.magic_link_login"

@@ -10,11 +10,13 @@
 //! - [`session`]: sign-in, refresh with rotation and reuse detection, logout, tenant switch,
 //!   impersonation.
 //! - [`magic`]: magic links and invitations.
+//! - [`reset`]: "Esqueci a senha" (password-reset links).
 //! - [`totp`]: the second factor.
 //! - [`me`]: the caller's own profile.
 
 pub mod magic;
 pub mod me;
+pub mod reset;
 pub mod session;
 pub mod tokens;
 pub mod totp;

@@ -19,7 +19,6 @@ use crate::Core;
 use crate::audit::{self, Entry, RequestMeta, Who};
 use crate::authz::require;
 use crate::error::{CoreError, CoreResult};
-use crate::views::Paged;
 use atende_db::entities::{contact_identities, contacts::Model};
 use atende_db::page::PageRequest;
 use atende_db::repo::contacts::{self, ContactFilter, ContactPatch, NewContact};
@@ -79,12 +78,31 @@ pub struct ContactView {
     pub opt_out: bool,
     pub tags: Vec<TagView>,
     pub identities: Vec<IdentityView>,
+    /// How many conversations the contact has (every status).
+    pub conversation_count: u64,
+    /// When the last message of any of their conversations was written (null: none yet).
+    pub last_contact_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
+/// A page of contacts with the number of contacts the filter matches over every page.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ContactPage {
+    pub items: Vec<ContactView>,
+    /// Pass as `cursor` for the next page; absent on the last one.
+    pub next_cursor: Option<String>,
+    /// Contacts matching `q` / `tag`, over all pages.
+    pub total: u64,
+}
+
 impl ContactView {
-    fn new(c: &Model, tags: &[atende_db::entities::tags::Model], ids: &[contact_identities::Model]) -> Self {
+    fn new(
+        c: &Model,
+        tags: &[atende_db::entities::tags::Model],
+        ids: &[contact_identities::Model],
+        activity: Option<contacts::Activity>,
+    ) -> Self {
         Self {
             id: c.id,
             name: c.name.clone(),
@@ -100,17 +118,21 @@ impl ContactView {
             opt_out: c.opted_out,
             tags: tags.iter().map(TagView::from).collect(),
             identities: ids.iter().map(IdentityView::from).collect(),
+            conversation_count: activity.map_or(0, |a| a.conversations),
+            last_contact_at: activity.map(|a| a.last_message_at),
             created_at: c.created_at,
             updated_at: c.updated_at,
         }
     }
 }
 
-/// Views of `rows` with their tags and identities, in two queries for the whole page.
+/// Views of `rows` with their tags, identities and conversation activity, in three queries for
+/// the whole page (never one per contact).
 async fn views(tx: &TenantTx, rows: &[Model]) -> CoreResult<Vec<ContactView>> {
     let ids: Vec<Uuid> = rows.iter().map(|c| c.id).collect();
     let mut tags = tags::of_contacts(tx, &ids).await?;
     let mut identities = contacts::identities_of_many(tx, &ids).await?;
+    let activity = contacts::activity_of_many(tx, &ids).await?;
     Ok(rows
         .iter()
         .map(|c| {
@@ -118,6 +140,7 @@ async fn views(tx: &TenantTx, rows: &[Model]) -> CoreResult<Vec<ContactView>> {
                 c,
                 &tags.remove(&c.id).unwrap_or_default(),
                 &identities.remove(&c.id).unwrap_or_default(),
+                activity.get(&c.id).copied(),
             )
         })
         .collect())
@@ -191,7 +214,7 @@ pub async fn list(
     search: Option<&str>,
     tag: Option<TagId>,
     page: PageRequest,
-) -> CoreResult<Paged<ContactView>> {
+) -> CoreResult<ContactPage> {
     require(ctx, Action::ContactsRead)?;
     if search.is_some_and(|s| s.chars().count() > 200) {
         return Err(CoreError::field("q", "must have at most 200 characters"));
@@ -203,10 +226,12 @@ pub async fn list(
     };
     let rows = contacts::list_filtered(&tx, &filter, page).await?;
     let items = views(&tx, &rows.items).await?;
+    let total = contacts::count_filtered(&tx, &filter).await?;
     tx.commit().await?;
-    Ok(Paged {
+    Ok(ContactPage {
         items,
         next_cursor: rows.next_cursor,
+        total,
     })
 }
 

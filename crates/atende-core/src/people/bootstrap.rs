@@ -3,6 +3,7 @@
 use super::members::{Attach, invite_or_attach};
 use super::tenants::{self, CreateTenant};
 use crate::audit::{self, Entry, RequestMeta, Who};
+use crate::auth::magic::LinkTenant;
 use crate::error::{CoreError, CoreResult};
 use crate::views::UserView;
 use crate::{Core, crypto};
@@ -91,11 +92,15 @@ pub async fn create_user(
     let user = match (tenant, role) {
         (Some((slug, _)), Some(role)) => {
             let t = tenant_repo::by_slug(&tx, slug).await?.ok_or(CoreError::NotFound)?;
-            let (_, u) = invite_or_attach(
+            let (_, u, _) = invite_or_attach(
                 core,
                 &tx,
                 Attach {
-                    tenant: (TenantId(t.id), t.name),
+                    tenant: LinkTenant {
+                        id: TenantId(t.id),
+                        name: t.name,
+                        locale: t.locale,
+                    },
                     email: &email,
                     name: Some(&name),
                     password: Some(password.expose()),

@@ -1,7 +1,7 @@
 //! Members of a tenant: list, invite, change role, deactivate.
 
 use crate::audit::{self, Entry, RequestMeta, Who};
-use crate::auth::magic::{self, PURPOSE_INVITE};
+use crate::auth::magic::{self, LinkTenant, Purpose, SentLink};
 use crate::authz::{require, require_person};
 use crate::error::{CoreError, CoreResult};
 use crate::views::{MemberView, Paged};
@@ -10,11 +10,13 @@ use atende_db::entities::{memberships as m_ent, users as u_ent};
 use atende_db::page::PageRequest;
 use atende_db::repo::{memberships, tokens as token_repo, users};
 use atende_db::{DbError, Scoped};
-use atende_domain::{Action, Email, MembershipId, Role, TenantCtx, TenantId, UserId};
+use atende_domain::{Action, Email, MembershipId, Role, TenantCtx, UserId};
+use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 pub(crate) struct Attach<'a> {
-    pub tenant: (TenantId, String),
+    pub tenant: LinkTenant,
     pub email: &'a Email,
     pub name: Option<&'a str>,
     /// Given by the CLI and tenant creation; otherwise the person gets an invitation link.
@@ -22,15 +24,39 @@ pub(crate) struct Attach<'a> {
     pub role: Role,
 }
 
+/// What inviting (or re-inviting) someone produced.
+///
+/// Without a mail server nothing reaches the invitee, so the admin who invited is told so and
+/// given the single-use link to pass on (WhatsApp, chat…). With one, the link is never shown:
+/// it belongs to the invitee's mailbox.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct InvitationView {
+    pub member: MemberView,
+    /// `true` when the invitation e-mail is on its way (an SMTP server is configured).
+    pub mail_sent: bool,
+    /// The accept link, only when `mail_sent` is `false`.
+    pub accept_url: Option<String>,
+}
+
+impl InvitationView {
+    fn new(member: MemberView, link: SentLink) -> Self {
+        Self {
+            member,
+            mail_sent: link.mailed,
+            accept_url: (!link.mailed).then_some(link.url),
+        }
+    }
+}
+
 /// Makes `email` a member of the tenant with `role`: creates the account if needed and mails
-/// an invitation link unless a password was set here.
+/// an invitation link unless a password was set here (then the link is returned).
 pub(crate) async fn invite_or_attach(
     core: &Core,
     tx: &impl Scoped,
     a: Attach<'_>,
     who: Who<'_>,
     meta: &RequestMeta,
-) -> CoreResult<(m_ent::Model, u_ent::Model)> {
+) -> CoreResult<(m_ent::Model, u_ent::Model, Option<SentLink>)> {
     let user = match users::by_email(tx, a.email.as_str()).await? {
         Some(u) => u,
         None => {
@@ -55,7 +81,7 @@ pub(crate) async fn invite_or_attach(
             u
         }
     };
-    let m = memberships::create_in(tx, a.tenant.0, UserId(user.id), a.role)
+    let m = memberships::create_in(tx, a.tenant.id, UserId(user.id), a.role)
         .await
         .map_err(|e| match e {
             DbError::Conflict { .. } => CoreError::Conflict {
@@ -65,9 +91,10 @@ pub(crate) async fn invite_or_attach(
             },
             other => other.into(),
         })?;
-    if a.password.is_none() {
-        magic::send_link(core, tx, &user, Some(a.tenant.clone()), PURPOSE_INVITE).await?;
-    }
+    let link = match a.password {
+        None => Some(magic::send_link(core, tx, &user, Some(&a.tenant), Purpose::Invite).await?),
+        Some(_) => None,
+    };
     let view = MemberView::new(&m, &user);
     audit::record(
         tx,
@@ -76,7 +103,7 @@ pub(crate) async fn invite_or_attach(
         Entry::new("members.invite", "membership", m.id).after(&view),
     )
     .await?;
-    Ok((m, user))
+    Ok((m, user, link))
 }
 
 /// Members of the caller's tenant, oldest first.
@@ -117,7 +144,7 @@ pub async fn invite(
     role: &str,
     name: Option<&str>,
     meta: &RequestMeta,
-) -> CoreResult<MemberView> {
+) -> CoreResult<InvitationView> {
     require(ctx, Action::MembersInvite)?;
     require_person(ctx)?;
     let mut errs = atende_domain::FieldErrors::new();
@@ -133,11 +160,15 @@ pub async fn invite(
     };
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
     let tenant = atende_db::repo::tenants::own(&tx).await?;
-    let (m, u) = invite_or_attach(
+    let (m, u, link) = invite_or_attach(
         core,
         &tx,
         Attach {
-            tenant: (ctx.tenant_id, tenant.name),
+            tenant: LinkTenant {
+                id: ctx.tenant_id,
+                name: tenant.name,
+                locale: tenant.locale,
+            },
             email: &email,
             name: name.as_deref(),
             password: None,
@@ -148,7 +179,58 @@ pub async fn invite(
     )
     .await?;
     tx.commit().await?;
-    Ok(MemberView::new(&m, &u))
+    let link = link.ok_or_else(|| CoreError::Internal("an invitation without a link".into()))?;
+    Ok(InvitationView::new(MemberView::new(&m, &u), link))
+}
+
+/// Sends a pending invitation again with a new link; the earlier links of this invitation stop
+/// working. Pending means the invitee has not chosen a password yet.
+///
+/// # Errors
+/// 404 for another tenant's membership; 409 `invitation_not_pending` once accepted or for a
+/// deactivated member.
+pub async fn resend_invitation(
+    core: &Core,
+    ctx: &TenantCtx,
+    id: MembershipId,
+    meta: &RequestMeta,
+) -> CoreResult<InvitationView> {
+    require(ctx, Action::MembersInvite)?;
+    require_person(ctx)?;
+    let tx = core.db.tenant_tx(ctx.tenant_id).await?;
+    let m = memberships::get(&tx, id).await?;
+    let user = users::get(&tx, UserId(m.user_id)).await?;
+    if user.password_hash.is_some() || !m.active || !user.active {
+        return Err(CoreError::Conflict {
+            code: "invitation_not_pending",
+            field: "member_id".into(),
+            message: "this person has already accepted the invitation or is deactivated".into(),
+        });
+    }
+    let tenant = atende_db::repo::tenants::own(&tx).await?;
+    token_repo::revoke_magic_links(&tx, user.id, Purpose::Invite.as_str(), Some(ctx.tenant_id.uuid())).await?;
+    let link = magic::send_link(
+        core,
+        &tx,
+        &user,
+        Some(&LinkTenant {
+            id: ctx.tenant_id,
+            name: tenant.name,
+            locale: tenant.locale,
+        }),
+        Purpose::Invite,
+    )
+    .await?;
+    let view = MemberView::new(&m, &user);
+    audit::record(
+        &tx,
+        Who::Ctx(ctx),
+        meta,
+        Entry::new("members.invitation_resent", "membership", m.id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(InvitationView::new(view, link))
 }
 
 /// Changes a member's role and/or active flag. The last active admin can be neither demoted

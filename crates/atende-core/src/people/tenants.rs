@@ -3,6 +3,7 @@
 use super::members::{Attach, invite_or_attach};
 use crate::Core;
 use crate::audit::{self, Entry, RequestMeta, Who};
+use crate::auth::magic::LinkTenant;
 use crate::auth::{self, Principal};
 use crate::authz::{require, require_person};
 use crate::error::{CoreError, CoreResult};
@@ -106,7 +107,11 @@ pub async fn create(
         core,
         &tx,
         Attach {
-            tenant: (tenant_id, t.name.clone()),
+            tenant: LinkTenant {
+                id: tenant_id,
+                name: t.name.clone(),
+                locale: t.locale.clone(),
+            },
             email: &email,
             name: admin_name.as_deref(),
             password: password.as_ref().map(atende_domain::Password::expose),

@@ -178,3 +178,25 @@ pub async fn consume_magic_link(tx: &impl Scoped, hash: &str) -> Result<Option<m
         .await?;
     Ok((res.rows_affected == 1).then_some(row))
 }
+
+/// Revokes the live links of `user` with `purpose` (in `tenant`, when given): a resent
+/// invitation or a completed reset leaves no older link working.
+///
+/// # Errors
+/// Database failure.
+pub async fn revoke_magic_links(
+    tx: &impl Scoped,
+    user: Uuid,
+    purpose: &str,
+    tenant: Option<Uuid>,
+) -> Result<u64, DbError> {
+    let mut q = ml::Entity::update_many()
+        .col_expr(ml::Column::UsedAt, Expr::value(now()))
+        .filter(ml::Column::UserId.eq(user))
+        .filter(ml::Column::Purpose.eq(purpose))
+        .filter(ml::Column::UsedAt.is_null());
+    if let Some(t) = tenant {
+        q = q.filter(ml::Column::TenantId.eq(t));
+    }
+    Ok(q.exec(tx.conn()).await?.rows_affected)
+}

@@ -770,7 +770,41 @@ async fn prepared_statement_name(tx: &TenantTx, sql: &str) -> String {
         .unwrap_or_else(|| panic!("the connection has no prepared statement for {sql}"))
 }
 
+/// The contacts list's conversation count and last contact (issue 10): one grouped read for the
+/// page's contacts, through the contact index, never a scan of the tenant's conversations.
+async fn contact_activity_reads_the_contact_index_for_the_page(t: TestDb) {
+    // Arrange: the first page of the contacts list.
+    let s = seed_inbox(&t, SEED_TENANTS, SEED_CONVERSATIONS).await;
+    let tx = t.db.tenant_tx(s.id).await.unwrap();
+    let ids: Vec<Uuid> = atende_db::repo::contacts::list(&tx, None, PageRequest { limit: 50, after: None })
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(ids.len(), 50);
+    let stmt = atende_db::repo::contacts::activity_query(DbBackend::Postgres, s.id, &ids);
+
+    for mode in PlanMode::BOTH {
+        // Act
+        let plan = explain(tx.conn(), &stmt, mode).await;
+
+        // Assert
+        let scans = plan.scans_of("conversations");
+        assert!(!scans.is_empty(), "{mode:?}: {plan}");
+        for (node, index, cond) in &scans {
+            assert_ne!(node, "Seq Scan", "{mode:?}: {plan}");
+            assert_eq!(index, "ix_conversations__contact_latest", "{mode:?}: {plan}");
+            assert!(cond.contains("contact_id"), "{mode:?}: {plan}");
+        }
+    }
+    let activity = atende_db::repo::contacts::activity_of_many(&tx, &ids).await.unwrap();
+    assert!(!activity.is_empty(), "the seeded contacts have conversations");
+}
+
 postgres_only!(
+    contact_activity_reads_the_contact_index_for_the_page,
     provider_id_lookup_uses_its_unique_index_in_custom_and_generic_plans,
     opening_a_conversation_walks_its_index_backwards_without_sorting,
     every_inbox_tab_reads_its_first_page_in_index_order,

@@ -4,7 +4,7 @@ use super::{limit_ip, no_content};
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, Auth, Meta};
 use crate::state::AppState;
-use atende_core::auth::{magic, session};
+use atende_core::auth::{magic, reset, session};
 use atende_core::views::TokenResponse;
 use axum::Json;
 use axum::extract::State;
@@ -177,4 +177,49 @@ pub async fn magic_link_verify(
         totp_code: b.totp_code.as_deref(),
     };
     Ok(Json(magic::verify(&s.core, input, &meta).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetBody {
+    pub email: String,
+}
+
+/// "Esqueci a senha": mail a password-reset link (single use, 30 minutes). Always 202, whether
+/// or not the account exists; at most five links per account per 15 minutes.
+#[utoipa::path(post, path = "/auth/password-reset", tag = "auth", request_body = PasswordResetBody,
+    responses((status = 202, body = Accepted)))]
+pub async fn password_reset(
+    State(s): State<AppState>,
+    Meta(meta): Meta,
+    ApiJson(b): ApiJson<PasswordResetBody>,
+) -> ApiResult<(StatusCode, Json<Accepted>)> {
+    limit_ip(&s, meta.ip.as_deref())?;
+    reset::request(&s.core, &b.email, &meta).await?;
+    Ok((StatusCode::ACCEPTED, Json(Accepted { status: "accepted" })))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetConfirmBody {
+    /// The `token` parameter of the link.
+    pub token: String,
+    /// The new password (at least 10 characters, like everywhere).
+    pub password: String,
+}
+
+/// Set a new password with a reset link. Every session of the account ends; sign in again
+/// with the new password (and the second factor, if any).
+#[utoipa::path(post, path = "/auth/password-reset/confirm", tag = "auth", request_body = PasswordResetConfirmBody,
+    responses((status = 204),
+        (status = 401, description = "`invalid_token`: unknown, used or expired link", body = crate::error::ErrorBody),
+        (status = 403, description = "`account_disabled`", body = crate::error::ErrorBody)))]
+pub async fn password_reset_confirm(
+    State(s): State<AppState>,
+    Meta(meta): Meta,
+    ApiJson(b): ApiJson<PasswordResetConfirmBody>,
+) -> ApiResult<StatusCode> {
+    limit_ip(&s, meta.ip.as_deref())?;
+    reset::confirm(&s.core, &b.token, &b.password, &meta).await?;
+    Ok(no_content())
 }

@@ -5,9 +5,8 @@ use super::{double_option, no_content};
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Meta, Tenant};
 use crate::state::AppState;
-use atende_core::messaging::contacts::{self, ContactChanges, ContactView, NewContactInput};
+use atende_core::messaging::contacts::{self, ContactChanges, ContactPage, ContactView, NewContactInput};
 use atende_core::people::page_request;
-use atende_core::views::Paged;
 use atende_domain::{ContactId, TagId};
 use axum::Json;
 use axum::extract::State;
@@ -28,14 +27,15 @@ pub struct ListContactsQuery {
     pub tag: Option<Uuid>,
 }
 
-/// Contacts of the tenant, oldest first, with their tags and identities (everyone).
+/// Contacts of the tenant, oldest first, with their tags, identities, conversation count and
+/// last contact, and the total the filter matches (everyone).
 #[utoipa::path(get, path = "/contacts", tag = "contacts", params(ListContactsQuery),
-    security(("bearer" = [])), responses((status = 200, body = Paged<ContactView>)))]
+    security(("bearer" = [])), responses((status = 200, body = ContactPage)))]
 pub async fn list(
     State(s): State<AppState>,
     Tenant(ctx, _): Tenant,
     ApiQuery(q): ApiQuery<ListContactsQuery>,
-) -> ApiResult<Json<Paged<ContactView>>> {
+) -> ApiResult<Json<ContactPage>> {
     let page = page_request(q.limit, q.cursor.as_deref())?;
     Ok(Json(
         contacts::list(&s.core, &ctx, q.q.as_deref(), q.tag.map(TagId), page).await?,

@@ -3,6 +3,7 @@
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Auth, Meta};
 use crate::state::AppState;
+use atende_core::people::members::InvitationView;
 use atende_core::people::{members, page_request, tenants};
 use atende_core::views::{MemberView, Paged};
 use atende_domain::MembershipId;
@@ -45,17 +46,19 @@ pub struct InviteBody {
     pub name: Option<String>,
 }
 
-/// Invite someone by e-mail: the message carries a link to set a password (7 days).
+/// Invite someone by e-mail: the message carries a link to set a password (7 days), written in
+/// the tenant's language. Without a mail server, `mail_sent` is `false` and `accept_url` carries
+/// the single-use link for the admin to pass on.
 #[utoipa::path(post, path = "/tenants/{tenant}/members", tag = "tenants", request_body = InviteBody,
     params(("tenant" = String, Path, description = "Tenant id or slug")),
-    security(("bearer" = [])), responses((status = 201, body = MemberView), (status = 409, body = crate::error::ErrorBody)))]
+    security(("bearer" = [])), responses((status = 201, body = InvitationView), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn invite(
     State(s): State<AppState>,
     Auth(p): Auth,
     Meta(meta): Meta,
     ApiPath(tenant): ApiPath<String>,
     ApiJson(b): ApiJson<InviteBody>,
-) -> ApiResult<(StatusCode, Json<MemberView>)> {
+) -> ApiResult<(StatusCode, Json<InvitationView>)> {
     let ctx = tenants::ctx_for(&s.core, &p, &tenant).await?;
     let m = members::invite(&s.core, &ctx, &b.email, &b.role, b.name.as_deref(), &meta).await?;
     Ok((StatusCode::CREATED, Json(m)))
@@ -84,4 +87,18 @@ pub async fn update(
     Ok(Json(
         members::update(&s.core, &ctx, member_id, b.role.as_deref(), b.active, &meta).await?,
     ))
+}
+
+/// Send a pending invitation again: a new link, and the earlier links stop working.
+#[utoipa::path(post, path = "/tenants/{tenant}/members/{member_id}/resend-invitation", tag = "tenants",
+    params(("tenant" = String, Path, description = "Tenant id or slug"), ("member_id" = uuid::Uuid, Path, description = "Membership id")),
+    security(("bearer" = [])), responses((status = 200, body = InvitationView), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn resend_invitation(
+    State(s): State<AppState>,
+    Auth(p): Auth,
+    Meta(meta): Meta,
+    ApiPath((tenant, member_id)): ApiPath<(String, MembershipId)>,
+) -> ApiResult<Json<InvitationView>> {
+    let ctx = tenants::ctx_for(&s.core, &p, &tenant).await?;
+    Ok(Json(members::resend_invitation(&s.core, &ctx, member_id, &meta).await?))
 }

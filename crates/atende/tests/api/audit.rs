@@ -125,7 +125,11 @@ async fn every_mutation_writes_a_row_with_actor_request_id_and_ip(engine: Engine
         Some(json!({"email": "new@acme.test", "role": "viewer"})),
     )
     .await;
-    expected.push(("members.invite", "membership", inv["id"].as_str().unwrap().to_owned()));
+    expected.push((
+        "members.invite",
+        "membership",
+        inv["member"]["id"].as_str().unwrap().to_owned(),
+    ));
     let k = ok(
         &app,
         Method::POST,

@@ -507,7 +507,7 @@ mod review_fixes {
         assert_eq!(s, StatusCode::CREATED);
         let in_bravo = app.login_to("admin@alpha.test", "bravo").await;
 
-        let path = format!("/api/v1/tenants/bravo/members/{}", m["id"].as_str().unwrap());
+        let path = format!("/api/v1/tenants/bravo/members/{}", m["member"]["id"].as_str().unwrap());
         let (s, _) = app.patch(&path, &b.admin.access, json!({"active": false})).await;
         assert_eq!(s, StatusCode::OK);
 

@@ -8,13 +8,13 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-async fn create(app: &TestApp, t: &TenantFixture, body: Value) -> Value {
+pub(crate) async fn create(app: &TestApp, t: &TenantFixture, body: Value) -> Value {
     let (s, b) = app.post("/api/v1/contacts", Some(&t.admin.access), body).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     b
 }
 
-async fn tag(app: &TestApp, t: &TenantFixture, name: &str) -> String {
+pub(crate) async fn tag(app: &TestApp, t: &TenantFixture, name: &str) -> String {
     let (s, b) = app
         .post("/api/v1/tags", Some(&t.admin.access), json!({"name": name}))
         .await;
@@ -33,7 +33,7 @@ fn names(list: &Value) -> Vec<&str> {
 
 /// Gives the contact a conversation, straight through the repositories (the conversation API
 /// is another module's).
-async fn give_conversation(app: &TestApp, t: &TenantFixture, contact: &str) {
+pub(crate) async fn give_conversation(app: &TestApp, t: &TenantFixture, contact: &str) {
     let tx = app.core().db.tenant_tx(TenantId(t.id)).await.unwrap();
     let channel = channels::create(
         &tx,

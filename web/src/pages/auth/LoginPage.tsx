@@ -1,5 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
-import { useNavigate, useSearch } from "@tanstack/react-router";
+import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { ArrowLeft, KeyRound, Mail } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -11,6 +11,7 @@ import { useSession } from "../../auth/session";
 import { useStartSession } from "../../auth/useSignedIn";
 import { Button } from "../../components/ui/Button";
 import { Field, Input } from "../../components/ui/Field";
+import { PasswordInput } from "../../components/ui/PasswordInput";
 import { Alert } from "../../components/ui/States";
 import { useApiError } from "../../lib/useApiError";
 
@@ -138,8 +139,13 @@ export function LoginPage() {
               <Input type="email" name="email" autoComplete="username" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />
             </Field>
             <Field label={t("auth.password")} error={field(err, "password")}>
-              <Input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+              <PasswordInput name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
             </Field>
+            <p className="-mt-2 mb-3 text-right text-sm">
+              <Link to="/auth/forgot" className="font-medium text-brand-700 hover:underline">
+                {t("people.forgot.link")}
+              </Link>
+            </p>
           </>
         ) : (
           <Field label={t("auth.totpCode")} error={codeError} hint={t("auth.totpHint")}>

@@ -10,6 +10,7 @@ import { AuthLayout } from "../../auth/AuthLayout";
 import { useStartSession } from "../../auth/useSignedIn";
 import { Button } from "../../components/ui/Button";
 import { Field, Input } from "../../components/ui/Field";
+import { PasswordInput } from "../../components/ui/PasswordInput";
 import { Alert, Spinner } from "../../components/ui/States";
 import { useApiError } from "../../lib/useApiError";
 
@@ -150,10 +151,10 @@ export function MagicLinkPage() {
           <Input autoComplete="name" autoFocus value={name} onChange={(e) => setName(e.target.value)} />
         </Field>
         <Field label={t("auth.newPassword")} error={field(err, "password")} hint={t("auth.passwordHint")}>
-          <Input type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <PasswordInput autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
         </Field>
         <Field label={t("auth.confirmPassword")} error={mismatch ? t("auth.passwordMismatch") : undefined}>
-          <Input type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} />
+          <PasswordInput autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} />
         </Field>
         <Button type="submit" className="w-full" loading={verify.isPending} icon={<CheckCircle2 aria-hidden className="size-4" />}>
           {t("auth.acceptInvite")}

@@ -173,3 +173,45 @@ describe("sign-in", () => {
     expect(router.state.location.search).toEqual({ redirect: "/settings/users" });
   });
 });
+
+describe("forgot password", () => {
+  it("goes from the sign-in page to the request, and says the same whatever the address", async () => {
+    fakeApi((method, path) => (method === "POST" && path === "/api/v1/auth/password-reset" ? json(202, { status: "accepted" }) : undefined));
+    renderAt("/login");
+    fireEvent.click(await screen.findByRole("link", { name: "Esqueci a senha" }));
+    await screen.findByRole("heading", { name: "Redefinir a senha" });
+    type("E-mail", " maria@example.com ");
+    fireEvent.click(screen.getByRole("button", { name: "Enviar link" }));
+    await screen.findByText(/Se existir uma conta para maria@example.com/);
+    expect(calls.find((c) => c.path === "/api/v1/auth/password-reset")?.body).toEqual({ email: "maria@example.com" });
+  });
+
+  it("sets the new password from the link, then sends to sign-in", async () => {
+    fakeApi((method, path) => (method === "POST" && path === "/api/v1/auth/password-reset/confirm" ? new Response(null, { status: 204 }) : undefined));
+    renderAt("/auth/reset?token=ml_abc");
+    await screen.findByRole("heading", { name: "Escolha uma nova senha" });
+    type("Nova senha", "uma-senha-longa");
+    type("Confirme a senha", "outra-senha-longa");
+    fireEvent.click(screen.getByRole("button", { name: "Salvar nova senha" }));
+    await screen.findByText("As senhas não conferem.");
+    expect(calls.filter((c) => c.path.endsWith("/confirm"))).toHaveLength(0);
+    type("Confirme a senha", "uma-senha-longa");
+    fireEvent.click(screen.getByRole("button", { name: "Salvar nova senha" }));
+    await screen.findByText("Sua senha foi alterada. Entre com a nova senha.");
+    expect(calls.find((c) => c.path.endsWith("/confirm"))?.body).toEqual({ token: "ml_abc", password: "uma-senha-longa" });
+    expect(useSession.getState().session).toBeNull();
+  });
+
+  it("offers a new link when this one is used or expired", async () => {
+    fakeApi((method, path) =>
+      method === "POST" && path.endsWith("/confirm") ? json(401, { error: { code: "invalid_token", message: "this link is invalid, expired or already used" } }) : undefined,
+    );
+    renderAt("/auth/reset?token=old");
+    await screen.findByLabelText("Nova senha");
+    type("Nova senha", "uma-senha-longa");
+    type("Confirme a senha", "uma-senha-longa");
+    fireEvent.click(screen.getByRole("button", { name: "Salvar nova senha" }));
+    await screen.findByRole("heading", { name: "Link inválido ou expirado" });
+    expect(screen.getByRole("link", { name: "Pedir um novo link" }).getAttribute("href")).toBe("/auth/forgot");
+  });
+});

@@ -12,6 +12,7 @@ import { PageHeader } from "../../components/ui/Page";
 import { EmptyState, ErrorState, LoadingBlock } from "../../components/ui/States";
 import { formatDateTime } from "../../lib/format";
 import { useAllMembers } from "../../lib/members";
+import { auditActionLabel } from "./auditLabels";
 
 type Entry = Schemas["AuditLogView"];
 
@@ -39,13 +40,15 @@ function Json({ value }: { value: unknown }) {
 }
 
 function EntryRow({ e, actorName }: { e: Entry; actorName: string | null }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <li>
       <details className="group">
         <summary className="grid cursor-pointer list-none grid-cols-1 gap-1 px-4 py-3 hover:bg-slate-50 md:grid-cols-[9rem_minmax(0,1.5fr)_minmax(0,1fr)_minmax(0,1fr)] md:gap-4 [&::-webkit-details-marker]:hidden">
           <span className="text-xs text-slate-500 md:text-sm">{formatDateTime(e.created_at)}</span>
-          <span className="truncate font-mono text-sm text-slate-900" title={e.action}>{e.action}</span>
+          <span className="truncate text-sm text-slate-900" title={e.action}>
+            {auditActionLabel(i18n, e.action)}
+          </span>
           <span className="truncate text-sm text-slate-700">{actorName ?? (e.actor_api_key_id ? t("settings.audit.apiKey") : t("settings.audit.system"))}</span>
           <span className="truncate text-sm text-slate-500">
             {e.entity_type}

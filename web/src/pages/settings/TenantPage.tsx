@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Save } from "lucide-react";
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../api/client";
@@ -11,11 +11,12 @@ import { Card, PageHeader } from "../../components/ui/Page";
 import { Alert, ErrorState, LoadingBlock } from "../../components/ui/States";
 import { toast } from "../../components/ui/Toaster";
 import { LANGUAGES } from "../../i18n";
-import { formatDate, timeZones } from "../../lib/format";
+import { formatDate } from "../../lib/format";
 import { meQueryKey, useRole } from "../../lib/me";
 import { can } from "../../lib/permissions";
 import { useApiError } from "../../lib/useApiError";
 import { useTenantId } from "../../lib/useTenantId";
+import { TimeZonePicker } from "./TimeZonePicker";
 
 type Tenant = Schemas["TenantView"];
 
@@ -23,10 +24,6 @@ function TenantForm({ tenant, editable }: { tenant: Tenant; editable: boolean })
   const { t } = useTranslation();
   const { message, field } = useApiError();
   const qc = useQueryClient();
-  const zones = useMemo(() => {
-    const z = timeZones();
-    return z.includes(tenant.time_zone) ? z : [tenant.time_zone, ...z];
-  }, [tenant.time_zone]);
   const [name, setName] = useState(tenant.name);
   const [timeZone, setTimeZone] = useState(tenant.time_zone);
   const [locale, setLocale] = useState(tenant.locale);
@@ -63,13 +60,7 @@ function TenantForm({ tenant, editable }: { tenant: Tenant; editable: boolean })
             <Input name="tenant-name" required value={name} onChange={(e) => setName(e.target.value)} />
           </Field>
           <Field label={t("settings.tenant.timeZone")} error={field(err, "time_zone")} hint={t("settings.tenant.timeZoneHint")}>
-            <Select name="tenant-time-zone" value={timeZone} onChange={(e) => setTimeZone(e.target.value)}>
-              {zones.map((z) => (
-                <option key={z} value={z}>
-                  {z.replaceAll("_", " ")}
-                </option>
-              ))}
-            </Select>
+            <TimeZonePicker name="tenant-time-zone" value={timeZone} onChange={setTimeZone} />
           </Field>
           <Field label={t("settings.tenant.locale")} error={field(err, "locale")} hint={t("settings.tenant.localeHint")}>
             <Select name="tenant-locale" value={locale} onChange={(e) => setLocale(e.target.value)}>

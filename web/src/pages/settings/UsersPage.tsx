@@ -1,11 +1,12 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { Mail, UserPlus, Users } from "lucide-react";
+import { Mail, RefreshCw, UserPlus, Users } from "lucide-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { ROLES, api, unwrap } from "../../api/client";
-import type { Role } from "../../api/client";
+import type { Role, Schemas } from "../../api/client";
 import { Button } from "../../components/ui/Button";
+import { CopyField } from "../../components/ui/CopyField";
 import { ConfirmDialog, Dialog } from "../../components/ui/Dialog";
 import { Field, Input, Select } from "../../components/ui/Field";
 import { LoadMore } from "../../components/ui/LoadMore";
@@ -20,8 +21,30 @@ import { useApiError } from "../../lib/useApiError";
 import { useTenantId } from "../../lib/useTenantId";
 
 type Filter = "active" | "inactive" | "all";
+type Invitation = Schemas["InvitationView"];
 
-function InviteDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o: boolean) => void }) {
+/**
+ * What an invitation produced when no e-mail went out (no SMTP on this server): says so, and
+ * hands the admin the single-use link to pass on. The API only returns the link then.
+ */
+function InviteLinkDialog({ invitation, onClose }: { invitation: Invitation | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Dialog open={invitation !== null} onOpenChange={(o) => { if (!o) onClose(); }} title={t("people.invite.notMailedTitle")}>
+      {invitation ? (
+        <div className="space-y-4">
+          <Alert kind="warning">{t("people.invite.notMailed", { email: invitation.member.email })}</Alert>
+          {invitation.accept_url ? <CopyField value={invitation.accept_url} label={t("people.invite.link")} /> : null}
+          <div className="flex justify-end">
+            <Button onClick={onClose}>{t("people.invite.done")}</Button>
+          </div>
+        </div>
+      ) : null}
+    </Dialog>
+  );
+}
+
+function InviteDialog({ open, onOpenChange, onNotMailed }: { open: boolean; onOpenChange: (o: boolean) => void; onNotMailed: (i: Invitation) => void }) {
   const { t } = useTranslation();
   const { message, field } = useApiError();
   const tenant = useTenantId();
@@ -38,8 +61,10 @@ function InviteDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o:
           body: { email: email.trim(), name: name.trim() || null, role: newRole },
         }),
       ),
-    onSuccess: () => {
-      toast.success(t("settings.users.invited", { email: email.trim() }));
+    onSuccess: (r) => {
+      // "Convite enviado" only when a mail really left; otherwise the link to pass on.
+      if (r.mail_sent) toast.success(t("settings.users.invited", { email: email.trim() }));
+      else onNotMailed(r);
       void qc.invalidateQueries({ queryKey: ["members", tenant] });
       setEmail("");
       setName("");
@@ -88,7 +113,7 @@ function InviteDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o:
   );
 }
 
-function MemberRow({ m, canManage }: { m: Member; canManage: boolean }) {
+function MemberRow({ m, canManage, canInvite, onNotMailed }: { m: Member; canManage: boolean; canInvite: boolean; onNotMailed: (i: Invitation) => void }) {
   const { t } = useTranslation();
   const { message } = useApiError();
   const tenant = useTenantId();
@@ -112,9 +137,19 @@ function MemberRow({ m, canManage }: { m: Member; canManage: boolean }) {
       toast.error(message(e));
     },
   });
+  const resend = useMutation({
+    mutationFn: () =>
+      unwrap(api.POST("/api/v1/tenants/{tenant}/members/{member_id}/resend-invitation", { params: { path: { tenant, member_id: m.id } } })),
+    onSuccess: (r) => {
+      if (r.mail_sent) toast.success(t("people.invite.resent", { email: m.email }));
+      else onNotMailed(r);
+    },
+    onError: (e) => toast.error(message(e)),
+  });
+  const pending = m.active && !m.has_password;
   const roles = ROLES.filter((r) => assignableRoles(myRole).includes(r) || r === m.role);
   return (
-    <li className="grid grid-cols-[1fr_auto] items-center gap-x-4 gap-y-2 px-4 py-3 md:grid-cols-[minmax(0,2fr)_10rem_8rem_9rem]">
+    <li className="grid grid-cols-[1fr_auto] items-center gap-x-4 gap-y-2 px-4 py-3 md:grid-cols-[minmax(0,2fr)_10rem_8rem_17rem]">
       <div className="min-w-0">
         <p className="truncate text-sm font-medium text-slate-900">
           {m.name}
@@ -144,7 +179,12 @@ function MemberRow({ m, canManage }: { m: Member; canManage: boolean }) {
       <div className="col-start-2 row-start-1 justify-self-end md:col-start-auto md:row-start-auto md:justify-self-start">
         {!m.active ? <Badge tone="red">{t("settings.users.statusInactive")}</Badge> : !m.has_password ? <Badge tone="amber">{t("settings.users.statusInvited")}</Badge> : <Badge tone="green">{t("settings.users.statusActive")}</Badge>}
       </div>
-      <div className="col-start-2 justify-self-end md:col-start-auto">
+      <div className="col-start-2 flex flex-wrap justify-end gap-1 justify-self-end md:col-start-auto">
+        {canInvite && pending ? (
+          <Button variant="ghost" size="sm" loading={resend.isPending} icon={<RefreshCw aria-hidden className="size-4" />} onClick={() => resend.mutate()}>
+            {t("people.invite.resend")}
+          </Button>
+        ) : null}
         {canManage && !self ? (
           m.active ? (
             <Button variant="ghost-danger" size="sm" onClick={() => setConfirm(true)}>
@@ -177,6 +217,7 @@ export function UsersPage() {
   const role = useRole();
   const [filter, setFilter] = useState<Filter>("active");
   const [inviting, setInviting] = useState(false);
+  const [notMailed, setNotMailed] = useState<Invitation | null>(null);
   const q = useInfiniteQuery({
     queryKey: ["members", tenant, "list", filter],
     enabled: tenant !== "",
@@ -219,7 +260,7 @@ export function UsersPage() {
       ) : (
         <>
           <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-xs">
-            <div className="hidden grid-cols-[minmax(0,2fr)_10rem_8rem_9rem] gap-x-4 border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-medium tracking-wide text-slate-500 uppercase md:grid" aria-hidden>
+            <div className="hidden grid-cols-[minmax(0,2fr)_10rem_8rem_17rem] gap-x-4 border-b border-slate-200 bg-slate-50 px-4 py-2 text-xs font-medium tracking-wide text-slate-500 uppercase md:grid" aria-hidden>
               <span>{t("common.name")}</span>
               <span>{t("common.role")}</span>
               <span>{t("common.status")}</span>
@@ -227,14 +268,15 @@ export function UsersPage() {
             </div>
             <ul className="divide-y divide-slate-100" aria-label={t("settings.users.title")}>
               {items.map((m) => (
-                <MemberRow key={m.id} m={m} canManage={can(role, "members.manage")} />
+                <MemberRow key={m.id} m={m} canManage={can(role, "members.manage")} canInvite={canInvite} onNotMailed={setNotMailed} />
               ))}
             </ul>
           </div>
           <LoadMore hasMore={q.hasNextPage} loading={q.isFetchingNextPage} onClick={() => void q.fetchNextPage()} />
         </>
       )}
-      <InviteDialog open={inviting} onOpenChange={setInviting} />
+      <InviteDialog open={inviting} onOpenChange={setInviting} onNotMailed={setNotMailed} />
+      <InviteLinkDialog invitation={notMailed} onClose={() => setNotMailed(null)} />
     </div>
   );
 }

@@ -4,6 +4,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { CompactEmoji } from "emojibase";
+import type { TFunction } from "i18next";
 import { Smile } from "lucide-react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { TFunction } from "i18next";
