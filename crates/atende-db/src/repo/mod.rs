@@ -5,6 +5,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod channels;
+pub mod contact_activity;
 pub mod contacts;
 pub mod conversations;
 pub mod departments;
