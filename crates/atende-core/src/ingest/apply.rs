@@ -302,7 +302,7 @@ async fn apply_tenant(
             }
         }
     }
-    record_messages(&tx, messages, now, &mut out).await?;
+    record_messages(&tx, messages, now, core.config.outbound_max_attempts, &mut out).await?;
     apply_statuses(&tx, statuses, &mut out, &mut notes).await?;
     let ids: Vec<Uuid> = part.iter().map(|(p, _)| p.id).collect();
     webhook_events::mark_processed_many(&tx, &ids).await?;
@@ -319,6 +319,7 @@ async fn record_messages(
     tx: &TenantTx,
     messages: Vec<(&Channel, &InboundMessage, Option<MediaOutcome>)>,
     now: chrono::DateTime<Utc>,
+    outbound_attempts: i32,
     out: &mut Vec<Event>,
 ) -> Result<(), DbError> {
     if messages.is_empty() {
@@ -367,7 +368,7 @@ async fn record_messages(
             })
         })
         .collect();
-    inbound::record(tx, items, now, out).await?;
+    inbound::record(tx, items, now, outbound_attempts, out).await?;
     Ok(())
 }
 

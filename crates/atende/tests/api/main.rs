@@ -12,6 +12,7 @@ mod auth;
 mod cli;
 mod contacts;
 mod durability;
+mod greeting;
 mod hostile;
 mod inbox;
 mod ingest_batch;

@@ -8,6 +8,8 @@
 //! when Meta cannot be reached the channel is stored in `error` with the reason, so the admin
 //! can activate it later without typing the secrets again.
 
+pub mod greeting;
+
 use crate::Core;
 use crate::audit::{self, Entry, RequestMeta, Who};
 use crate::authz::require;
