@@ -9,6 +9,7 @@
 //! can activate it later without typing the secrets again.
 
 pub mod greeting;
+pub mod health;
 
 use crate::Core;
 use crate::audit::{self, Entry, RequestMeta, Who};
@@ -140,6 +141,11 @@ pub struct ChannelView {
     /// `connected`, `disconnected` or `error`.
     pub status: String,
     pub last_error: Option<String>,
+    /// `degraded` while the provider's last error on a send was the channel's (throughput,
+    /// rate limits, provider down, account blocked); back to `ok` on the next successful send.
+    pub health: health::ChannelHealthState,
+    /// The provider's last error of a degraded channel: code, text and when.
+    pub provider_error: Option<health::ProviderErrorView>,
     /// A masked reminder of the credentials (`phone 1234…789 · token …f00d`).
     pub credentials_hint: Option<String>,
     /// The provider's id of the endpoint (WhatsApp: phone number id).
@@ -164,12 +170,15 @@ impl ChannelView {
             .public_token
             .as_ref()
             .map(|t| format!("<script src=\"{base}/widget.js\" data-atende-token=\"{t}\" async></script>"));
+        let (health, provider_error) = health::of(c);
         Self {
             id: c.id,
             kind: c.kind.clone(),
             name: c.name.clone(),
             status: c.status.clone(),
             last_error: c.last_error.clone(),
+            health,
+            provider_error,
             credentials_hint: c.credentials_hint.clone(),
             external_id: c.external_id.clone(),
             webhook_url,

@@ -297,6 +297,11 @@ async fn apply_tenant(
                         .map(|e| e.code.map_or_else(|| "?".into(), |c| c.to_string()))
                         .collect();
                     tracing::warn!(channel = %ch.id, codes = ?codes, "provider reported errors");
+                    // Account-level errors: the channel shows as degraded (`channels::health`).
+                    if let Some(e) = errors.iter().find(|e| crate::channels::health::detail_degrades(e)) {
+                        let (code, text) = crate::channels::health::detail_reason(e);
+                        crate::channels::health::record(&tx, ch.id, &code, &text).await?;
+                    }
                 }
                 InboundEvent::Other { kind, .. } => notes.push(format!("{}: not modelled: {kind}", p.id)),
             }

@@ -9,6 +9,7 @@ mod harness;
 
 mod audit;
 mod auth;
+mod channel_health;
 mod cli;
 mod contacts;
 mod durability;
