@@ -1201,6 +1201,11 @@ export interface components {
             queued_messages: number;
             status: string;
         };
+        /**
+         * @description How the channel is doing at sending.
+         * @enum {string}
+         */
+        ChannelHealthState: "ok" | "degraded";
         /** @description A channel as the API shows it. Credentials never appear, only `credentials_hint`. */
         ChannelView: {
             /** Format: date-time */
@@ -1211,12 +1216,18 @@ export interface components {
             embed_snippet?: string | null;
             /** @description The provider's id of the endpoint (WhatsApp: phone number id). */
             external_id?: string | null;
+            /**
+             * @description `degraded` while the provider's last error on a send was the channel's (throughput,
+             *     rate limits, provider down, account blocked); back to `ok` on the next successful send.
+             */
+            health: components["schemas"]["ChannelHealthState"];
             /** Format: uuid */
             id: string;
             /** @description `whatsapp_cloud` or `webchat`. */
             kind: string;
             last_error?: string | null;
             name: string;
+            provider_error?: components["schemas"]["ProviderErrorView"] | null;
             /** @description The web-chat widget's public token (goes into the `<script>` tag). */
             public_token?: string | null;
             settings: Record<string, unknown>;
@@ -1664,12 +1675,18 @@ export interface components {
                 embed_snippet?: string | null;
                 /** @description The provider's id of the endpoint (WhatsApp: phone number id). */
                 external_id?: string | null;
+                /**
+                 * @description `degraded` while the provider's last error on a send was the channel's (throughput,
+                 *     rate limits, provider down, account blocked); back to `ok` on the next successful send.
+                 */
+                health: components["schemas"]["ChannelHealthState"];
                 /** Format: uuid */
                 id: string;
                 /** @description `whatsapp_cloud` or `webchat`. */
                 kind: string;
                 last_error?: string | null;
                 name: string;
+                provider_error?: components["schemas"]["ProviderErrorView"] | null;
                 /** @description The web-chat widget's public token (goes into the `<script>` tag). */
                 public_token?: string | null;
                 settings: Record<string, unknown>;
@@ -1945,6 +1962,18 @@ export interface components {
             state: components["schemas"]["PresenceState"];
             /** Format: uuid */
             user_id: string;
+        };
+        /** @description The provider's last error of a degraded channel. */
+        ProviderErrorView: {
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            at: string;
+            /** @description The provider's code (`130429`), or `http_503`, `transport` when it gave none. */
+            code: string;
+            /** @description The provider's text. */
+            title: string;
         };
         /** @description A quick reply. */
         QuickReplyView: {

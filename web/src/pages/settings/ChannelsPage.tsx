@@ -16,6 +16,7 @@ import { toast } from "../../components/ui/Toaster";
 import { useRole } from "../../lib/me";
 import { can } from "../../lib/permissions";
 import { useApiError } from "../../lib/useApiError";
+import { ChannelHealthBadge, ChannelHealthLine } from "./ChannelHealth";
 
 type Channel = Schemas["ChannelView"];
 type Kind = "whatsapp_cloud" | "webchat";
@@ -375,12 +376,14 @@ export function ChannelsPage() {
                   <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-slate-900">
                     {c.name}
                     <StatusBadge status={c.status} />
+                    <ChannelHealthBadge channel={c} />
                   </p>
                   <p className="truncate text-xs text-slate-500">
                     {c.kind === "webchat" ? t("settings.channels.kindWebchat") : t("settings.channels.kindWhatsapp")}
                     {c.credentials_hint ? ` · ${c.credentials_hint}` : ""}
                   </p>
                   {c.last_error && c.status !== "connected" ? <p className="mt-1 text-xs text-red-700">{c.last_error}</p> : null}
+                  <ChannelHealthLine channel={c} />
                 </div>
                 <Button variant="secondary" size="sm" onClick={() => setShowing({ channel: c })}>
                   {c.kind === "webchat" ? t("settings.channels.showSnippet") : t("settings.channels.showWebhook")}
