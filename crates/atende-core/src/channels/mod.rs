@@ -471,6 +471,10 @@ pub async fn connect(core: &Core, ctx: &TenantCtx, input: Connect, meta: &Reques
         };
         ch = channels::update(&tx, ch, patch).await?;
     }
+    // The composer's templates come without anyone pressing "sync" (a job: no Graph call here).
+    if ch.kind == kind::WHATSAPP_CLOUD {
+        crate::inbox::templates::enqueue_sync(&tx, ch.id).await?;
+    }
     let view = ChannelView::of(core, &ch);
     audit::record(
         &tx,
@@ -617,7 +621,12 @@ pub async fn update(
         errs.into_result()?;
     }
     let before = ChannelView::of(core, &fresh);
+    let credentials_changed = patch.credentials_enc.is_some();
     let c = channels::update(&tx, fresh, patch).await.map_err(conflict_on_number)?;
+    // New credentials may be another account: its templates replace what the composer offers.
+    if credentials_changed {
+        crate::inbox::templates::enqueue_sync(&tx, c.id).await?;
+    }
     let view = ChannelView::of(core, &c);
     audit::record(
         &tx,

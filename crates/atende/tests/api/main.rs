@@ -23,6 +23,7 @@ mod org;
 mod quick_replies;
 mod rbac;
 mod tags;
+mod templates_sync;
 mod tenancy;
 mod tenants;
 mod whatsapp;
