@@ -15,6 +15,7 @@ import type { Conversation } from "../../../inbox/queries";
 import { useChatError, useChatSend } from "./send";
 import { allFilled, buildTemplateSend, previewOf, templateParams, templateParts } from "./templates";
 import type { ParamValues, Template, TemplateParam, TemplateParts } from "./templates";
+import { TemplateSyncButton } from "./TemplateSync";
 import { matchesWords } from "./text";
 
 /** The template as a WhatsApp bubble (placeholders not filled yet stay visible). */
@@ -126,7 +127,7 @@ function TemplateList({ channelId, onPick }: { channelId: string; onPick: (t: Te
   const approved = q.data.items.filter((x) => x.status.toUpperCase() === "APPROVED");
   if (approved.length === 0) {
     return (
-      <EmptyState icon={<LayoutTemplate aria-hidden />} title={t("chat.template.noneTitle")}>
+      <EmptyState icon={<LayoutTemplate aria-hidden />} title={t("chat.template.noneTitle")} action={<TemplateSyncButton channelId={channelId} />}>
         {t("chat.template.noneText")}
       </EmptyState>
     );
@@ -134,9 +135,12 @@ function TemplateList({ channelId, onPick }: { channelId: string; onPick: (t: Te
   const shown = approved.filter((x) => matchesWords(query, [x.name, x.category, x.language, templateParts(x).body]));
   return (
     <div className="space-y-3">
-      <div className="relative">
-        <Search aria-hidden className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-slate-400" />
-        <Input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder={t("chat.template.search")} aria-label={t("chat.template.search")} className="pl-9" />
+      <div className="flex items-center gap-2">
+        <div className="relative min-w-0 flex-1">
+          <Search aria-hidden className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-slate-400" />
+          <Input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder={t("chat.template.search")} aria-label={t("chat.template.search")} className="pl-9" />
+        </div>
+        <TemplateSyncButton channelId={channelId} />
       </div>
       {shown.length === 0 ? (
         <p className="py-6 text-center text-sm text-slate-500">{t("common.noResults")}</p>
