@@ -248,6 +248,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the connect form needs before a channel exists: the public address and whether Meta
+         *     can deliver webhooks to it (HTTPS, not a local address).
+         */
+        get: operations["setup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contacts": {
         parameters: {
             query?: never;
@@ -910,7 +930,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Fetch the templates from Graph (admin). */
+        /**
+         * Fetch the templates from Graph: one channel (whoever works conversations: the composer's
+         *     button) or every WhatsApp channel (admins). A provider's refusal is reported per channel.
+         */
         post: operations["sync"];
         delete?: never;
         options?: never;
@@ -1206,6 +1229,20 @@ export interface components {
          * @enum {string}
          */
         ChannelHealthState: "ok" | "degraded";
+        /** @description The installation's public address as the connect form needs it. */
+        ChannelSetup: {
+            /** @description Whether it is `https://`: Meta refuses to deliver webhooks to anything else. */
+            https: boolean;
+            /**
+             * @description Whether it names this machine or a private network (`localhost`, `127.0.0.1`,
+             *     `192.168.…`): Meta's servers cannot reach it even over HTTPS (use a tunnel).
+             */
+            local: boolean;
+            /** @description `ATENDE_PUBLIC_URL`: where providers and visitors reach this server. */
+            public_url: string;
+            /** @description The webhook address a WhatsApp channel will have, with `{channel_id}` to fill in. */
+            webhook_url_template: string;
+        };
         /** @description A channel as the API shows it. Credentials never appear, only `credentials_hint`. */
         ChannelView: {
             /** Format: date-time */
@@ -3820,6 +3857,77 @@ export interface operations {
             };
             /** @description Validation failed (`fields` names each problem) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details in the server log, under the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelSetup"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for ids of another tenant) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9292,7 +9400,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing or invalid credentials (WWW-Authenticate: Bearer) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9301,7 +9408,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not allowed for this role, or tenant suspended */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9310,7 +9416,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not found (also for ids of another tenant) */
+            /** @description No such channel in this workspace */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9337,7 +9443,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Validation failed (`fields` names each problem) */
+            /** @description Not a WhatsApp channel, or a bad body */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -10,6 +10,7 @@
 
 pub mod greeting;
 pub mod health;
+pub mod setup;
 
 use crate::Core;
 use crate::audit::{self, Entry, RequestMeta, Who};
@@ -311,6 +312,13 @@ fn whatsapp_credentials(v: Option<&Value>, errs: &mut FieldErrors) -> Option<Wha
         if obj.get(k).and_then(Value::as_str).is_none_or(|s| s.trim().is_empty()) {
             errs.add(&format!("credentials.{k}"), "is required");
         }
+    }
+    if let Some(token) = obj
+        .get("verify_token")
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+    {
+        setup::check_verify_token(token, errs);
     }
     if !errs.is_empty() {
         return None;

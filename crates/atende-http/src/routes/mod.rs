@@ -173,6 +173,7 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(routes!(api_keys::revoke))
         .routes(routes!(audit::list))
         .routes(routes!(channels::list))
+        .routes(routes!(channels::setup))
         .routes(routes!(channels::connect))
         .routes(routes!(channels::get, channels::update, channels::delete))
         .routes(routes!(channels::activate))

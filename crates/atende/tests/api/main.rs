@@ -10,6 +10,7 @@ mod harness;
 mod audit;
 mod auth;
 mod channel_health;
+mod channel_setup;
 mod cli;
 mod contacts;
 mod durability;
