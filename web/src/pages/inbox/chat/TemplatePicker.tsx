@@ -5,6 +5,7 @@ import { ArrowLeft, ExternalLink, LayoutTemplate, Search } from "lucide-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
+import type { Translate } from "../../../api/errors";
 import { Button } from "../../../components/ui/Button";
 import { Dialog } from "../../../components/ui/Dialog";
 import { Field, Input } from "../../../components/ui/Field";
@@ -46,7 +47,8 @@ function Preview({ parts }: { parts: TemplateParts }) {
   );
 }
 
-function paramLabel(t: ReturnType<typeof useTranslation>["t"], p: TemplateParam, tpl: Template): string {
+// A plain `t` signature: i18next's key-typed one is "excessively deep" for TypeScript here.
+function paramLabel(t: Translate, p: TemplateParam, tpl: Template): string {
   if (p.media) return t("chat.template.mediaParam", { format: p.media });
   if (p.slot === "button") return t("chat.template.buttonParam", { name: templateParts(tpl).buttons[p.index ?? 0]?.text ?? "" });
   const name = `{{${p.key}}}`;
@@ -92,7 +94,7 @@ function TemplateForm({ template, conversationId, onBack, onSent }: { template: 
       {params.length ? (
         <div className="space-y-1">
           {params.map((p, i) => (
-            <Field key={p.id} label={paramLabel(t, p, template)}>
+            <Field key={p.id} label={paramLabel(t as unknown as Translate, p, template)}>
               <Input
                 data-testid="template-param"
                 autoFocus={i === 0}
