@@ -336,7 +336,12 @@ export interface paths {
         /** The inbox: conversations by last activity, newest first. */
         get: operations["conversations_list"];
         put?: never;
-        post?: never;
+        /**
+         * Start a conversation with an approved template (the only way to write first on WhatsApp).
+         *     Reuses the contact's working conversation on the channel, or opens one assigned to the
+         *     caller. An `Idempotency-Key` header makes a retried request return the first one's result.
+         */
+        post: operations["start_conversation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2066,6 +2071,52 @@ export interface components {
         SetTagsBody: {
             /** @description The complete set of tags the contact should carry (ids; at most 50). `[]` removes all. */
             tag_ids: string[];
+        };
+        /** @description Whom to write to, on which channel, with which template. Give `contact_id` or `phone`. */
+        StartConversation: {
+            /**
+             * Format: uuid
+             * @description A WhatsApp channel of the workspace.
+             */
+            channel_id: string;
+            /**
+             * Format: uuid
+             * @description An existing contact (with a phone number).
+             */
+            contact_id?: string | null;
+            /** @description The new contact's name (ignored for a known one); the number when absent. */
+            name?: string | null;
+            /**
+             * @description A number as people write it (`(11) 98765-4321`, `+55 11 98765-4321`): Brazilian when it
+             *     has no country code. Its contact is found, or created.
+             */
+            phone?: string | null;
+            template: components["schemas"]["StartTemplate"];
+        };
+        /** @description What `POST /conversations` did. */
+        Started: {
+            conversation: components["schemas"]["ConversationView"];
+            /**
+             * @description Whether the conversation was opened by this request (`false`: the contact's working
+             *     conversation was reused, or the `Idempotency-Key` named an earlier request).
+             */
+            conversation_created: boolean;
+            /** @description `false`: the `Idempotency-Key` named an earlier request; nothing was sent again. */
+            created: boolean;
+            /** @description The template message, `queued` until the channel sends it. */
+            message: components["schemas"]["MessageView"];
+        };
+        /**
+         * @description The template to open with. `body` and `header` parameters are positional (`["Ana"]`) or named
+         *     (`{"nome": "Ana"}`), as in a template message.
+         */
+        StartTemplate: {
+            body?: Record<string, unknown> | null;
+            buttons?: components["schemas"]["TemplateButtonParam"][];
+            header?: Record<string, unknown> | null;
+            /** @description `pt_BR`, `en_US` … */
+            language: string;
+            name: string;
         };
         Status: {
             status: string;
@@ -4580,6 +4631,128 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details in the server log, under the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    start_conversation: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartConversation"];
+            };
+        };
+        responses: {
+            /** @description Idempotent repeat: nothing sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Started"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Started"];
+                };
+            };
+            /** @description Idempotency-Key is not visible ASCII */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such channel in this workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conversation_elsewhere`: the contact's open conversation is another team's */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad fields; `template_not_found`, `template_not_approved`, `contact_blocked`, `channel_error` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -269,7 +269,7 @@ fn corrupt(status: &str) -> DbError {
 }
 
 /// The team new conversations of the channel go to (its `default_team_id`), if it still exists.
-async fn default_team(tx: &TenantTx, ch: &Channel) -> Result<Option<Uuid>, DbError> {
+pub(crate) async fn default_team(tx: &TenantTx, ch: &Channel) -> Result<Option<Uuid>, DbError> {
     let Some(team) = ch
         .settings
         .get("default_team_id")

@@ -14,6 +14,7 @@ pub mod media;
 pub mod members;
 pub mod quick_replies;
 pub mod realtime;
+pub mod start_conversation;
 pub mod tags;
 pub mod teams;
 pub mod templates;
@@ -187,6 +188,7 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         )
         .routes(routes!(webhooks::replay))
         .routes(routes!(conversations::list))
+        .routes(routes!(start_conversation::start_conversation))
         .routes(routes!(conversations::get, conversations::update))
         .routes(routes!(conversations::assign))
         .routes(routes!(conversations::transfer))

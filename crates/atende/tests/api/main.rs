@@ -23,6 +23,7 @@ mod ops;
 mod org;
 mod quick_replies;
 mod rbac;
+mod start_conversation;
 mod tags;
 mod templates_sync;
 mod tenancy;
