@@ -20,7 +20,7 @@ import { TemplateSyncButton } from "./TemplateSync";
 import { matchesWords } from "./text";
 
 /** The template as a WhatsApp bubble (placeholders not filled yet stay visible). */
-function Preview({ parts }: { parts: TemplateParts }) {
+export function Preview({ parts }: { parts: TemplateParts }) {
   const { t } = useTranslation();
   return (
     <div aria-label={t("chat.template.preview")} role="group" className="rounded-xl bg-[#efeae2] p-3">
