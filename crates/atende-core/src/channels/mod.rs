@@ -8,9 +8,21 @@
 //! when Meta cannot be reached the channel is stored in `error` with the reason, so the admin
 //! can activate it later without typing the secrets again.
 
+mod activation;
+mod channel_settings;
+mod credentials;
 pub mod greeting;
 pub mod health;
+mod runtime;
 pub mod setup;
+
+pub use activation::{ChannelHealth, activate, health, mark_error};
+pub use channel_settings::ChannelSettings;
+pub use credentials::credentials_of;
+pub use runtime::{Adapters, Pacing};
+
+use channel_settings::{check_settings, parse_settings, to_json};
+use credentials::{Check, account_json, check_with_provider, encrypt, refused, whatsapp_credentials, whatsapp_hint};
 
 use crate::Core;
 use crate::audit::{self, Entry, RequestMeta, Who};
@@ -18,119 +30,15 @@ use crate::authz::require;
 use crate::crypto::random_token;
 use crate::error::{CoreError, CoreResult};
 use crate::views::Paged;
-use atende_channels::whatsapp_cloud::{GraphConfig, WhatsappCloudAdapter, WhatsappCredentials};
-use atende_channels::{AccountInfo, ChannelAdapter, ChannelError};
-use atende_db::TenantTx;
 use atende_db::entities::channels::Model as Channel;
 use atende_db::page::PageRequest;
 use atende_db::repo::channels::{self, ChannelPatch, NewChannel, kind, status};
-use atende_db::repo::teams;
-use atende_domain::{Action, ChannelId, FieldErrors, TeamId, TenantCtx};
+use atende_domain::{Action, ChannelId, FieldErrors, TenantCtx};
 use chrono::{DateTime, Utc};
-use dashmap::DashMap;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-use std::num::NonZeroU32;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use serde::Serialize;
+use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-/// The adapters, one per channel kind this installation serves.
-pub struct Adapters {
-    whatsapp: Arc<WhatsappCloudAdapter>,
-}
-
-impl Adapters {
-    /// # Errors
-    /// `Internal` when an HTTP client cannot be built.
-    pub fn new(config: &crate::CoreConfig) -> CoreResult<Self> {
-        let graph = GraphConfig {
-            base_url: config.whatsapp_graph_url.trim_end_matches('/').to_owned(),
-            ..GraphConfig::default()
-        };
-        let whatsapp = WhatsappCloudAdapter::new(graph).map_err(|e| CoreError::Internal(e.to_string()))?;
-        Ok(Self {
-            whatsapp: Arc::new(whatsapp),
-        })
-    }
-
-    /// The adapter of a stored channel kind; `None` for kinds without a provider (web chat).
-    #[must_use]
-    pub fn get(&self, kind: &str) -> Option<Arc<dyn ChannelAdapter>> {
-        match kind {
-            kind::WHATSAPP_CLOUD => Some(self.whatsapp.clone()),
-            _ => None,
-        }
-    }
-
-    #[must_use]
-    pub fn whatsapp(&self) -> &WhatsappCloudAdapter {
-        &self.whatsapp
-    }
-}
-
-/// Keeps sends within the provider's limits instead of hitting them: a token bucket per
-/// channel (WhatsApp: 80 messages/s per number by default), one per (channel, recipient) pair
-/// (Meta's pair limit: about one message per 6 s sustained, bursts of 45), and holds set by
-/// rate-limit errors (130429 holds the number, 131056 the recipient).
-///
-/// Process-local: several worker processes each pace themselves, so the per-number rate is
-/// per process. The holds still converge, since every process that hits the limit is told so.
-pub struct Pacing {
-    per_channel: DefaultKeyedRateLimiter<Uuid>,
-    per_recipient: DefaultKeyedRateLimiter<(Uuid, String)>,
-    holds: DashMap<String, Instant>,
-}
-
-impl Pacing {
-    #[must_use]
-    pub fn new(per_second: u32) -> Self {
-        let rate = NonZeroU32::new(per_second.max(1)).unwrap_or(NonZeroU32::MIN);
-        let pair_burst = NonZeroU32::new(45).unwrap_or(NonZeroU32::MIN);
-        let pair_rate = NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN);
-        Self {
-            per_channel: RateLimiter::keyed(Quota::per_second(rate)),
-            per_recipient: RateLimiter::keyed(Quota::per_minute(pair_rate).allow_burst(pair_burst)),
-            holds: DashMap::new(),
-        }
-    }
-
-    fn hold_key(channel: Uuid, recipient: Option<&str>) -> String {
-        recipient.map_or_else(|| channel.to_string(), |r| format!("{channel}/{r}"))
-    }
-
-    /// Holds back a channel (recipient `None`) or one recipient of it for `d`.
-    pub fn hold(&self, channel: Uuid, recipient: Option<&str>, d: Duration) {
-        self.holds
-            .insert(Self::hold_key(channel, recipient), Instant::now() + d);
-    }
-
-    /// How long a send must wait (zero: go now, and a token was taken).
-    #[must_use]
-    pub fn wait(&self, channel: Uuid, recipient: &str) -> Duration {
-        let now = Instant::now();
-        for key in [Self::hold_key(channel, None), Self::hold_key(channel, Some(recipient))] {
-            let until = self.holds.get(&key).map(|v| *v);
-            match until {
-                Some(until) if until > now => return until - now,
-                Some(_) => {
-                    self.holds.remove(&key);
-                }
-                None => {}
-            }
-        }
-        let clock = governor::clock::DefaultClock::default();
-        if let Err(not_until) = self.per_recipient.check_key(&(channel, recipient.to_owned())) {
-            return not_until.wait_time_from(governor::clock::Clock::now(&clock));
-        }
-        if let Err(not_until) = self.per_channel.check_key(&channel) {
-            return not_until.wait_time_from(governor::clock::Clock::now(&clock));
-        }
-        Duration::ZERO
-    }
-}
 
 /// A channel as the API shows it. Credentials never appear, only `credentials_hint`.
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -192,75 +100,6 @@ impl ChannelView {
     }
 }
 
-/// Settings every channel kind has. Unknown keys are refused (a typo must not be silently kept).
-#[derive(Clone, Debug, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ChannelSettings {
-    /// Sent automatically on a new conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub greeting: Option<String>,
-    /// Sent outside business hours (business hours arrive with SLAs).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub away_message: Option<String>,
-    /// A message to a resolved conversation within this many hours reopens it (default 24).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reopen_window_hours: Option<i64>,
-    /// New conversations go to this team.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_team_id: Option<Uuid>,
-    /// Web chat: origins allowed to embed the widget (`https://shop.example.com`); empty: any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_origins: Option<Vec<String>>,
-    /// Web chat: ask for name and e-mail or phone before the first message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre_chat_form: Option<bool>,
-}
-
-async fn check_settings(tx: &TenantTx, s: &ChannelSettings, errs: &mut FieldErrors) -> CoreResult<()> {
-    for (field, text) in [
-        ("settings.greeting", &s.greeting),
-        ("settings.away_message", &s.away_message),
-    ] {
-        if text.as_ref().is_some_and(|t| t.chars().count() > 4096) {
-            errs.add(field, "must have at most 4096 characters");
-        }
-    }
-    if s.reopen_window_hours.is_some_and(|h| !(0..=720).contains(&h)) {
-        errs.add("settings.reopen_window_hours", "must be between 0 and 720");
-    }
-    if let Some(origins) = &s.allowed_origins {
-        if origins.len() > 50 {
-            errs.add("settings.allowed_origins", "at most 50 origins");
-        }
-        if origins.iter().any(|o| !valid_origin(o)) {
-            errs.add(
-                "settings.allowed_origins",
-                "each origin is scheme://host[:port], e.g. https://shop.example.com",
-            );
-        }
-    }
-    if let Some(team) = s.default_team_id {
-        match teams::get(tx, TeamId(team)).await {
-            Ok(_) => {}
-            Err(atende_db::DbError::NotFound) => errs.add("settings.default_team_id", "no such team"),
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(())
-}
-
-fn valid_origin(o: &str) -> bool {
-    let Some((scheme, host)) = o.split_once("://") else {
-        return false;
-    };
-    matches!(scheme, "http" | "https")
-        && !host.is_empty()
-        && host.len() <= 253
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
-}
-
 /// What a connect request carries.
 #[derive(Clone, Debug)]
 pub struct Connect {
@@ -268,131 +107,6 @@ pub struct Connect {
     pub name: String,
     pub credentials: Option<Value>,
     pub settings: Option<Value>,
-}
-
-fn parse_settings(v: Option<Value>, errs: &mut FieldErrors) -> ChannelSettings {
-    match v {
-        None | Some(Value::Null) => ChannelSettings::default(),
-        Some(v) => serde_json::from_value(v).unwrap_or_else(|e| {
-            errs.add("settings", format!("{e}"));
-            ChannelSettings::default()
-        }),
-    }
-}
-
-fn to_json(s: &ChannelSettings) -> Value {
-    serde_json::to_value(s).unwrap_or_else(|_| json!({}))
-}
-
-/// Checks a WhatsApp credential document: the fields the adapter needs, plus the two the
-/// inbound path needs (app secret, verify token).
-fn whatsapp_credentials(v: Option<&Value>, errs: &mut FieldErrors) -> Option<WhatsappCredentials> {
-    let Some(v) = v.filter(|v| v.is_object()) else {
-        errs.add(
-            "credentials",
-            "required: phone_number_id, waba_id, access_token, app_secret, verify_token",
-        );
-        return None;
-    };
-    let obj = v.as_object()?;
-    for (k, val) in obj {
-        let known = matches!(
-            k.as_str(),
-            "phone_number_id" | "waba_id" | "access_token" | "app_secret" | "verify_token"
-        );
-        if !known {
-            errs.add(&format!("credentials.{k}"), "unknown field");
-        } else if !val.is_string() {
-            errs.add(&format!("credentials.{k}"), "must be a string");
-        } else if val.as_str().is_some_and(|s| s.len() > 4096) {
-            errs.add(&format!("credentials.{k}"), "too long");
-        }
-    }
-    for k in ["phone_number_id", "access_token", "app_secret", "verify_token"] {
-        if obj.get(k).and_then(Value::as_str).is_none_or(|s| s.trim().is_empty()) {
-            errs.add(&format!("credentials.{k}"), "is required");
-        }
-    }
-    if let Some(token) = obj
-        .get("verify_token")
-        .and_then(Value::as_str)
-        .filter(|s| !s.trim().is_empty())
-    {
-        setup::check_verify_token(token, errs);
-    }
-    if !errs.is_empty() {
-        return None;
-    }
-    match WhatsappCredentials::from_json(v) {
-        Ok(c) => Some(c),
-        Err(e) => {
-            errs.add("credentials", e.to_string());
-            None
-        }
-    }
-}
-
-fn mask(s: &str) -> String {
-    let n = s.chars().count();
-    if n <= 8 {
-        return "…".into();
-    }
-    let tail: String = s.chars().skip(n - 4).collect();
-    format!("…{tail}")
-}
-
-fn whatsapp_hint(c: &WhatsappCredentials, info: Option<&AccountInfo>) -> String {
-    let number = info
-        .and_then(|i| i.display_address.clone())
-        .unwrap_or_else(|| format!("id {}", c.phone_number_id));
-    format!("{number} · token {}", mask(&c.access_token))
-}
-
-/// The outcome of asking the provider.
-enum Check {
-    Ok(AccountInfo),
-    /// The provider refused the credentials (wrong token, wrong id).
-    Refused(String),
-    /// The provider could not be asked (network, 5xx): try again later.
-    Unreachable(String),
-}
-
-async fn check_with_provider(core: &Core, credentials: &Value) -> Check {
-    match core.adapters.whatsapp().validate_credentials(credentials).await {
-        Ok(info) => Check::Ok(info),
-        Err(ChannelError::Transport(e)) => Check::Unreachable(format!("could not reach the WhatsApp API: {e}")),
-        Err(ChannelError::Provider(f)) if f.http_status.is_some_and(|s| s >= 500) => {
-            Check::Unreachable(format!("the WhatsApp API failed: {}", f.message))
-        }
-        Err(e) => Check::Refused(match e {
-            ChannelError::Provider(f) => f.message,
-            other => other.to_string(),
-        }),
-    }
-}
-
-fn refused(message: String) -> CoreError {
-    CoreError::Validation(FieldErrors::single(
-        "credentials",
-        format!("WhatsApp refused these credentials: {message}"),
-    ))
-}
-
-/// The decrypted credential document of a channel.
-///
-/// # Errors
-/// `Internal` when the stored document cannot be decrypted (another secret key).
-pub fn credentials_of(core: &Core, c: &Channel) -> CoreResult<Value> {
-    let Some(enc) = &c.credentials_enc else {
-        return Ok(Value::Null);
-    };
-    let plain = core.keys.decrypt(enc)?;
-    serde_json::from_slice(&plain).map_err(|e| CoreError::Internal(format!("stored credentials: {e}")))
-}
-
-fn encrypt(core: &Core, v: &Value) -> CoreResult<String> {
-    core.keys
-        .encrypt(&serde_json::to_vec(v).map_err(|e| CoreError::Internal(e.to_string()))?)
 }
 
 fn conflict_on_number(e: atende_db::DbError) -> CoreError {
@@ -493,14 +207,6 @@ pub async fn connect(core: &Core, ctx: &TenantCtx, input: Connect, meta: &Reques
     .await?;
     tx.commit().await?;
     Ok(view)
-}
-
-fn account_json(info: &AccountInfo) -> Value {
-    json!({
-        "display_phone_number": info.display_address,
-        "verified_name": info.verified_name,
-        "quality_rating": info.quality_rating,
-    })
 }
 
 pub async fn list(
@@ -670,185 +376,4 @@ pub async fn delete(core: &Core, ctx: &TenantCtx, id: ChannelId, meta: &RequestM
     tx.commit().await?;
     core.webhook_channels.forget(id.uuid());
     Ok(())
-}
-
-/// Health of a channel: its stored state, refreshed from the provider.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct ChannelHealth {
-    pub id: Uuid,
-    pub status: String,
-    pub last_error: Option<String>,
-    pub checked_at: DateTime<Utc>,
-    /// What the provider says about the number (display number, verified name, quality rating).
-    #[schema(value_type = Object)]
-    pub account: Value,
-    /// Messages waiting to be sent on this channel.
-    pub queued_messages: u64,
-    /// Messages that failed and wait for a retry or an agent.
-    pub failed_messages: u64,
-}
-
-/// Re-checks the credentials and records the outcome. Used by `activate` (admin) and
-/// `health` (anyone who can read channels: it reveals no secret).
-async fn recheck(
-    core: &Core,
-    ctx: &TenantCtx,
-    id: ChannelId,
-    meta: Option<&RequestMeta>,
-) -> CoreResult<(Channel, Value)> {
-    let current = {
-        let tx = core.db.tenant_tx(ctx.tenant_id).await?;
-        let c = channels::get(&tx, id.uuid()).await?;
-        tx.commit().await?;
-        c
-    };
-    let (st, err, account) = if current.kind == kind::WHATSAPP_CLOUD {
-        let doc = credentials_of(core, &current)?;
-        match check_with_provider(core, &doc).await {
-            Check::Ok(info) => (status::CONNECTED, None, account_json(&info)),
-            Check::Refused(m) | Check::Unreachable(m) => (status::ERROR, Some(m), Value::Null),
-        }
-    } else {
-        (status::CONNECTED, None, Value::Null)
-    };
-    let tx = core.db.tenant_tx(ctx.tenant_id).await?;
-    let fresh = channels::get(&tx, id.uuid()).await?;
-    let changed = fresh.status != st || fresh.last_error != err || meta.is_some();
-    let c = if changed {
-        let mut settings = fresh.settings.clone();
-        if !account.is_null() {
-            settings["account"] = account.clone();
-        }
-        let before = ChannelView::of(core, &fresh);
-        let c = channels::update(
-            &tx,
-            fresh,
-            ChannelPatch {
-                status: Some(st),
-                last_error: Some(err),
-                settings: Some(settings),
-                ..ChannelPatch::default()
-            },
-        )
-        .await?;
-        if let Some(meta) = meta {
-            let view = ChannelView::of(core, &c);
-            audit::record(
-                &tx,
-                Who::Ctx(ctx),
-                meta,
-                Entry::new("channels.activate", "channel", c.id)
-                    .before(&before)
-                    .after(&view),
-            )
-            .await?;
-        }
-        c
-    } else {
-        fresh
-    };
-    tx.commit().await?;
-    Ok((c, account))
-}
-
-/// Re-checks the credentials and marks the channel `connected` (or `error` with the reason).
-///
-/// # Errors
-/// 404.
-pub async fn activate(core: &Core, ctx: &TenantCtx, id: ChannelId, meta: &RequestMeta) -> CoreResult<ChannelView> {
-    require(ctx, Action::ChannelsManage)?;
-    let (c, _) = recheck(core, ctx, id, Some(meta)).await?;
-    Ok(ChannelView::of(core, &c))
-}
-
-/// # Errors
-/// 404.
-pub async fn health(core: &Core, ctx: &TenantCtx, id: ChannelId) -> CoreResult<ChannelHealth> {
-    require(ctx, Action::ChannelsRead)?;
-    let (c, account) = recheck(core, ctx, id, None).await?;
-    let tx = core.db.tenant_tx(ctx.tenant_id).await?;
-    let (queued, failed) = atende_db::repo::messages::outbound_backlog(&tx, c.id).await?;
-    tx.commit().await?;
-    Ok(ChannelHealth {
-        id: c.id,
-        status: c.status,
-        last_error: c.last_error,
-        checked_at: Utc::now(),
-        account: if account.is_null() {
-            c.settings.get("account").cloned().unwrap_or(Value::Null)
-        } else {
-            account
-        },
-        queued_messages: queued,
-        failed_messages: failed,
-    })
-}
-
-/// Marks a channel `error` with the provider's reason (e.g. Graph 190: the token expired), so
-/// sending stops until an admin reconnects it.
-///
-/// # Errors
-/// Database failure.
-pub async fn mark_error(tx: &TenantTx, channel: Channel, reason: &str) -> CoreResult<()> {
-    channels::update(
-        tx,
-        channel,
-        ChannelPatch {
-            status: Some(status::ERROR),
-            last_error: Some(Some(reason.chars().take(1000).collect())),
-            ..ChannelPatch::default()
-        },
-    )
-    .await?;
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pacing_keeps_a_number_under_its_rate_and_honours_holds() {
-        let p = Pacing::new(2);
-        let (ch, other) = (Uuid::now_v7(), Uuid::now_v7());
-        // Two tokens per second: the first sends go now, the third must wait.
-        assert_eq!(p.wait(ch, "5511900000001"), Duration::ZERO);
-        assert_eq!(p.wait(ch, "5511900000002"), Duration::ZERO);
-        assert!(p.wait(ch, "5511900000003") > Duration::ZERO);
-        // Another number has its own bucket.
-        assert_eq!(p.wait(other, "5511900000001"), Duration::ZERO);
-        // A recipient hold (131056) stops that recipient only; a number hold (130429) all.
-        p.hold(other, Some("5511900000009"), Duration::from_secs(60));
-        assert!(p.wait(other, "5511900000009") > Duration::from_secs(50));
-        p.hold(other, None, Duration::from_secs(30));
-        assert!(p.wait(other, "5511900000001") > Duration::from_secs(20));
-    }
-
-    #[test]
-    fn the_pair_limit_allows_a_burst_then_paces_one_recipient() {
-        let p = Pacing::new(1000);
-        let ch = Uuid::now_v7();
-        let waits: Vec<Duration> = (0..46).map(|_| p.wait(ch, "5511987654321")).collect();
-        assert!(waits[..45].iter().all(|w| w.is_zero()), "a burst of 45 goes at once");
-        assert!(
-            waits[45] > Duration::from_secs(1),
-            "then about one every 6 s: {:?}",
-            waits[45]
-        );
-    }
-
-    #[test]
-    fn masks_keep_only_the_end_of_a_secret() {
-        assert_eq!(mask("EAAG-secret-token-abcd"), "…abcd");
-        assert_eq!(mask("short"), "…");
-    }
-
-    #[test]
-    fn origins_are_scheme_and_host() {
-        assert!(valid_origin("https://shop.example.com"));
-        assert!(valid_origin("http://localhost:3000"));
-        assert!(!valid_origin("shop.example.com"));
-        assert!(!valid_origin("https://shop.example.com/path"));
-        assert!(!valid_origin("javascript://x"));
-    }
 }
