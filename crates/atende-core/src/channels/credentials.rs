@@ -1,7 +1,6 @@
 //! WhatsApp credentials: the document's checks, the masked hint, the check with Graph, and
 //! their encryption at rest.
 
-use super::setup;
 use crate::Core;
 use crate::error::{CoreError, CoreResult};
 use atende_channels::whatsapp_cloud::WhatsappCredentials;
@@ -38,13 +37,6 @@ pub(super) fn whatsapp_credentials(v: Option<&Value>, errs: &mut FieldErrors) ->
         if obj.get(k).and_then(Value::as_str).is_none_or(|s| s.trim().is_empty()) {
             errs.add(&format!("credentials.{k}"), "is required");
         }
-    }
-    if let Some(token) = obj
-        .get("verify_token")
-        .and_then(Value::as_str)
-        .filter(|s| !s.trim().is_empty())
-    {
-        setup::check_verify_token(token, errs);
     }
     if !errs.is_empty() {
         return None;

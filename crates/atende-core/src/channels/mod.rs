@@ -130,10 +130,18 @@ pub async fn connect(core: &Core, ctx: &TenantCtx, input: Connect, meta: &Reques
     let name = errs.check("name", atende_domain::values::parse_name(&input.name, 120));
     let settings = parse_settings(input.settings, &mut errs);
     let (kind, creds) = match input.kind.as_str() {
-        kind::WHATSAPP_CLOUD => (
-            kind::WHATSAPP_CLOUD,
-            whatsapp_credentials(input.credentials.as_ref(), &mut errs),
-        ),
+        kind::WHATSAPP_CLOUD => (kind::WHATSAPP_CLOUD, {
+            if let Some(token) = input
+                .credentials
+                .as_ref()
+                .and_then(|c| c.get("verify_token"))
+                .and_then(Value::as_str)
+                .filter(|t| !t.trim().is_empty())
+            {
+                setup::check_verify_token(token, &mut errs);
+            }
+            whatsapp_credentials(input.credentials.as_ref(), &mut errs)
+        }),
         kind::WEBCHAT => {
             if input.credentials.as_ref().is_some_and(|c| !c.is_null()) {
                 errs.add("credentials", "web chat has no credentials");
@@ -305,6 +313,11 @@ pub async fn update(
         let mut doc = credentials_of(core, &current)?;
         for (k, v) in changes {
             doc[k] = v.clone();
+        }
+        // A verify token sent now follows the rules; one stored before them stays valid, so
+        // rotating only the access token never fails on it.
+        if let Some(token) = changes.get("verify_token").and_then(Value::as_str) {
+            setup::check_verify_token(token, &mut errs);
         }
         let creds = whatsapp_credentials(Some(&doc), &mut errs);
         errs.clone().into_result()?;
