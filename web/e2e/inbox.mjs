@@ -197,7 +197,8 @@ export async function inboxJourney({ browser, page, base, server, graph, webhook
   const visitorText = "Olá, vim pelo site: vocês têm loja física?";
   await w.getByLabel("Escreva uma mensagem…").fill(visitorText);
   await w.keyboard.press("Enter");
-  const webRow = page.getByTestId("conversation-row").filter({ hasText: "loja física" });
+  // The row previews the channel's welcome message (sent after the first message): find it by name.
+  const webRow = page.getByTestId("conversation-row").filter({ hasText: /Visitante/ });
   await expectVisible(webRow, "the widget's conversation, live in the inbox");
   await webRow.first().click();
   await expectVisible(page.getByTestId("message").filter({ hasText: "loja física" }), "the visitor's message");

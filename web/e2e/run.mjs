@@ -33,6 +33,7 @@ import path from "node:path";
 import { chromium } from "playwright-core";
 
 import { expectVisible, fail, freePort, log, shot, shots, signIn, signOut, watchErrors, webRoot } from "./lib.mjs";
+import { channelsJourney } from "./channels.mjs";
 import { inboxJourney } from "./inbox.mjs";
 import { contactsJourney, forgotPasswordJourney, invitationLinkJourney, timeZoneJourney } from "./people.mjs";
 
@@ -496,6 +497,7 @@ async function main() {
     // 5c. The inbox: live WhatsApp conversation, reply, ticks, notes, assignment, transfer,
     // the closed window and a template, the web-chat widget, the phone layout (e2e/inbox.mjs).
     await inboxJourney({ browser, page, base, server, graph, webhookPath: hook.pathname, appSecret: "app-secret-e2e", phoneNumberId: "109876543210", adminPassword, errors });
+    await channelsJourney({ page, base, server, graph, webhookPath: hook.pathname, appSecret: "app-secret-e2e", phoneNumberId: "109876543210" });
 
     // 6. Two-step verification: enrol with the QR code, then sign in with a code.
     await page.getByRole("link", { name: "Perfil" }).first().click();

@@ -221,9 +221,12 @@
   function showChat() {
     pre.hidden = true;
     chat.hidden = false;
+    // The greeting is an invitation while the thread is empty; once the visitor writes, the
+    // server stores it as a message of the new conversation, and that one replaces this.
     if (!state.greeted && state.session && state.session.channel.greeting) {
       state.greeted = true;
-      log.insertBefore(el("div", { "class": "msg agent", text: state.session.channel.greeting }), log.firstChild);
+      state.invite = el("div", { "class": "msg agent", text: state.session.channel.greeting });
+      log.insertBefore(state.invite, log.firstChild);
     }
     input.focus();
     refresh();
@@ -234,6 +237,7 @@
   function scroll() { log.scrollTop = log.scrollHeight; }
 
   function bubble(m) {
+    if (state.invite && m.from !== "visitor") { state.invite.remove(); state.invite = null; }
     var key = m.client_id || m.id;
     var node = state.ids[m.id] || (m.client_id && state.ids[m.client_id]);
     var fresh = !node;

@@ -248,6 +248,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the connect form needs before a channel exists: the public address and whether Meta
+         *     can deliver webhooks to it (HTTPS, not a local address).
+         */
+        get: operations["setup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contacts": {
         parameters: {
             query?: never;
@@ -316,7 +336,12 @@ export interface paths {
         /** The inbox: conversations by last activity, newest first. */
         get: operations["conversations_list"];
         put?: never;
-        post?: never;
+        /**
+         * Start a conversation with an approved template (the only way to write first on WhatsApp).
+         *     Reuses the contact's working conversation on the channel, or opens one assigned to the
+         *     caller. An `Idempotency-Key` header makes a retried request return the first one's result.
+         */
+        post: operations["start_conversation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -927,7 +952,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Fetch the templates from Graph (admin). */
+        /**
+         * Fetch the templates from Graph: one channel (whoever works conversations: the composer's
+         *     button) or every WhatsApp channel (admins). A provider's refusal is reported per channel.
+         */
         post: operations["sync"];
         delete?: never;
         options?: never;
@@ -1218,6 +1246,25 @@ export interface components {
             queued_messages: number;
             status: string;
         };
+        /**
+         * @description How the channel is doing at sending.
+         * @enum {string}
+         */
+        ChannelHealthState: "ok" | "degraded";
+        /** @description The installation's public address as the connect form needs it. */
+        ChannelSetup: {
+            /** @description Whether it is `https://`: Meta refuses to deliver webhooks to anything else. */
+            https: boolean;
+            /**
+             * @description Whether it names this machine or a private network (`localhost`, `127.0.0.1`,
+             *     `192.168.…`): Meta's servers cannot reach it even over HTTPS (use a tunnel).
+             */
+            local: boolean;
+            /** @description `ATENDE_PUBLIC_URL`: where providers and visitors reach this server. */
+            public_url: string;
+            /** @description The webhook address a WhatsApp channel will have, with `{channel_id}` to fill in. */
+            webhook_url_template: string;
+        };
         /** @description A channel as the API shows it. Credentials never appear, only `credentials_hint`. */
         ChannelView: {
             /** Format: date-time */
@@ -1228,12 +1275,18 @@ export interface components {
             embed_snippet?: string | null;
             /** @description The provider's id of the endpoint (WhatsApp: phone number id). */
             external_id?: string | null;
+            /**
+             * @description `degraded` while the provider's last error on a send was the channel's (throughput,
+             *     rate limits, provider down, account blocked); back to `ok` on the next successful send.
+             */
+            health: components["schemas"]["ChannelHealthState"];
             /** Format: uuid */
             id: string;
             /** @description `whatsapp_cloud` or `webchat`. */
             kind: string;
             last_error?: string | null;
             name: string;
+            provider_error?: components["schemas"]["ProviderErrorView"] | null;
             /** @description The web-chat widget's public token (goes into the `<script>` tag). */
             public_token?: string | null;
             settings: Record<string, unknown>;
@@ -1699,12 +1752,18 @@ export interface components {
                 embed_snippet?: string | null;
                 /** @description The provider's id of the endpoint (WhatsApp: phone number id). */
                 external_id?: string | null;
+                /**
+                 * @description `degraded` while the provider's last error on a send was the channel's (throughput,
+                 *     rate limits, provider down, account blocked); back to `ok` on the next successful send.
+                 */
+                health: components["schemas"]["ChannelHealthState"];
                 /** Format: uuid */
                 id: string;
                 /** @description `whatsapp_cloud` or `webchat`. */
                 kind: string;
                 last_error?: string | null;
                 name: string;
+                provider_error?: components["schemas"]["ProviderErrorView"] | null;
                 /** @description The web-chat widget's public token (goes into the `<script>` tag). */
                 public_token?: string | null;
                 settings: Record<string, unknown>;
@@ -1981,6 +2040,18 @@ export interface components {
             /** Format: uuid */
             user_id: string;
         };
+        /** @description The provider's last error of a degraded channel. */
+        ProviderErrorView: {
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            at: string;
+            /** @description The provider's code (`130429`), or `http_503`, `transport` when it gave none. */
+            code: string;
+            /** @description The provider's text. */
+            title: string;
+        };
         /** @description A quick reply. */
         QuickReplyView: {
             attachment?: components["schemas"]["AttachmentRef"] | null;
@@ -2035,6 +2106,52 @@ export interface components {
         SetTagsBody: {
             /** @description The complete set of tags the contact should carry (ids; at most 50). `[]` removes all. */
             tag_ids: string[];
+        };
+        /** @description Whom to write to, on which channel, with which template. Give `contact_id` or `phone`. */
+        StartConversation: {
+            /**
+             * Format: uuid
+             * @description A WhatsApp channel of the workspace.
+             */
+            channel_id: string;
+            /**
+             * Format: uuid
+             * @description An existing contact (with a phone number).
+             */
+            contact_id?: string | null;
+            /** @description The new contact's name (ignored for a known one); the number when absent. */
+            name?: string | null;
+            /**
+             * @description A number as people write it (`(11) 98765-4321`, `+55 11 98765-4321`): Brazilian when it
+             *     has no country code. Its contact is found, or created.
+             */
+            phone?: string | null;
+            template: components["schemas"]["StartTemplate"];
+        };
+        /** @description What `POST /conversations` did. */
+        Started: {
+            conversation: components["schemas"]["ConversationView"];
+            /**
+             * @description Whether the conversation was opened by this request (`false`: the contact's working
+             *     conversation was reused, or the `Idempotency-Key` named an earlier request).
+             */
+            conversation_created: boolean;
+            /** @description `false`: the `Idempotency-Key` named an earlier request; nothing was sent again. */
+            created: boolean;
+            /** @description The template message, `queued` until the channel sends it. */
+            message: components["schemas"]["MessageView"];
+        };
+        /**
+         * @description The template to open with. `body` and `header` parameters are positional (`["Ana"]`) or named
+         *     (`{"nome": "Ana"}`), as in a template message.
+         */
+        StartTemplate: {
+            body?: Record<string, unknown> | null;
+            buttons?: components["schemas"]["TemplateButtonParam"][];
+            header?: Record<string, unknown> | null;
+            /** @description `pt_BR`, `en_US` … */
+            language: string;
+            name: string;
         };
         Status: {
             status: string;
@@ -3853,6 +3970,77 @@ export interface operations {
             };
         };
     };
+    setup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelSetup"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for ids of another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details in the server log, under the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     contacts_list: {
         parameters: {
             query?: {
@@ -4478,6 +4666,128 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details in the server log, under the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    start_conversation: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartConversation"];
+            };
+        };
+        responses: {
+            /** @description Idempotent repeat: nothing sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Started"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Started"];
+                };
+            };
+            /** @description Idempotency-Key is not visible ASCII */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such channel in this workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `conversation_elsewhere`: the contact's open conversation is another team's */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content type is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad fields; `template_not_found`, `template_not_approved`, `contact_blocked`, `channel_error` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9394,7 +9704,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Missing or invalid credentials (WWW-Authenticate: Bearer) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9403,7 +9712,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not allowed for this role, or tenant suspended */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9412,7 +9720,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not found (also for ids of another tenant) */
+            /** @description No such channel in this workspace */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9439,7 +9747,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Validation failed (`fields` names each problem) */
+            /** @description Not a WhatsApp channel, or a bad body */
             422: {
                 headers: {
                     [name: string]: unknown;

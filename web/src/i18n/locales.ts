@@ -1,8 +1,11 @@
-// Every language's whole translation tree: the main file plus the feature namespaces (`chat/` for
-// the conversation pane and composer, `conv/` for the list, side panel and attention, and one
-// directory per later feature), merged under their top-level keys so the files can grow without
-// touching each other.
+// Every language's whole translation tree: the main file plus one directory per feature
+// (`chat/` for the conversation pane and composer, `conv/` for the list, side panel and attention,
+// `inboxlist/`, `lifecycle/`, `channels/`, `people/` for the issue-10 slices), merged under their
+// top-level keys so the files can grow without touching each other.
 
+import channelsEn from "./channels/en.json";
+import channelsEs from "./channels/es.json";
+import channelsPt from "./channels/pt-BR.json";
 import chatEn from "./chat/en.json";
 import chatEs from "./chat/es.json";
 import chatPt from "./chat/pt-BR.json";
@@ -20,9 +23,9 @@ import peoplePt from "./people/pt-BR.json";
 import ptBR from "./pt-BR.json";
 
 const namespaces = {
-  "pt-BR": { chat: chatPt, conv: convPt, inboxlist: inboxlistPt, people: peoplePt },
-  en: { chat: chatEn, conv: convEn, inboxlist: inboxlistEn, people: peopleEn },
-  es: { chat: chatEs, conv: convEs, inboxlist: inboxlistEs, people: peopleEs },
+  "pt-BR": { chat: chatPt, conv: convPt, inboxlist: inboxlistPt, people: peoplePt, channels: channelsPt },
+  en: { chat: chatEn, conv: convEn, inboxlist: inboxlistEn, people: peopleEn, channels: channelsEn },
+  es: { chat: chatEs, conv: convEs, inboxlist: inboxlistEs, people: peopleEs, channels: channelsEs },
 };
 
 export type Translation = typeof ptBR & (typeof namespaces)["pt-BR"];

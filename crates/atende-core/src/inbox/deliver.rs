@@ -199,6 +199,10 @@ async fn deliver(core: &Core, tenant: TenantId, id: Uuid, last_attempt: bool) ->
             let outcome = messages::mark_sent(&tx, p.message.id, &pid.0, Utc::now())
                 .await
                 .map_err(retry)?;
+            // A send went through: the channel is no longer degraded (a no-op when it was not).
+            if p.channel.provider_error_at.is_some() {
+                channels::clear_provider_error(&tx, p.channel.id).await.map_err(retry)?;
+            }
             tx.commit().await.map_err(retry)?;
             metrics::counter!("atende_messages_sent_total", "channel" => "whatsapp_cloud").increment(1);
             if matches!(outcome, StatusOutcome::Applied(_)) {
@@ -252,6 +256,10 @@ async fn on_error(
         }
         tx.commit().await.map_err(retry)?;
         return fail(core, tenant, &p.message, &code, &title).await;
+    }
+    if crate::channels::health::degrades(&e) {
+        let (code, title) = provider_reason(&e);
+        crate::channels::health::record_now(core, tenant, p.channel.id, &code, &title).await;
     }
     let ambiguous = matches!(e, ChannelError::Transport(_));
     match e.class() {

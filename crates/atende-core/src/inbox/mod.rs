@@ -13,6 +13,8 @@
 pub mod conversations;
 pub mod deliver;
 pub mod send;
+pub mod start;
+mod template_sync;
 pub mod templates;
 
 use crate::Core;

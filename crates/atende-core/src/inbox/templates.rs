@@ -2,21 +2,20 @@
 //! rendered for the message history.
 
 use crate::Core;
-use crate::audit::{self, Entry, RequestMeta, Who};
 use crate::authz::require;
-use crate::channels::credentials_of;
 use crate::error::{CoreError, CoreResult};
 use crate::views::Paged;
-use atende_channels::{ChannelAdapter, TemplateStatusUpdate};
+
+pub use super::template_sync::{SYNC_KIND, SyncReport, SyncTemplates, enqueue_sync, sync};
+use atende_channels::TemplateStatusUpdate;
 use atende_db::entities::whatsapp_templates::Model;
 use atende_db::page::PageRequest;
-use atende_db::repo::channels::{self, kind};
-use atende_db::repo::templates::{self, SyncedTemplate};
+use atende_db::repo::templates;
 use atende_db::{DbError, TenantTx};
-use atende_domain::{Action, ChannelId, TenantCtx};
+use atende_domain::{Action, TenantCtx};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -93,99 +92,6 @@ pub async fn list(
     let rows = templates::list(&tx, channel_id, status.as_deref(), page).await?;
     tx.commit().await?;
     Ok(Paged::from_page(rows, |t| TemplateView::from(&t)))
-}
-
-/// What a sync did.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct SyncReport {
-    pub channel_id: Uuid,
-    /// Templates the provider listed (all stored or refreshed).
-    pub synced: usize,
-    /// Set when the provider could not be asked; earlier templates stay.
-    pub error: Option<String>,
-}
-
-/// Fetches the templates of every WhatsApp channel (or one) from Graph and stores them.
-///
-/// # Errors
-/// 404 for an unknown channel.
-pub async fn sync(
-    core: &Core,
-    ctx: &TenantCtx,
-    channel_id: Option<ChannelId>,
-    meta: &RequestMeta,
-) -> CoreResult<Vec<SyncReport>> {
-    require(ctx, Action::ChannelsManage)?;
-    let targets = {
-        let tx = core.db.tenant_tx(ctx.tenant_id).await?;
-        let list = match channel_id {
-            Some(id) => {
-                let c = channels::get(&tx, id.uuid()).await?;
-                if c.kind != kind::WHATSAPP_CLOUD {
-                    return Err(CoreError::field(
-                        "channel_id",
-                        "templates exist on WhatsApp channels only",
-                    ));
-                }
-                vec![c]
-            }
-            None => {
-                channels::list(
-                    &tx,
-                    PageRequest::parse(Some(200), None).map_err(|(f, m)| CoreError::field(f, m))?,
-                    Some(kind::WHATSAPP_CLOUD),
-                )
-                .await?
-                .items
-            }
-        };
-        tx.commit().await?;
-        list
-    };
-    let mut reports = Vec::new();
-    for ch in targets {
-        let creds = credentials_of(core, &ch)?;
-        match core.adapters.whatsapp().sync_templates(&creds).await {
-            Ok(list) => {
-                let tx = core.db.tenant_tx(ctx.tenant_id).await?;
-                let n = list.len();
-                for t in list {
-                    templates::upsert(
-                        &tx,
-                        ch.id,
-                        SyncedTemplate {
-                            name: t.name,
-                            language: t.language,
-                            category: t.category,
-                            status: t.status,
-                            components: json!({ "components": t.components, "parameter_format": t.parameter_format }),
-                            external_id: Some(t.id),
-                        },
-                    )
-                    .await?;
-                }
-                audit::record(
-                    &tx,
-                    Who::Ctx(ctx),
-                    meta,
-                    Entry::new("templates.sync", "channel", ch.id).after(&json!({ "synced": n })),
-                )
-                .await?;
-                tx.commit().await?;
-                reports.push(SyncReport {
-                    channel_id: ch.id,
-                    synced: n,
-                    error: None,
-                });
-            }
-            Err(e) => reports.push(SyncReport {
-                channel_id: ch.id,
-                synced: 0,
-                error: Some(e.to_string()),
-            }),
-        }
-    }
-    Ok(reports)
 }
 
 /// Applies a `message_template_status_update` webhook (approved, rejected, paused …).
@@ -280,6 +186,7 @@ pub(crate) fn value_text(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn placeholders_are_listed_in_reading_order_once() {

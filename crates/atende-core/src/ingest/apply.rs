@@ -297,12 +297,17 @@ async fn apply_tenant(
                         .map(|e| e.code.map_or_else(|| "?".into(), |c| c.to_string()))
                         .collect();
                     tracing::warn!(channel = %ch.id, codes = ?codes, "provider reported errors");
+                    // Account-level errors: the channel shows as degraded (`channels::health`).
+                    if let Some(e) = errors.iter().find(|e| crate::channels::health::detail_degrades(e)) {
+                        let (code, text) = crate::channels::health::detail_reason(e);
+                        crate::channels::health::record(&tx, ch.id, &code, &text).await?;
+                    }
                 }
                 InboundEvent::Other { kind, .. } => notes.push(format!("{}: not modelled: {kind}", p.id)),
             }
         }
     }
-    record_messages(&tx, messages, now, &mut out).await?;
+    record_messages(&tx, messages, now, core.config.outbound_max_attempts, &mut out).await?;
     apply_statuses(&tx, statuses, &mut out, &mut notes).await?;
     let ids: Vec<Uuid> = part.iter().map(|(p, _)| p.id).collect();
     webhook_events::mark_processed_many(&tx, &ids).await?;
@@ -319,6 +324,7 @@ async fn record_messages(
     tx: &TenantTx,
     messages: Vec<(&Channel, &InboundMessage, Option<MediaOutcome>)>,
     now: chrono::DateTime<Utc>,
+    outbound_attempts: i32,
     out: &mut Vec<Event>,
 ) -> Result<(), DbError> {
     if messages.is_empty() {
@@ -367,7 +373,7 @@ async fn record_messages(
             })
         })
         .collect();
-    inbound::record(tx, items, now, out).await?;
+    inbound::record(tx, items, now, outbound_attempts, out).await?;
     Ok(())
 }
 

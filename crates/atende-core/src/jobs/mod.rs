@@ -83,6 +83,10 @@ impl Registry {
             Arc::new(crate::inbox::deliver::DeliverMessage),
         );
         r.register(
+            crate::inbox::templates::SYNC_KIND,
+            Arc::new(crate::inbox::templates::SyncTemplates),
+        );
+        r.register(
             crate::inbox::conversations::READ_RECEIPT_KIND,
             Arc::new(crate::inbox::deliver::SendReadReceipt),
         );

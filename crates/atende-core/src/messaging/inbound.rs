@@ -13,7 +13,9 @@
 //!    the message they quote (stored before, or earlier in the batch);
 //! 4. the counters of every conversation touched move in one statement (last activity, the
 //!    24-hour window's start, unread);
-//! 5. the events for live screens are collected for the caller to publish after its commit.
+//! 5. each conversation opened here gets its channel's welcome message, if it has one
+//!    ([`crate::channels::greeting`]): one more `INSERT` for the messages, one for their jobs;
+//! 6. the events for live screens are collected for the caller to publish after its commit.
 //!
 //! The caller serializes writers per customer (`TenantTx::lock`, Postgres; SQLite has one
 //! writer), so a first contact never opens two conversations.
@@ -57,7 +59,7 @@ pub struct Recorded {
 
 /// Records a batch (see the module docs), returning one [`Recorded`] per item, in order, and
 /// adding the events to `out`. `now` is when the batch is applied (the reopen window counts
-/// to it).
+/// to it); `outbound_attempts` is the delivery jobs' attempts for the greetings it queues.
 ///
 /// # Errors
 /// Database failure; `MissingReference` when a contact or channel is not this tenant's.
@@ -65,6 +67,7 @@ pub async fn record(
     tx: &TenantTx,
     items: Vec<Inbound>,
     now: DateTime<Utc>,
+    outbound_attempts: i32,
     out: &mut Vec<Event>,
 ) -> Result<Vec<Recorded>, DbError> {
     let stored = already_stored(tx, &items).await?;
@@ -77,7 +80,7 @@ pub async fn record(
                 .is_some_and(|p| stored.contains_key(&(i.channel.id, p.clone())))
         })
         .collect();
-    let conversations = conversations_for(tx, &fresh, now, out).await?;
+    let (conversations, opened) = conversations_for(tx, &fresh, now, out).await?;
 
     // The messages, in order, each in its contact's conversation.
     let mut batch = Vec::with_capacity(fresh.len());
@@ -123,6 +126,18 @@ pub async fn record(
                 .message(m.id)
                 .data(json!({ "direction": "inbound", "type": m.kind })),
         );
+    }
+    // Greet the conversations opened here in which the customer wrote (see `greeting`).
+    let wrote: std::collections::HashSet<Uuid> = activity
+        .iter()
+        .filter(|a| a.last_inbound_at.is_some())
+        .map(|a| a.conversation_id)
+        .collect();
+    let to_greet: Vec<(Uuid, &Channel)> = opened.into_iter().filter(|(id, _)| wrote.contains(id)).collect();
+    for g in crate::channels::greeting::queue_for_new(tx, &to_greet, outbound_attempts, out).await? {
+        if let Some(a) = activity.iter_mut().find(|a| a.conversation_id == g.conversation_id) {
+            a.last_message_at = a.last_message_at.max(g.at);
+        }
     }
     for a in &activity {
         out.push(Event::new(EventKind::ConversationUpdated, tenant).conversation(a.conversation_id));
@@ -174,16 +189,17 @@ async fn already_stored(tx: &TenantTx, items: &[Inbound]) -> Result<HashMap<(Uui
 }
 
 /// The conversation each (channel, contact) of the batch writes to, by the reopen policy, with
-/// the reopened and new ones announced in `out`.
-async fn conversations_for(
+/// the reopened and new ones announced in `out`; and the ids of those it opened.
+async fn conversations_for<'a>(
     tx: &TenantTx,
-    items: &[&Inbound],
+    items: &[&'a Inbound],
     now: DateTime<Utc>,
     out: &mut Vec<Event>,
-) -> Result<HashMap<(Uuid, Uuid), Conversation>, DbError> {
+) -> Result<(HashMap<(Uuid, Uuid), Conversation>, Vec<(Uuid, &'a Channel)>), DbError> {
     let tenant = tx.tenant_id();
     let mut chosen: HashMap<(Uuid, Uuid), Conversation> = HashMap::new();
-    let mut channels: Vec<&Channel> = Vec::new();
+    let mut opened: Vec<(Uuid, &'a Channel)> = Vec::new();
+    let mut channels: Vec<&'a Channel> = Vec::new();
     for i in items {
         if !channels.iter().any(|c| c.id == i.channel.id) {
             channels.push(&i.channel);
@@ -239,10 +255,11 @@ async fn conversations_for(
             .collect();
         for c in conversations::create_many(tx, new).await? {
             out.push(Event::new(EventKind::ConversationCreated, tenant).conversation(c.id));
+            opened.push((c.id, ch));
             chosen.insert((ch.id, c.contact_id), c);
         }
     }
-    Ok(chosen)
+    Ok((chosen, opened))
 }
 
 fn corrupt(status: &str) -> DbError {
@@ -252,7 +269,7 @@ fn corrupt(status: &str) -> DbError {
 }
 
 /// The team new conversations of the channel go to (its `default_team_id`), if it still exists.
-async fn default_team(tx: &TenantTx, ch: &Channel) -> Result<Option<Uuid>, DbError> {
+pub(crate) async fn default_team(tx: &TenantTx, ch: &Channel) -> Result<Option<Uuid>, DbError> {
     let Some(team) = ch
         .settings
         .get("default_team_id")

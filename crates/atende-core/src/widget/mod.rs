@@ -632,7 +632,7 @@ pub async fn send(core: &Core, v: &Visitor, ch: &Channel, input: VisitorSend) ->
         at: now,
         customer_wrote: true,
     };
-    let recorded = inbound::record(&tx, vec![item], now, &mut out)
+    let recorded = inbound::record(&tx, vec![item], now, core.config.outbound_max_attempts, &mut out)
         .await?
         .pop()
         .ok_or(CoreError::NotFound)?;

@@ -22,6 +22,11 @@ pub struct Model {
     pub public_token: Option<String>,
     #[sea_orm(column_type = "JsonBinary")]
     pub settings: Json,
+    /// The last provider error of the channel itself (not of one message): code, text, when.
+    /// Set means *degraded*; the next successful send clears them.
+    pub provider_error_code: Option<String>,
+    pub provider_error_title: Option<String>,
+    pub provider_error_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub deleted_at: Option<DateTimeUtc>,

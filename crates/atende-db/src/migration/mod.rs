@@ -13,6 +13,7 @@ mod m20261122_000004_totp_replay;
 mod m20261122_000005_contact_tags;
 mod m20261207_000006_ingest_batches;
 mod m20261207_000007_inbox_reads;
+mod m20261208_000020_channels_provider_errors;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_contact_tags::Migration),
             Box::new(m20261207_000006_ingest_batches::Migration),
             Box::new(m20261207_000007_inbox_reads::Migration),
+            Box::new(m20261208_000020_channels_provider_errors::Migration),
         ]
     }
 }

@@ -11,7 +11,8 @@ use crate::db::{PlatformTx, Scoped, TenantTx};
 use crate::entities::channels::{ActiveModel, Column, Entity, Model};
 use crate::error::DbError;
 use crate::page::{self, Direction, Page, PageRequest};
-use crate::repo::{ensure_own, now};
+use crate::repo::{ensure_own, now, stored_time};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -77,6 +78,9 @@ pub async fn create(tx: &TenantTx, c: NewChannel) -> Result<Model, DbError> {
         external_id: Set(c.external_id),
         public_token: Set(c.public_token),
         settings: Set(c.settings),
+        provider_error_code: Set(None),
+        provider_error_title: Set(None),
+        provider_error_at: Set(None),
         created_at: Set(at),
         updated_at: Set(at),
         deleted_at: Set(None),
@@ -152,6 +156,57 @@ pub async fn update(tx: &TenantTx, current: Model, p: ChannelPatch) -> Result<Mo
     }
     am.updated_at = Set(now());
     Ok(am.update(tx.conn()).await?)
+}
+
+/// Records the channel's last provider error (it is now *degraded*). Returns whether a live
+/// channel of this tenant was updated.
+///
+/// # Errors
+/// Database failure.
+pub async fn record_provider_error(
+    tx: &TenantTx,
+    id: Uuid,
+    code: &str,
+    title: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, DbError> {
+    let res = Entity::update_many()
+        .col_expr(
+            Column::ProviderErrorCode,
+            Expr::value(code.chars().take(64).collect::<String>()),
+        )
+        .col_expr(
+            Column::ProviderErrorTitle,
+            Expr::value(title.chars().take(1000).collect::<String>()),
+        )
+        .col_expr(Column::ProviderErrorAt, Expr::value(stored_time(at)))
+        .filter(Column::Id.eq(id))
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::DeletedAt.is_null())
+        .exec(tx.conn())
+        .await?;
+    Ok(res.rows_affected > 0)
+}
+
+/// Clears the channel's provider error after a successful send. Returns whether there was one
+/// (a no-op, no write, on a healthy channel).
+///
+/// # Errors
+/// Database failure.
+pub async fn clear_provider_error(tx: &TenantTx, id: Uuid) -> Result<bool, DbError> {
+    let res = Entity::update_many()
+        .col_expr(Column::ProviderErrorCode, Expr::value(Option::<String>::None))
+        .col_expr(Column::ProviderErrorTitle, Expr::value(Option::<String>::None))
+        .col_expr(
+            Column::ProviderErrorAt,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .filter(Column::Id.eq(id))
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::ProviderErrorAt.is_not_null())
+        .exec(tx.conn())
+        .await?;
+    Ok(res.rows_affected > 0)
 }
 
 /// Soft-deletes: the channel leaves lists and lookups, its history stays.

@@ -4,6 +4,7 @@ use super::no_content;
 use crate::error::ApiResult;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Meta, Tenant};
 use crate::state::AppState;
+use atende_core::channels::setup::ChannelSetup;
 use atende_core::channels::{self, ChannelHealth, ChannelView, Connect, Update};
 use atende_core::people::page_request;
 use atende_core::views::Paged;
@@ -147,4 +148,14 @@ pub async fn health(
     ApiPath(id): ApiPath<ChannelId>,
 ) -> ApiResult<Json<ChannelHealth>> {
     Ok(Json(channels::health(&s.core, &ctx, id).await?))
+}
+
+/// What the connect form needs before a channel exists: the public address and whether Meta
+/// can deliver webhooks to it (HTTPS, not a local address).
+#[utoipa::path(get, path = "/channels/setup", tag = "channels", security(("bearer" = [])), responses(
+    (status = 200, body = ChannelSetup),
+    (status = 401, body = crate::error::ErrorBody),
+    (status = 403, body = crate::error::ErrorBody)))]
+pub async fn setup(State(s): State<AppState>, Tenant(ctx, _): Tenant) -> ApiResult<Json<ChannelSetup>> {
+    Ok(Json(channels::setup::setup(&s.core, &ctx)?))
 }

@@ -14,6 +14,7 @@ pub mod media;
 pub mod members;
 pub mod quick_replies;
 pub mod realtime;
+pub mod start_conversation;
 pub mod tags;
 pub mod teams;
 pub mod templates;
@@ -176,6 +177,7 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(routes!(api_keys::revoke))
         .routes(routes!(audit::list))
         .routes(routes!(channels::list))
+        .routes(routes!(channels::setup))
         .routes(routes!(channels::connect))
         .routes(routes!(channels::get, channels::update, channels::delete))
         .routes(routes!(channels::activate))
@@ -190,6 +192,7 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(routes!(webhooks::replay))
         .routes(routes!(conversations::list))
         .routes(routes!(conversations::counts))
+        .routes(routes!(start_conversation::start_conversation))
         .routes(routes!(conversations::get, conversations::update))
         .routes(routes!(conversations::assign))
         .routes(routes!(conversations::transfer))

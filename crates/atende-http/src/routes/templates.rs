@@ -44,9 +44,15 @@ pub struct SyncBody {
     pub channel_id: Option<Uuid>,
 }
 
-/// Fetch the templates from Graph (admin).
+/// Fetch the templates from Graph: one channel (whoever works conversations: the composer's
+/// button) or every WhatsApp channel (admins). A provider's refusal is reported per channel.
 #[utoipa::path(post, path = "/whatsapp/templates/sync", tag = "conversations", request_body = SyncBody,
-    security(("bearer" = [])), responses((status = 200, body = Vec<SyncReport>)))]
+    security(("bearer" = [])), responses(
+        (status = 200, body = Vec<SyncReport>),
+        (status = 401, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody),
+        (status = 404, description = "No such channel in this workspace", body = crate::error::ErrorBody),
+        (status = 422, description = "Not a WhatsApp channel, or a bad body", body = crate::error::ErrorBody)))]
 pub async fn sync(
     State(s): State<AppState>,
     Tenant(ctx, _): Tenant,

@@ -283,7 +283,7 @@ async fn connecting_checks_credentials_with_graph_and_never_returns_them(engine:
             "/api/v1/channels/connectors",
             Some(&t.admin.access),
             json!({"kind": "whatsapp_cloud", "name": "again", "credentials": {
-                "phone_number_id": PHONE_ID, "access_token": "x-token-123456", "app_secret": "s", "verify_token": "v"}}),
+                "phone_number_id": PHONE_ID, "access_token": "x-token-123456", "app_secret": "s", "verify_token": "v-token-e2e"}}),
         )
         .await;
     assert_eq!(error_code(s, &b), "channel_already_connected");
@@ -333,7 +333,7 @@ async fn connecting_checks_credentials_with_graph_and_never_returns_them(engine:
             "/api/v1/channels/connectors",
             Some(&t.admin.access),
             json!({"kind": "whatsapp_cloud", "name": "x", "credentials": {
-                "phone_number_id": "999000111", "access_token": "expired-token", "app_secret": "s", "verify_token": "v"}}),
+                "phone_number_id": "999000111", "access_token": "expired-token", "app_secret": "s", "verify_token": "v-token-e2e"}}),
         )
         .await;
     assert_eq!(error_code(s, &b), "validation_failed", "{b}");
@@ -348,7 +348,7 @@ async fn connecting_checks_credentials_with_graph_and_never_returns_them(engine:
             "/api/v1/channels/connectors",
             Some(&t.admin.access),
             json!({"kind": "whatsapp_cloud", "name": "later", "credentials": {
-                "phone_number_id": "888000222", "access_token": "some-token", "app_secret": "s", "verify_token": "v"}}),
+                "phone_number_id": "888000222", "access_token": "some-token", "app_secret": "s", "verify_token": "v-token-e2e"}}),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");

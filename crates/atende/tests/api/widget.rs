@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 /// Connects a web-chat channel; returns (channel id, public token).
-async fn webchat(app: &TestApp, t: &TenantFixture, settings: Value) -> (String, String) {
+pub(crate) async fn webchat(app: &TestApp, t: &TenantFixture, settings: Value) -> (String, String) {
     let (s, b) = app
         .post(
             "/api/v1/channels/connectors",
@@ -51,7 +51,7 @@ async fn visitor_call(
     (status, headers, v)
 }
 
-async fn session(app: &TestApp, public: &str, extra: Value) -> Value {
+pub(crate) async fn session(app: &TestApp, public: &str, extra: Value) -> Value {
     let mut body = json!({"token": public});
     for (k, v) in extra.as_object().unwrap() {
         body[k] = v.clone();
@@ -61,7 +61,7 @@ async fn session(app: &TestApp, public: &str, extra: Value) -> Value {
     b
 }
 
-async fn say(app: &TestApp, visitor: &str, text: &str) -> Value {
+pub(crate) async fn say(app: &TestApp, visitor: &str, text: &str) -> Value {
     let (s, _, b) = visitor_call(
         app,
         Method::POST,
@@ -75,7 +75,7 @@ async fn say(app: &TestApp, visitor: &str, text: &str) -> Value {
     b
 }
 
-async fn visitor_messages(app: &TestApp, visitor: &str) -> Value {
+pub(crate) async fn visitor_messages(app: &TestApp, visitor: &str) -> Value {
     let (s, _, b) = visitor_call(app, Method::GET, "messages", Some(visitor), None, None).await;
     assert_eq!(s, StatusCode::OK, "{b}");
     b

@@ -648,7 +648,7 @@ async fn a_socket_on_one_process_receives_a_message_ingested_by_another() {
         .json(
             &json!({"kind": "whatsapp_cloud", "name": "Casa Aurora", "credentials": {
             "phone_number_id": PHONE_ID, "waba_id": "104829375610293",
-            "access_token": "EAAG-secret-token-abcd", "app_secret": APP_SECRET, "verify_token": "v"}}),
+            "access_token": "EAAG-secret-token-abcd", "app_secret": APP_SECRET, "verify_token": "v-token-e2e"}}),
         )
         .send()
         .await

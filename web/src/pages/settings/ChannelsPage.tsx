@@ -16,6 +16,9 @@ import { toast } from "../../components/ui/Toaster";
 import { useRole } from "../../lib/me";
 import { can } from "../../lib/permissions";
 import { useApiError } from "../../lib/useApiError";
+import { ChannelHealthBadge, ChannelHealthLine } from "./ChannelHealth";
+import { chosenVerifyToken, verifyTokenProblem } from "./connectForm";
+import { PublicUrlWarning } from "./PublicUrlWarning";
 
 type Channel = Schemas["ChannelView"];
 type Kind = "whatsapp_cloud" | "webchat";
@@ -103,7 +106,11 @@ function ConnectDialog({ kind, onClose, onConnected }: { kind: Kind; onClose: ()
   const [wabaId, setWabaId] = useState("");
   const [accessToken, setAccessToken] = useState("");
   const [appSecret, setAppSecret] = useState("");
-  const [verifyToken] = useState(() => randomVerifyToken());
+  // The admin's own token, or one generated when the field stays empty (fixed once sent).
+  const [typedToken, setTypedToken] = useState("");
+  const [generated] = useState(() => randomVerifyToken());
+  const verifyToken = chosenVerifyToken(typedToken, () => generated);
+  const tokenProblem = verifyTokenProblem(typedToken);
   const [origins, setOrigins] = useState("");
   const [greeting, setGreeting] = useState("");
   const connect = useMutation({
@@ -128,7 +135,7 @@ function ConnectDialog({ kind, onClose, onConnected }: { kind: Kind; onClose: ()
   });
   const err = connect.error;
   const f = (k: string) => field(err, k);
-  const known = ["name", "kind", "credentials", "credentials.phone_number_id", "credentials.waba_id", "credentials.access_token", "credentials.app_secret", "settings.allowed_origins", "settings.greeting"];
+  const known = ["name", "kind", "credentials", "credentials.phone_number_id", "credentials.waba_id", "credentials.access_token", "credentials.app_secret", "credentials.verify_token", "settings.allowed_origins", "settings.greeting"];
   const general = err && known.every((k) => !f(k)) ? message(err) : null;
   return (
     <Dialog open onOpenChange={(o) => !o && onClose()} title={kind === "whatsapp_cloud" ? t("settings.channels.connectWhatsapp") : t("settings.channels.connectWebchat")} description={kind === "whatsapp_cloud" ? t("settings.channels.whatsappHint") : t("settings.channels.webchatHint")}>
@@ -137,9 +144,10 @@ function ConnectDialog({ kind, onClose, onConnected }: { kind: Kind; onClose: ()
         className="space-y-1"
         onSubmit={(e) => {
           e.preventDefault();
-          connect.mutate();
+          if (!tokenProblem) connect.mutate();
         }}
       >
+        {kind === "whatsapp_cloud" ? <PublicUrlWarning /> : null}
         {general ? <div className="mb-3"><Alert>{general}</Alert></div> : null}
         {f("credentials") ? <div className="mb-3"><Alert>{f("credentials")}</Alert></div> : null}
         <Field label={t("common.name")} error={f("name")}>
@@ -160,6 +168,13 @@ function ConnectDialog({ kind, onClose, onConnected }: { kind: Kind; onClose: ()
             </Field>
             <Field label={t("settings.channels.appSecret")} error={f("credentials.app_secret")} hint={t("settings.channels.appSecretHint")}>
               <Input required type="password" autoComplete="off" value={appSecret} onChange={(e) => setAppSecret(e.target.value)} />
+            </Field>
+            <Field
+              label={t("channels.connect.verifyToken")}
+              error={tokenProblem === "length" ? t("channels.connect.verifyTokenLength") : tokenProblem === "charset" ? t("channels.connect.verifyTokenCharset") : f("credentials.verify_token")}
+              hint={t("channels.connect.verifyTokenHint")}
+            >
+              <Input data-testid="verify-token" autoComplete="off" value={typedToken} onChange={(e) => setTypedToken(e.target.value)} placeholder={generated} className="font-mono" />
             </Field>
           </>
         ) : (
@@ -375,12 +390,14 @@ export function ChannelsPage() {
                   <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-slate-900">
                     {c.name}
                     <StatusBadge status={c.status} />
+                    <ChannelHealthBadge channel={c} />
                   </p>
                   <p className="truncate text-xs text-slate-500">
                     {c.kind === "webchat" ? t("settings.channels.kindWebchat") : t("settings.channels.kindWhatsapp")}
                     {c.credentials_hint ? ` · ${c.credentials_hint}` : ""}
                   </p>
                   {c.last_error && c.status !== "connected" ? <p className="mt-1 text-xs text-red-700">{c.last_error}</p> : null}
+                  <ChannelHealthLine channel={c} />
                 </div>
                 <Button variant="secondary" size="sm" onClick={() => setShowing({ channel: c })}>
                   {c.kind === "webchat" ? t("settings.channels.showSnippet") : t("settings.channels.showWebhook")}

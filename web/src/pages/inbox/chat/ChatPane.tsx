@@ -13,6 +13,7 @@ import { EmptyState, ErrorState, Spinner } from "../../../components/ui/States";
 import { useConversation, useMessages } from "../../../inbox/queries";
 import type { Message } from "../../../inbox/queries";
 import { useMe, useRole } from "../../../lib/me";
+import { ChannelHealthBanner } from "./ChannelHealthBanner";
 import { ChatHeader } from "./ChatHeader";
 import { Composer } from "./Composer";
 import { useChannel, useConversationTopic, useMarkReadWhenSeen } from "./hooks";
@@ -133,6 +134,7 @@ export function ChatPane({ conversationId }: { conversationId: string }) {
   return (
     <div className="relative flex h-full min-h-0 min-w-0 flex-col bg-[#efeae2]" onPaste={onPaste} {...drop.handlers}>
       <ChatHeader conversation={conv} />
+      <ChannelHealthBanner conversationId={conversationId} channelId={conv.channel_id} />
       <MessageList conversation={conv} me={me} canAct={canSend} onReply={setReplyTo} />
       <Composer
         conversation={conv}

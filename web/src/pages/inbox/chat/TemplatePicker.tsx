@@ -3,9 +3,9 @@
 
 import { ArrowLeft, ExternalLink, LayoutTemplate, Search } from "lucide-react";
 import { useState } from "react";
-import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 
+import type { Translate } from "../../../api/errors";
 import { Button } from "../../../components/ui/Button";
 import { Dialog } from "../../../components/ui/Dialog";
 import { Field, Input } from "../../../components/ui/Field";
@@ -16,10 +16,11 @@ import type { Conversation } from "../../../inbox/queries";
 import { useChatError, useChatSend } from "./send";
 import { allFilled, buildTemplateSend, previewOf, templateParams, templateParts } from "./templates";
 import type { ParamValues, Template, TemplateParam, TemplateParts } from "./templates";
+import { TemplateSyncButton } from "./TemplateSync";
 import { matchesWords } from "./text";
 
 /** The template as a WhatsApp bubble (placeholders not filled yet stay visible). */
-function Preview({ parts }: { parts: TemplateParts }) {
+export function Preview({ parts }: { parts: TemplateParts }) {
   const { t } = useTranslation();
   return (
     <div aria-label={t("chat.template.preview")} role="group" className="rounded-xl bg-[#efeae2] p-3">
@@ -46,7 +47,8 @@ function Preview({ parts }: { parts: TemplateParts }) {
   );
 }
 
-function paramLabel(t: TFunction, p: TemplateParam, tpl: Template): string {
+// A plain `t` signature: i18next's key-typed one is "excessively deep" for TypeScript here.
+function paramLabel(t: Translate, p: TemplateParam, tpl: Template): string {
   if (p.media) return t("chat.template.mediaParam", { format: p.media });
   if (p.slot === "button") return t("chat.template.buttonParam", { name: templateParts(tpl).buttons[p.index ?? 0]?.text ?? "" });
   const name = `{{${p.key}}}`;
@@ -92,7 +94,7 @@ function TemplateForm({ template, conversationId, onBack, onSent }: { template: 
       {params.length ? (
         <div className="space-y-1">
           {params.map((p, i) => (
-            <Field key={p.id} label={paramLabel(t, p, template)}>
+            <Field key={p.id} label={paramLabel(t as unknown as Translate, p, template)}>
               <Input
                 data-testid="template-param"
                 autoFocus={i === 0}
@@ -127,7 +129,7 @@ function TemplateList({ channelId, onPick }: { channelId: string; onPick: (t: Te
   const approved = q.data.items.filter((x) => x.status.toUpperCase() === "APPROVED");
   if (approved.length === 0) {
     return (
-      <EmptyState icon={<LayoutTemplate aria-hidden />} title={t("chat.template.noneTitle")}>
+      <EmptyState icon={<LayoutTemplate aria-hidden />} title={t("chat.template.noneTitle")} action={<TemplateSyncButton channelId={channelId} />}>
         {t("chat.template.noneText")}
       </EmptyState>
     );
@@ -135,9 +137,12 @@ function TemplateList({ channelId, onPick }: { channelId: string; onPick: (t: Te
   const shown = approved.filter((x) => matchesWords(query, [x.name, x.category, x.language, templateParts(x).body]));
   return (
     <div className="space-y-3">
-      <div className="relative">
-        <Search aria-hidden className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-slate-400" />
-        <Input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder={t("chat.template.search")} aria-label={t("chat.template.search")} className="pl-9" />
+      <div className="flex items-center gap-2">
+        <div className="relative min-w-0 flex-1">
+          <Search aria-hidden className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-slate-400" />
+          <Input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder={t("chat.template.search")} aria-label={t("chat.template.search")} className="pl-9" />
+        </div>
+        <TemplateSyncButton channelId={channelId} />
       </div>
       {shown.length === 0 ? (
         <p className="py-6 text-center text-sm text-slate-500">{t("common.noResults")}</p>

@@ -21,6 +21,7 @@ import { ListMenu } from "./ListMenu";
 import { useChannels, useMemberNames } from "../../../inbox/lookups";
 import { neighbour, useListShortcuts } from "./shortcuts";
 import { ShortcutsHelp } from "./ShortcutsHelp";
+import { NewConversationButton } from "../StartConversationDialog";
 
 const TABS: InboxTab[] = ["mine", "unassigned", "all", "resolved"];
 
@@ -131,6 +132,7 @@ export function ConversationList({ selectedId }: { selectedId?: string | undefin
       <header className="shrink-0 border-b border-slate-200 bg-white">
         <div className="flex items-center gap-1 px-3 pt-2.5 pb-2">
           <h2 className="mr-auto text-lg font-semibold text-slate-900">{t("inbox.listLabel")}</h2>
+          <NewConversationButton />
           <FilterPopover />
           <ListMenu onShortcuts={() => setHelp(true)} />
         </div>
