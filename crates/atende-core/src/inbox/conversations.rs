@@ -417,7 +417,7 @@ async fn move_to(
     Ok(view)
 }
 
-async fn publish_assignment(core: &Core, ctx: &TenantCtx, v: &ConversationView) {
+pub(super) async fn publish_assignment(core: &Core, ctx: &TenantCtx, v: &ConversationView) {
     core.publish(vec![
         Event::new(EventKind::ConversationAssigned, ctx.tenant_id)
             .conversation(v.id)

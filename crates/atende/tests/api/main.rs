@@ -15,6 +15,7 @@ mod durability;
 mod hostile;
 mod inbox;
 mod ingest_batch;
+mod lifecycle;
 mod openapi;
 mod ops;
 mod org;
