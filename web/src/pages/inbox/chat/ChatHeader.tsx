@@ -1,16 +1,19 @@
 // The open conversation's header: back (phones), the contact, channel, status, who is typing,
-// and the button for the contact/actions panel.
+// "Atender" while nobody handles it, and the button for the contact/actions panel.
 
 import { useNavigate } from "@tanstack/react-router";
 import { ArrowLeft, PanelRight } from "lucide-react";
 import { useTranslation } from "react-i18next";
 
 import { IconButton } from "../../../components/ui/Button";
+import { canTake } from "../../../inbox/lifecycle";
 import type { Conversation } from "../../../inbox/queries";
 import { channelFamily } from "../../../inbox/lookups";
 import { useInboxUi } from "../../../inbox/ui";
+import { useRole } from "../../../lib/me";
 import { Avatar, StatusBadge } from "../list/bits";
 import { useChannel, useTypers } from "./hooks";
+import { TakeButton } from "./TakeButton";
 
 /** "digitando…", "Ana está digitando…", "Ana e João estão digitando…". */
 function useTypingText(conversation: Conversation): string | null {
@@ -29,6 +32,7 @@ export function ChatHeader({ conversation }: { conversation: Conversation }) {
   const toggleDetails = useInboxUi((s) => s.toggleDetails);
   const channel = useChannel(conversation.channel_id).data;
   const typing = useTypingText(conversation);
+  const role = useRole();
   const kind = channel ? t(`conv.channel.${channelFamily(channel.kind)}`) : null;
   const sub = [conversation.contact.phone, kind].filter(Boolean).join(" · ");
   return (
@@ -45,6 +49,7 @@ export function ChatHeader({ conversation }: { conversation: Conversation }) {
           {typing ? null : sub}
         </p>
       </div>
+      {canTake(conversation, role) ? <TakeButton conversationId={conversation.id} /> : null}
       <StatusBadge status={conversation.status} />
       <IconButton
         data-testid="details-toggle"
