@@ -391,6 +391,21 @@ pub async fn list_by_conversation(
     Ok(Page::from_rows(rows, page, |m| m.id))
 }
 
+/// The newest `system` line of a conversation whose body is `event` (e.g. the last
+/// `resolved`), walking `ix_messages__conversation` backward.
+///
+/// # Errors
+/// Database failure.
+pub async fn latest_system_line(tx: &TenantTx, conversation_id: Uuid, event: &str) -> Result<Option<Model>, DbError> {
+    let q = Entity::find()
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::ConversationId.eq(conversation_id))
+        .filter(Column::Kind.eq(MessageType::System.as_str()))
+        .filter(Column::Body.eq(event))
+        .order_by_desc(Column::Id);
+    Ok(in_index_order(tx, q.one(tx.conn())).await?)
+}
+
 /// Turns the planner's sorts off for the rest of the transaction (PostgreSQL), so a read that
 /// an index can return in order is planned as that walk (see the module docs).
 pub const SORTS_OFF: &str = "SET LOCAL enable_sort = off";

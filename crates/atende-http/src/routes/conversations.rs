@@ -154,6 +154,20 @@ pub async fn take(
     Ok(Json(lifecycle::take(&s.core, &ctx, id, &meta).await?))
 }
 
+/// Undo the last resolve: back to the status, assignee and snooze the conversation had before
+/// it (the web's "Desfazer"), with a `reopened` line marked `undo`. 409 when it is not resolved.
+#[utoipa::path(post, path = "/conversations/{id}/resolve/undo", tag = "conversations", params(("id" = Uuid, Path)),
+    security(("bearer" = [])), responses((status = 200, body = ConversationView),
+    (status = 409, body = crate::error::ErrorBody, description = "`conversation_not_resolved`: nothing to undo")))]
+pub async fn undo_resolve(
+    State(s): State<AppState>,
+    Tenant(ctx, _): Tenant,
+    Meta(meta): Meta,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<ConversationView>> {
+    Ok(Json(lifecycle::undo_resolve(&s.core, &ctx, id, &meta).await?))
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransferBody {

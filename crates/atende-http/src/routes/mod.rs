@@ -189,6 +189,7 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(routes!(conversations::get, conversations::update))
         .routes(routes!(conversations::assign))
         .routes(routes!(conversations::take))
+        .routes(routes!(conversations::undo_resolve))
         .routes(routes!(conversations::transfer))
         .routes(routes!(conversations::read))
         .routes(routes!(conversations::messages, conversations::send_message))

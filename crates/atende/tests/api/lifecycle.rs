@@ -73,6 +73,8 @@ both_engines!(
     assign_on_reply_can_be_turned_off,
     take_assigns_to_the_caller_once,
     take_answers_404_to_another_tenant,
+    resolve_and_reopen_leave_lines_and_resolve_can_be_undone,
+    undo_restores_pending_and_answers_409_when_not_resolved,
 );
 
 async fn the_first_reply_takes_an_unassigned_conversation(engine: Engine) {
@@ -245,4 +247,132 @@ async fn take_answers_404_to_another_tenant(engine: Engine) {
         .await;
     assert_eq!(error_code(s, &b), "not_found");
     assert!(conversation(&app, &t.admin.access, &conv).await["assignee_id"].is_null());
+}
+
+async fn patch_status(app: &TestApp, token: &str, conv: &str, status: &str) -> Value {
+    let (s, c) = app
+        .patch(
+            &format!("/api/v1/conversations/{conv}"),
+            token,
+            json!({"status": status}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    c
+}
+
+async fn lines(app: &TestApp, token: &str, conv: &str, event: &str) -> Vec<Value> {
+    messages(app, token, conv)
+        .await
+        .into_iter()
+        .filter(|m| m["type"] == "system" && m["body"] == event)
+        .collect()
+}
+
+async fn resolve_and_reopen_leave_lines_and_resolve_can_be_undone(engine: Engine) {
+    let Setup { app, t, conv } = setup(engine).await;
+    let a1 = app.member(&t, "agent").await;
+    let tok = &a1.access;
+    let (s, _) = app.post_empty(&format!("/api/v1/conversations/{conv}/take"), tok).await;
+    assert_eq!(s, StatusCode::OK);
+
+    // Resolve: a stored line remembering what it was; the conversation leaves the working list
+    // and shows with status=resolved.
+    let c = patch_status(&app, tok, &conv, "resolved").await;
+    assert_eq!(c["status"], "resolved");
+    let resolved = lines(&app, tok, &conv, "resolved").await;
+    assert_eq!(resolved.len(), 1, "{resolved:?}");
+    assert_eq!(resolved[0]["payload"]["from"]["status"], "open");
+    assert_eq!(resolved[0]["payload"]["from"]["assignee_id"], json!(a1.user_id));
+    assert_eq!(resolved[0]["payload"]["by"], json!(a1.user_id));
+    assert!(
+        conversations(&app, tok, "")
+            .await
+            .iter()
+            .all(|x| x["id"] != conv.as_str())
+    );
+    let listed = conversations(&app, tok, "status=resolved").await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["id"], conv.as_str());
+    // Another agent of the tenant sees the same line (it is stored, not drawn by the client).
+    assert_eq!(lines(&app, &t.admin.access, &conv, "resolved").await.len(), 1);
+
+    // Undo: open again, still a1's, a `reopened` line marked undo, an audit row.
+    let (s, c) = app
+        .post_empty(&format!("/api/v1/conversations/{conv}/resolve/undo"), tok)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    assert_eq!(c["status"], "open");
+    assert_eq!(c["assignee_id"], json!(a1.user_id));
+    let reopened = lines(&app, tok, &conv, "reopened").await;
+    assert_eq!(reopened.len(), 1, "{reopened:?}");
+    assert_eq!(reopened[0]["payload"]["undo"], resolved[0]["id"]);
+    assert!(
+        audit_actions(&app, &t.admin.access)
+            .await
+            .contains(&"conversations.undo_resolve".to_owned())
+    );
+    assert!(conversations(&app, tok, "status=resolved").await.is_empty());
+
+    // A plain reopen also leaves a line (not marked undo).
+    patch_status(&app, tok, &conv, "resolved").await;
+    patch_status(&app, tok, &conv, "open").await;
+    let reopened = lines(&app, tok, &conv, "reopened").await;
+    assert_eq!(reopened.len(), 2);
+    assert!(
+        reopened
+            .iter()
+            .any(|l| l["payload"]["undo"].is_null() && l["payload"]["from"]["status"] == "resolved")
+    );
+    // A move that is neither leaves none.
+    patch_status(&app, tok, &conv, "waiting").await;
+    assert_eq!(lines(&app, tok, &conv, "resolved").await.len(), 2);
+    assert_eq!(lines(&app, tok, &conv, "reopened").await.len(), 2);
+
+    // Another tenant: 404.
+    let other = app.tenant("outra").await;
+    let (s, b) = app
+        .post_empty(
+            &format!("/api/v1/conversations/{conv}/resolve/undo"),
+            &other.admin.access,
+        )
+        .await;
+    assert_eq!(error_code(s, &b), "not_found");
+    // A viewer: 403.
+    let viewer = app.member(&t, "viewer").await;
+    let (s, _) = app
+        .post_empty(&format!("/api/v1/conversations/{conv}/resolve/undo"), &viewer.access)
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+async fn undo_restores_pending_and_answers_409_when_not_resolved(engine: Engine) {
+    let Setup { app, t, conv } = setup(engine).await;
+    let tok = &t.admin.access;
+    let undo = format!("/api/v1/conversations/{conv}/resolve/undo");
+    let (s, b) = app.post_empty(&undo, tok).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    assert_eq!(error_code(s, &b), "conversation_not_resolved");
+
+    // Snoozed (pending until tomorrow), resolved, undone: pending with the same snooze.
+    let until = chrono::Utc::now() + chrono::TimeDelta::days(1);
+    let (s, c) = app
+        .patch(
+            &format!("/api/v1/conversations/{conv}"),
+            tok,
+            json!({"snoozed_until": until}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    let snoozed = c["snoozed_until"].clone();
+    let c = patch_status(&app, tok, &conv, "resolved").await;
+    assert!(c["snoozed_until"].is_null());
+    let (s, c) = app.post_empty(&undo, tok).await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    assert_eq!(c["status"], "pending");
+    assert_eq!(c["snoozed_until"], snoozed);
+    assert!(c["assignee_id"].is_null());
+    // Nothing left to undo.
+    let (s, b) = app.post_empty(&undo, tok).await;
+    assert_eq!(error_code(s, &b), "conversation_not_resolved");
 }
