@@ -18,6 +18,7 @@ mod ingest_batch;
 mod lifecycle;
 mod openapi;
 mod ops;
+mod ordering;
 mod org;
 mod quick_replies;
 mod rbac;

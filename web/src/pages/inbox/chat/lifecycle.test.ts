@@ -21,3 +21,18 @@ describe("resolve and reopen lines", () => {
     expect(systemText(line("resolved", { by: "u-gone" }), dir, en)).toBe("Someone resolved the conversation.");
   });
 });
+
+describe("message time", () => {
+  it("is the customer's send time for inbound messages, the writing time otherwise", async () => {
+    const { messageTime, buildTimeline, localDay } = await import("./timeline");
+    const inbound = { id: "a", direction: "inbound", provider_timestamp: "2026-12-06T23:59:00Z", created_at: "2026-12-07T00:01:00Z" } as Message;
+    expect(messageTime(inbound)).toBe("2026-12-06T23:59:00Z");
+    expect(messageTime({ ...inbound, provider_timestamp: null })).toBe("2026-12-07T00:01:00Z");
+    expect(messageTime({ ...inbound, direction: "outbound" })).toBe("2026-12-07T00:01:00Z");
+    // The day separator follows the send time too (a message sent days before it arrived).
+    const m = { ...inbound, provider_timestamp: "2026-12-01T12:00:00Z", created_at: "2026-12-05T12:00:00Z", author: "contact", type: "text", body: "oi", is_private_note: false } as Message;
+    const days = buildTimeline([m]).filter((i) => i.kind === "day");
+    expect(days).toEqual([expect.objectContaining({ day: localDay("2026-12-01T12:00:00Z") })]);
+    expect(localDay("2026-12-01T12:00:00Z")).not.toBe(localDay("2026-12-05T12:00:00Z"));
+  });
+});
