@@ -360,6 +360,16 @@ pub async fn list_domains(core: &Core, p: &Principal, reference: &str) -> CoreRe
     Ok(ds.iter().map(DomainView::from).collect())
 }
 
+/// The settings of the transaction's tenant that the platform acts on (defaults for missing
+/// keys; a stored value of the wrong type, which [`update`] refuses, also reads as the default).
+///
+/// # Errors
+/// Database failure.
+pub(crate) async fn settings_of(tx: &atende_db::TenantTx) -> CoreResult<atende_domain::TenantSettings> {
+    let t = tenants::own(tx).await?;
+    Ok(atende_domain::TenantSettings::parse(&t.settings).unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_domain;
@@ -371,14 +381,4 @@ mod tests {
             assert!(parse_domain(bad).is_err(), "{bad}");
         }
     }
-}
-
-/// The settings of the transaction's tenant that the platform acts on (defaults for missing
-/// keys; a stored value of the wrong type, which [`update`] refuses, also reads as the default).
-///
-/// # Errors
-/// Database failure.
-pub(crate) async fn settings_of(tx: &atende_db::TenantTx) -> CoreResult<atende_domain::TenantSettings> {
-    let t = tenants::own(tx).await?;
-    Ok(atende_domain::TenantSettings::parse(&t.settings).unwrap_or_default())
 }

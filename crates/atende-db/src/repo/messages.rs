@@ -479,7 +479,7 @@ pub async fn latest_system_line(tx: &TenantTx, conversation_id: Uuid, event: &st
         .filter(Column::Kind.eq(MessageType::System.as_str()))
         .filter(Column::Body.eq(event))
         .order_by_desc(Column::Id);
-    Ok(in_index_order(tx, q.one(tx.conn())).await?)
+    in_index_order(tx, q.one(tx.conn())).await
 }
 
 /// Turns the planner's sorts off for the rest of the transaction (PostgreSQL), so a read that
