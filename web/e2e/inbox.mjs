@@ -11,6 +11,7 @@ import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 
 import { inboxListCounters, inboxListJourney } from "./inboxlist.mjs";
+import { queuedRowOffersTake, replyTookIt, resolveAndUndo, takeFromHeader } from "./lifecycle.mjs";
 import { expectVisible, fail, log, shot, signIn, watchErrors, webRoot } from "./lib.mjs";
 
 const fixtures = path.join(webRoot, "..", "..", "shared", "fixtures", "channels", "whatsapp");
@@ -102,6 +103,7 @@ export async function inboxJourney({ browser, page, base, server, graph, webhook
   await inboxListCounters(page);
   await expectAttr(anaRow, "data-unread", "1", "unread badge");
   await shot(page, "20-inbox-live");
+  await queuedRowOffersTake(page, anaRow);
   log("a signed WhatsApp webhook made a conversation appear live");
 
   // Open it and reply: the fake Graph API receives the documented body.
@@ -125,6 +127,7 @@ export async function inboxJourney({ browser, page, base, server, graph, webhook
   await expectAttr(outbound, "data-status", "read", "read ticks");
   await shot(page, "22-chat-read");
   log("replied: the documented body reached the fake Graph API; delivered then read ticks");
+  await replyTookIt(page);
 
   // A private note is shown to the team and never sent.
   const noteToggle = page.getByTestId("composer-note-toggle");
@@ -136,9 +139,8 @@ export async function inboxJourney({ browser, page, base, server, graph, webhook
   if ((await noteToggle.getAttribute("aria-pressed")) === "true") await noteToggle.click();
   await shot(page, "23-chat-note");
 
-  // Assign to me, then transfer to the team with a note for the receiver.
-  if (!(await page.getByTestId("assign-me").isVisible())) await page.getByTestId("details-toggle").click();
-  await page.getByTestId("assign-me").click();
+  // The reply made it mine (assign_on_reply); transfer it to the team with a note for the receiver.
+  if (!(await page.getByTestId("transfer-open").isVisible())) await page.getByTestId("details-toggle").click();
   await page.getByTestId("tab-mine").click();
   await expectVisible(page.getByTestId("conversation-row").filter({ hasText: "Ana Beatriz" }), "the conversation under Mine");
   await page.getByTestId("transfer-open").click();
@@ -149,7 +151,7 @@ export async function inboxJourney({ browser, page, base, server, graph, webhook
   await transfer.getByTestId("transfer-submit").click();
   await expectVisible(page.locator('[data-testid="message"][data-note="true"]').filter({ hasText: handover }), "the transfer note");
   await shot(page, "24-transferred");
-  log("assigned to me, then transferred to a team with a note");
+  log("mine by the reply, then transferred to a team with a note");
 
   // A customer who wrote 26 hours ago: the window is closed, only a template may go.
   const joao = { from: "5521998765432", name: "João Pereira", id: "wamid.e2e-in-joao-1", at: now - 26 * 3600, body: "Vocês entregam em Campinas?" };
@@ -160,6 +162,7 @@ export async function inboxJourney({ browser, page, base, server, graph, webhook
   await joaoRow.first().click();
   await expectVisible(page.getByTestId("window-closed-banner"), "the window-closed banner");
   await shot(page, "25-window-closed");
+  await takeFromHeader(page);
   await page.getByTestId("template-open").first().click();
   await page.getByTestId("template-option").filter({ hasText: "lembrete_pagamento" }).first().click();
   const params = page.getByTestId("template-param");
@@ -174,6 +177,7 @@ export async function inboxJourney({ browser, page, base, server, graph, webhook
   if (!isDeepStrictEqual(withoutCallback(tpl), withoutCallback(documented))) fail(`the template's body differs from the documented one:\n${JSON.stringify(tpl)}`);
   await expectVisible(page.locator('[data-testid="message"][data-direction="outbound"]').filter({ hasText: "48377" }), "the template's bubble");
   log("the window-closed banner, and a template sent with the documented body");
+  await resolveAndUndo(page);
 
   // Notes never left: the Graph API saw only the reply and the template (and read receipts).
   const ours = graph.sent.slice(sentBefore);

@@ -46,6 +46,7 @@ pub struct TenantView {
     pub plan_id: Option<Uuid>,
     pub time_zone: String,
     pub locale: String,
+    /// The settings object; `assign_on_reply` (default `true`) is read by the inbox.
     pub settings: serde_json::Value,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

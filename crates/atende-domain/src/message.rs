@@ -64,6 +64,20 @@ named_enum! {
     }
 }
 
+named_enum! {
+    /// What a `system` message records: its body is this name and its payload the details
+    /// (`{from, to, by}` for assignments and transfers; `{from, by}` for status changes, `from`
+    /// being the status and assignee before). Readers translate the name; the line is stored,
+    /// so every agent sees it after a reload.
+    pub enum SystemEvent (error = "invalid_system_event") {
+        /// Assigned (or taken: `to.assignee_id == by`), also by a first reply.
+        Assigned = "assigned",
+        Transferred = "transferred",
+        Resolved = "resolved",
+        Reopened = "reopened",
+    }
+}
+
 impl Author {
     /// The direction a message by this author travels: only the contact writes inbound.
     #[must_use]

@@ -1,6 +1,6 @@
 // Every language's whole translation tree: the main file plus one directory per feature
 // (`chat/` for the conversation pane and composer, `conv/` for the list, side panel and attention,
-// `inboxlist/`, `lifecycle/`, `channels/`, `people/` for the issue-10 slices), merged under their
+// `inboxlist/`, `lifecycle/`, `channels/`, `people/` for later features), merged under their
 // top-level keys so the files can grow without touching each other.
 
 import channelsEn from "./channels/en.json";
@@ -17,15 +17,18 @@ import es from "./es.json";
 import inboxlistEn from "./inboxlist/en.json";
 import inboxlistEs from "./inboxlist/es.json";
 import inboxlistPt from "./inboxlist/pt-BR.json";
+import lifecycleEn from "./lifecycle/en.json";
+import lifecycleEs from "./lifecycle/es.json";
+import lifecyclePt from "./lifecycle/pt-BR.json";
 import peopleEn from "./people/en.json";
 import peopleEs from "./people/es.json";
 import peoplePt from "./people/pt-BR.json";
 import ptBR from "./pt-BR.json";
 
 const namespaces = {
-  "pt-BR": { chat: chatPt, conv: convPt, inboxlist: inboxlistPt, people: peoplePt, channels: channelsPt },
-  en: { chat: chatEn, conv: convEn, inboxlist: inboxlistEn, people: peopleEn, channels: channelsEn },
-  es: { chat: chatEs, conv: convEs, inboxlist: inboxlistEs, people: peopleEs, channels: channelsEs },
+  "pt-BR": { chat: chatPt, conv: convPt, inboxlist: inboxlistPt, lifecycle: lifecyclePt, people: peoplePt, channels: channelsPt },
+  en: { chat: chatEn, conv: convEn, inboxlist: inboxlistEn, lifecycle: lifecycleEn, people: peopleEn, channels: channelsEn },
+  es: { chat: chatEs, conv: convEs, inboxlist: inboxlistEs, lifecycle: lifecycleEs, people: peopleEs, channels: channelsEs },
 };
 
 export type Translation = typeof ptBR & (typeof namespaces)["pt-BR"];

@@ -181,7 +181,7 @@ export function invalidateConversation(qc: QueryClient, tenant: string, id: stri
   if (messages) void refreshNewest(qc, tenant, id);
 }
 
-function useConversationMutation<V>(id: string, fn: (vars: V) => Promise<unknown>) {
+export function useConversationMutation<V>(id: string, fn: (vars: V) => Promise<unknown>) {
   const qc = useQueryClient();
   const tenant = useTenantId();
   return useMutation({

@@ -236,6 +236,7 @@ pub async fn update(
             tags::untag_conversation(&tx, c.id, *t).await?;
         }
     }
+    let lined = super::lifecycle::status_line(&tx, ctx, &before, &c).await?;
     let view = one_view(&tx, c).await?;
     audit::record(
         &tx,
@@ -247,20 +248,30 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
-    core.publish(vec![
+    let mut events = vec![
         Event::new(EventKind::ConversationUpdated, ctx.tenant_id)
             .conversation(id)
             .data(json!({ "status": view.status })),
-    ])
-    .await;
+    ];
+    if lined {
+        events.push(Event::new(EventKind::MessageCreated, ctx.tenant_id).conversation(id));
+    }
+    core.publish(events).await;
     Ok(view)
+}
+
+/// Whether `user` is an active member who can work conversations (not a viewer).
+pub(super) async fn is_workable_member(tx: &TenantTx, user: Uuid) -> CoreResult<bool> {
+    Ok(matches!(memberships::of_user(tx, UserId(user)).await?,
+        Some(m) if m.active && Role::parse(&m.role).is_ok_and(|r| r != Role::Viewer)))
 }
 
 /// An active member who can work conversations (not a viewer).
 async fn workable_member(tx: &TenantTx, user: Uuid, field: &str) -> CoreResult<()> {
-    match memberships::of_user(tx, UserId(user)).await? {
-        Some(m) if m.active && Role::parse(&m.role).is_ok_and(|r| r != Role::Viewer) => Ok(()),
-        _ => Err(CoreError::field(field, "not an active agent of this workspace")),
+    if is_workable_member(tx, user).await? {
+        Ok(())
+    } else {
+        Err(CoreError::field(field, "not an active agent of this workspace"))
     }
 }
 
@@ -447,7 +458,7 @@ async fn move_to(
     Ok(view)
 }
 
-async fn publish_assignment(core: &Core, ctx: &TenantCtx, v: &ConversationView) {
+pub(super) async fn publish_assignment(core: &Core, ctx: &TenantCtx, v: &ConversationView) {
     core.publish(vec![
         Event::new(EventKind::ConversationAssigned, ctx.tenant_id)
             .conversation(v.id)

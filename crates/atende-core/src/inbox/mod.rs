@@ -3,6 +3,7 @@
 //!
 //! - [`conversations`]: list (filters, search, agent scope, keyset by last activity), show,
 //!   change status/priority/snooze/tags, assign, transfer, mark read.
+//! - [`lifecycle`]: taking a conversation ("Atender", and the first reply that takes it).
 //! - [`send`]: an agent's message (text, media, template, interactive, reaction, reply, private
 //!   note) checked against the 24-hour window and stored `queued` with its delivery job in one
 //!   transaction; `Idempotency-Key`; retry of a failed message; uploads.
@@ -12,6 +13,7 @@
 
 pub mod conversations;
 pub mod deliver;
+pub mod lifecycle;
 pub mod send;
 pub mod start;
 mod template_sync;

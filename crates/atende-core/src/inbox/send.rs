@@ -526,8 +526,10 @@ pub async fn send(
         });
     }
     let m = inserted.message;
+    let mut taken = None;
     if !input.private_note {
         enqueue_delivery(core, &tx, m.id).await?;
+        taken = super::lifecycle::take_on_reply(&tx, ctx, &conv, meta).await?;
     }
     // The audit trail names the message, never its text (bodies stay in `messages` only).
     audit::record(
@@ -557,6 +559,9 @@ pub async fn send(
         Event::new(EventKind::ConversationUpdated, ctx.tenant_id).conversation(conversation_id),
     ])
     .await;
+    if let Some(v) = &taken {
+        super::conversations::publish_assignment(core, ctx, v).await;
+    }
     Ok(Sent {
         message: MessageView::of(core, &m),
         created: true,

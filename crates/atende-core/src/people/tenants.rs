@@ -241,8 +241,8 @@ pub async fn update(
         patch.locale = errs.check("locale", Locale::parse(l)).map(|l| l.as_str().to_owned());
     }
     if let Some(s) = &input.settings {
-        if !s.is_object() {
-            errs.add("settings", "must be a JSON object");
+        if let Err(e) = atende_domain::TenantSettings::parse(s) {
+            errs.add("settings", e.message);
         } else if s.to_string().len() > 64 * 1024 {
             errs.add("settings", "must be at most 64 KiB");
         } else {
@@ -363,6 +363,16 @@ pub async fn list_domains(core: &Core, p: &Principal, reference: &str) -> CoreRe
     let ds = domains::list(&tx).await?;
     tx.commit().await?;
     Ok(ds.iter().map(DomainView::from).collect())
+}
+
+/// The settings of the transaction's tenant that the platform acts on (defaults for missing
+/// keys; a stored value of the wrong type, which [`update`] refuses, also reads as the default).
+///
+/// # Errors
+/// Database failure.
+pub(crate) async fn settings_of(tx: &atende_db::TenantTx) -> CoreResult<atende_domain::TenantSettings> {
+    let t = tenants::own(tx).await?;
+    Ok(atende_domain::TenantSettings::parse(&t.settings).unwrap_or_default())
 }
 
 #[cfg(test)]

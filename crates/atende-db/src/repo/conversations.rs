@@ -562,6 +562,24 @@ pub async fn update(tx: &TenantTx, current: Model, p: ConversationPatch) -> Resu
     Ok(am.update(tx.conn()).await?)
 }
 
+/// Assigns an unassigned conversation to `user`, atomically: of two agents taking it at once,
+/// one wins. Returns `false` when it had an assignee already (or is not this tenant's).
+///
+/// # Errors
+/// Database failure.
+pub async fn claim_unassigned(tx: &TenantTx, id: Uuid, user: Uuid) -> Result<bool, DbError> {
+    let n = Entity::update_many()
+        .col_expr(Column::AssigneeId, Expr::value(Some(user)))
+        .col_expr(Column::UpdatedAt, Expr::value(now()))
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::Id.eq(id))
+        .filter(Column::AssigneeId.is_null())
+        .exec(tx.conn())
+        .await?
+        .rows_affected;
+    Ok(n == 1)
+}
+
 /// Records a message in the counters, atomically in SQL (concurrent messages never lose an
 /// increment): the last activity moves to `at` unless a later message already set it; an
 /// inbound message also moves `last_inbound_at` (the window; pass

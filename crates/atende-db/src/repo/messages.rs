@@ -135,7 +135,8 @@ pub async fn insert(tx: &TenantTx, m: NewMessage) -> Result<Inserted, DbError> {
         return insert_many(tx, vec![m]).await?.pop().ok_or(DbError::NotFound);
     };
     // `INSERT … ON CONFLICT (key) DO NOTHING RETURNING *`: one row if inserted, none on a conflict.
-    let insert = Entity::insert(active(tx, m, Uuid::now_v7(), now())).on_conflict(
+    let at = now();
+    let insert = Entity::insert(active(tx, m.clone(), thread_id(&m, at), at)).on_conflict(
         OnConflict::columns([Column::TenantId, Column::IdempotencyKey])
             .do_nothing()
             .to_owned(),
@@ -148,6 +149,81 @@ pub async fn insert(tx: &TenantTx, m: NewMessage) -> Result<Inserted, DbError> {
         message,
         created: false,
     })
+}
+
+/// Micro-seconds of arrival after the customer's send time that an id can order (≈ 12.7 days,
+/// longer than a provider retries a delivery).
+const ARRIVAL_BITS: u32 = 40;
+
+/// A message's id, which is also its place in the thread (ids are UUIDv7, ordered by time; the
+/// history, its keyset and the list's preview all order by id).
+///
+/// A customer's message takes its place by when they sent it (the provider's timestamp), not by
+/// when it was stored: a video whose download took longer than the texts sent after it still
+/// sits before them. The id's time is the send time, and the bits that follow hold the arrival
+/// (micro-seconds after the send time, capped at [`ARRIVAL_BITS`]): messages sent in the same
+/// second (WhatsApp's resolution) keep their order of arrival. The last 34 bits stay random.
+/// A send time in the future (a skewed clock) counts as now. Every other message is
+/// `Uuid::now_v7()`: its time is when it was written.
+fn thread_id(m: &NewMessage, at: DateTime<Utc>) -> Uuid {
+    match m.provider_timestamp {
+        Some(sent) if m.author == Author::Contact && sent < at => ordered_id(sent, at),
+        _ => Uuid::now_v7(),
+    }
+}
+
+/// A UUIDv7 whose time is `sent` (ms) and whose next 40 bits are `arrived - sent` in µs.
+fn ordered_id(sent: DateTime<Utc>, arrived: DateTime<Utc>) -> Uuid {
+    let ms = u128::from(u64::try_from(sent.timestamp_millis()).unwrap_or(0)) & ((1 << 48) - 1);
+    let late = (arrived - sent).num_microseconds().unwrap_or(i64::MAX);
+    let late = u128::from(std::cmp::min(
+        u64::try_from(late).unwrap_or(0),
+        (1_u64 << ARRIVAL_BITS) - 1,
+    ));
+    let random = u128::from(rand_u64()) & ((1 << 34) - 1);
+    let rand_a = late >> 28; // 12 bits
+    let rand_b = ((late & ((1 << 28) - 1)) << 34) | random; // 62 bits
+    Uuid::from_u128((ms << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b)
+}
+
+/// Random bits, from the random tail of a fresh UUIDv7.
+fn rand_u64() -> u64 {
+    let b = *Uuid::now_v7().as_bytes();
+    u64::from_le_bytes([b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]])
+}
+
+#[cfg(test)]
+mod thread_order {
+    use super::{NewMessage, ordered_id, thread_id};
+    use atende_domain::{Author, MessageType};
+    use chrono::{TimeDelta, TimeZone, Utc};
+    use uuid::Uuid;
+
+    #[test]
+    fn ids_follow_send_time_then_arrival() {
+        let s = Utc.with_ymd_and_hms(2026, 12, 7, 12, 0, 0).unwrap();
+        let sec = TimeDelta::seconds(1);
+        // Sent 12:00:00, arrived late; sent 12:00:01, arrived early: the first sorts first.
+        let video = ordered_id(s, s + sec * 40);
+        let text = ordered_id(s + sec, s + sec * 2);
+        assert!(video < text);
+        // Same send second: arrival order.
+        let a = ordered_id(s, s + TimeDelta::milliseconds(300));
+        let b = ordered_id(s, s + TimeDelta::milliseconds(301));
+        assert!(a < b);
+        assert_eq!(a.get_version_num(), 7);
+        assert_eq!(a.get_variant(), uuid::Variant::RFC4122);
+        let (secs, _) = a.get_timestamp().unwrap().to_unix();
+        assert_eq!(i64::try_from(secs).unwrap(), s.timestamp());
+        // An agent's message, or a customer's with a future time: now.
+        let now = Utc::now();
+        let mut m = NewMessage::new(Uuid::nil(), Uuid::nil(), Author::Agent, MessageType::Text);
+        m.provider_timestamp = Some(s);
+        assert!(thread_id(&m, now) > ordered_id(now - sec, now));
+        m.author = Author::Contact;
+        m.provider_timestamp = Some(now + sec * 60);
+        assert!(thread_id(&m, now) > ordered_id(now - sec, now));
+    }
 }
 
 fn active(tx: &TenantTx, m: NewMessage, id: Uuid, at: DateTime<Utc>) -> ActiveModel {
@@ -209,7 +285,7 @@ pub async fn insert_many(tx: &TenantTx, batch: Vec<NewMessage>) -> Result<Vec<In
     let mut keyed = Vec::new();
     let mut plain = Vec::new();
     for (i, m) in batch.into_iter().enumerate() {
-        let id = Uuid::now_v7();
+        let id = thread_id(&m, at);
         ids.push(id);
         match &m.provider_message_id {
             Some(p) => match first_of.entry((m.channel_id, p.clone())) {
@@ -389,6 +465,21 @@ pub async fn list_by_conversation(
     let query = history_query(tx.tenant_id(), conversation_id, page);
     let rows = in_index_order(tx, query.all(tx.conn())).await?;
     Ok(Page::from_rows(rows, page, |m| m.id))
+}
+
+/// The newest `system` line of a conversation whose body is `event` (e.g. the last
+/// `resolved`), walking `ix_messages__conversation` backward.
+///
+/// # Errors
+/// Database failure.
+pub async fn latest_system_line(tx: &TenantTx, conversation_id: Uuid, event: &str) -> Result<Option<Model>, DbError> {
+    let q = Entity::find()
+        .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::ConversationId.eq(conversation_id))
+        .filter(Column::Kind.eq(MessageType::System.as_str()))
+        .filter(Column::Body.eq(event))
+        .order_by_desc(Column::Id);
+    in_index_order(tx, q.one(tx.conn())).await
 }
 
 /// Turns the planner's sorts off for the rest of the transaction (PostgreSQL), so a read that

@@ -1,10 +1,11 @@
-//! `/conversations`: the inbox, a conversation's messages, replies, assignment, transfer.
+//! `/conversations`: the inbox, a conversation's messages, replies, assignment, take, transfer.
 
 use super::double_option;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Meta, Tenant};
 use crate::state::AppState;
 use atende_core::inbox::conversations::{self, ListQuery, Target, Update};
+use atende_core::inbox::lifecycle;
 use atende_core::inbox::send::{self, SendMessage};
 use atende_core::inbox::{ConversationView, MessageView};
 use atende_core::views::Paged;
@@ -198,6 +199,35 @@ pub async fn assign(
         department_id: b.department_id,
     };
     Ok(Json(conversations::assign(&s.core, &ctx, id, t, &meta).await?))
+}
+
+/// "Atender": the caller takes the conversation. An unassigned one becomes theirs (atomically:
+/// of two agents at once, one gets 409); a colleague's is taken over only by a supervisor or an
+/// admin (an agent gets 409 `conversation_taken`); one's own is returned unchanged.
+#[utoipa::path(post, path = "/conversations/{id}/take", tag = "conversations", params(("id" = Uuid, Path)),
+    security(("bearer" = [])), responses((status = 200, body = ConversationView),
+    (status = 409, body = crate::error::ErrorBody, description = "`conversation_taken`: another agent has it")))]
+pub async fn take(
+    State(s): State<AppState>,
+    Tenant(ctx, _): Tenant,
+    Meta(meta): Meta,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<ConversationView>> {
+    Ok(Json(lifecycle::take(&s.core, &ctx, id, &meta).await?))
+}
+
+/// Undo the last resolve: back to the status, assignee and snooze the conversation had before
+/// it (the web's "Desfazer"), with a `reopened` line marked `undo`. 409 when it is not resolved.
+#[utoipa::path(post, path = "/conversations/{id}/resolve/undo", tag = "conversations", params(("id" = Uuid, Path)),
+    security(("bearer" = [])), responses((status = 200, body = ConversationView),
+    (status = 409, body = crate::error::ErrorBody, description = "`conversation_not_resolved`: nothing to undo")))]
+pub async fn undo_resolve(
+    State(s): State<AppState>,
+    Tenant(ctx, _): Tenant,
+    Meta(meta): Meta,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<ConversationView>> {
+    Ok(Json(lifecycle::undo_resolve(&s.core, &ctx, id, &meta).await?))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -195,6 +195,8 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(routes!(start_conversation::start_conversation))
         .routes(routes!(conversations::get, conversations::update))
         .routes(routes!(conversations::assign))
+        .routes(routes!(conversations::take))
+        .routes(routes!(conversations::undo_resolve))
         .routes(routes!(conversations::transfer))
         .routes(routes!(conversations::read))
         .routes(routes!(conversations::messages, conversations::send_message))

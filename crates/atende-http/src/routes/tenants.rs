@@ -114,7 +114,9 @@ pub struct UpdateTenantBody {
     pub status: Option<String>,
     pub time_zone: Option<String>,
     pub locale: Option<String>,
-    /// A JSON object replacing the settings.
+    /// A JSON object replacing the settings. Keys the platform reads: `assign_on_reply`
+    /// (boolean, default `true`: an agent's first reply to an unassigned conversation assigns it
+    /// to them). Other keys are kept as given.
     pub settings: Option<serde_json::Value>,
 }
 

@@ -11,6 +11,7 @@ import { Card, PageHeader } from "../../components/ui/Page";
 import { Alert, ErrorState, LoadingBlock } from "../../components/ui/States";
 import { toast } from "../../components/ui/Toaster";
 import { LANGUAGES } from "../../i18n";
+import { assignOnReplyOf } from "../../inbox/lifecycle";
 import { formatDate } from "../../lib/format";
 import { meQueryKey, useRole } from "../../lib/me";
 import { can } from "../../lib/permissions";
@@ -27,12 +28,14 @@ function TenantForm({ tenant, editable }: { tenant: Tenant; editable: boolean })
   const [name, setName] = useState(tenant.name);
   const [timeZone, setTimeZone] = useState(tenant.time_zone);
   const [locale, setLocale] = useState(tenant.locale);
+  const settings = (tenant.settings ?? {}) as Record<string, unknown>;
+  const [assignOnReply, setAssignOnReply] = useState(assignOnReplyOf(settings));
   const save = useMutation({
     mutationFn: () =>
       unwrap(
         api.PATCH("/api/v1/tenants/{tenant}", {
           params: { path: { tenant: tenant.id } },
-          body: { name: name.trim(), time_zone: timeZone, locale },
+          body: { name: name.trim(), time_zone: timeZone, locale, settings: { ...settings, assign_on_reply: assignOnReply } },
         }),
       ),
     onSuccess: (updated) => {
@@ -42,8 +45,8 @@ function TenantForm({ tenant, editable }: { tenant: Tenant; editable: boolean })
     },
   });
   const err = save.error;
-  const general = err && !field(err, "name") && !field(err, "time_zone") && !field(err, "locale") ? message(err) : null;
-  const dirty = name !== tenant.name || timeZone !== tenant.time_zone || locale !== tenant.locale;
+  const general = err && !field(err, "name") && !field(err, "time_zone") && !field(err, "locale") && !field(err, "settings") ? message(err) : null;
+  const dirty = name !== tenant.name || timeZone !== tenant.time_zone || locale !== tenant.locale || assignOnReply !== assignOnReplyOf(settings);
   return (
     <Card>
       <form
@@ -71,6 +74,23 @@ function TenantForm({ tenant, editable }: { tenant: Tenant; editable: boolean })
               ))}
             </Select>
           </Field>
+          <div className="space-y-1 pb-4 sm:col-span-2">
+            <label className="flex items-center gap-2 text-sm font-medium text-slate-700">
+              <input
+                type="checkbox"
+                name="tenant-assign-on-reply"
+                className="accent-brand-700"
+                aria-describedby="tenant-assign-on-reply-hint"
+                checked={assignOnReply}
+                onChange={(e) => setAssignOnReply(e.target.checked)}
+              />
+              {t("lifecycle.assignOnReply")}
+            </label>
+            <p id="tenant-assign-on-reply-hint" className="text-xs text-slate-500">
+              {t("lifecycle.assignOnReplyHint")}
+            </p>
+            {field(err, "settings") ? <p className="text-xs text-red-700">{field(err, "settings")}</p> : null}
+          </div>
         </fieldset>
         <dl className="grid gap-2 border-t border-slate-100 pt-4 text-sm sm:grid-cols-2">
           <div>

@@ -1,5 +1,5 @@
 // The open conversation's header: back (phones), the contact, channel, status, who is typing,
-// and the button for the contact/actions panel.
+// "Atender" while nobody handles it, and the button for the contact/actions panel.
 
 import { useNavigate } from "@tanstack/react-router";
 import { ArrowLeft, PanelRight } from "lucide-react";
@@ -8,11 +8,14 @@ import { useTranslation } from "react-i18next";
 import { cn } from "../../../lib/cn";
 
 import { IconButton } from "../../../components/ui/Button";
+import { canTake } from "../../../inbox/lifecycle";
 import type { Conversation } from "../../../inbox/queries";
 import { channelFamily } from "../../../inbox/lookups";
 import { useInboxUi } from "../../../inbox/ui";
+import { useRole } from "../../../lib/me";
 import { Avatar, StatusBadge } from "../list/bits";
 import { useChannel, useTypers } from "./hooks";
+import { TakeButton } from "./TakeButton";
 
 /** "digitando…", "Ana está digitando…", "Ana e João estão digitando…". */
 function useTypingText(conversation: Conversation): string | null {
@@ -31,6 +34,7 @@ export function ChatHeader({ conversation }: { conversation: Conversation }) {
   const toggleDetails = useInboxUi((s) => s.toggleDetails);
   const channel = useChannel(conversation.channel_id).data;
   const typing = useTypingText(conversation);
+  const role = useRole();
   const kind = channel ? t(`conv.channel.${channelFamily(channel.kind)}`) : null;
   const phone = conversation.contact.phone;
   return (
@@ -53,6 +57,7 @@ export function ChatHeader({ conversation }: { conversation: Conversation }) {
           )}
         </p>
       </div>
+      {canTake(conversation, role) ? <TakeButton conversationId={conversation.id} /> : null}
       <StatusBadge status={conversation.status} />
       <IconButton
         data-testid="details-toggle"

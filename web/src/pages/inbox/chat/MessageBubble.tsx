@@ -8,13 +8,14 @@ import { useTranslation } from "react-i18next";
 import type { Translate } from "../../../api/errors";
 import type { Message } from "../../../inbox/queries";
 import { cn } from "../../../lib/cn";
+import { formatDateTime } from "../../../lib/format";
 import { BubbleMenu } from "./BubbleMenu";
 import { useBubbleEnv } from "./bubbleContext";
 import { MessageContent } from "./MessageContent";
 import { systemText } from "./system";
 import { Ticks } from "./Ticks";
 import type { ReactionGroup } from "./timeline";
-import { authorKey, failureReason, snippetOf, tickOf, timeOf } from "./timeline";
+import { authorKey, failureReason, messageTime, snippetOf, tickOf, timeOf } from "./timeline";
 
 function Quote({ id }: { id: string }) {
   const { t } = useTranslation();
@@ -139,7 +140,9 @@ export const MessageBubble = memo(function MessageBubble({ message: m, reactions
         {m.reply_to_id ? <Quote id={m.reply_to_id} /> : null}
         <MessageContent message={m} />
         <div className="mt-0.5 flex items-center justify-end gap-1 text-[0.6875rem] leading-none text-slate-500">
-          <time dateTime={m.created_at}>{timeOf(m.created_at, i18n.language)}</time>
+          <time dateTime={messageTime(m)} title={formatDateTime(messageTime(m))}>
+            {timeOf(messageTime(m), i18n.language)}
+          </time>
           <Ticks message={m} />
         </div>
         {tickOf(m) === "failed" ? <Failure message={m} /> : null}

@@ -62,6 +62,15 @@ export function localDay(iso: string): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
+/**
+ * When a message happened, as the thread orders and shows it: a customer's message by when they
+ * sent it (the provider's timestamp — the API orders the thread by it too, and the 24-hour
+ * window counts from it), everything else by when it was written.
+ */
+export function messageTime(m: Pick<Message, "direction" | "provider_timestamp" | "created_at">): string {
+  return m.direction === "inbound" && m.provider_timestamp ? m.provider_timestamp : m.created_at;
+}
+
 /** Messages closer than this from the same author read as one run (no repeated name, no tail). */
 const RUN_MS = 5 * 60_000;
 
@@ -74,7 +83,7 @@ function sameRun(a: Message, b: Message): boolean {
     a.direction === b.direction &&
     a.is_private_note === b.is_private_note &&
     authorKey(a) === authorKey(b) &&
-    Date.parse(b.created_at) - Date.parse(a.created_at) < RUN_MS
+    Date.parse(messageTime(b)) - Date.parse(messageTime(a)) < RUN_MS
   );
 }
 
@@ -115,7 +124,7 @@ export function buildTimeline(messages: readonly Message[]): TimelineItem[] {
   let prev: Message | null = null;
   for (const m of messages) {
     if (m.type === "reaction") continue;
-    const d = localDay(m.created_at);
+    const d = localDay(messageTime(m));
     if (d !== day) {
       day = d;
       prev = null;

@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { Button } from "../../../components/ui/Button";
 import { Dialog } from "../../../components/ui/Dialog";
 import { Field, Input, Select } from "../../../components/ui/Field";
+import { useResolvedToast } from "../../../inbox/lifecycle";
 import { useUpdateConversation } from "../../../inbox/queries";
 import type { Conversation } from "../../../inbox/queries";
 import { formatDateTime } from "../../../lib/format";
@@ -103,6 +104,7 @@ export function ConversationActions({ conversation: c }: { conversation: Convers
   const { work } = usePanelRights();
   const update = useUpdateConversation(c.id);
   const run = useRunner();
+  const resolvedToast = useResolvedToast();
   const active = ACTIVE.includes(c.status);
   return (
     <PanelSection title={t("conv.side.conversation")}>
@@ -118,7 +120,7 @@ export function ConversationActions({ conversation: c }: { conversation: Convers
       {work ? (
         <div className="mb-3 flex flex-wrap gap-2">
           {active ? (
-            <Button size="sm" data-testid="resolve" loading={update.isPending && update.variables?.status === "resolved"} icon={<CircleCheck aria-hidden className="size-4" />} onClick={() => run(update, { status: "resolved" }, t("conv.status.resolvedToast"))}>
+            <Button size="sm" data-testid="resolve" loading={update.isPending && update.variables?.status === "resolved"} icon={<CircleCheck aria-hidden className="size-4" />} onClick={() => run(update, { status: "resolved" }, false, () => resolvedToast(c.id))}>
               {t("conv.status.resolve")}
             </Button>
           ) : (
