@@ -394,7 +394,7 @@ fn conflict_on_number(e: atende_db::DbError) -> CoreError {
 pub async fn connect(core: &Core, ctx: &TenantCtx, input: Connect, meta: &RequestMeta) -> CoreResult<ChannelView> {
     require(ctx, Action::ChannelsManage)?;
     let mut errs = FieldErrors::new();
-    let name = errs.check("name", atende_domain::values::parse_name(&input.name, 120));
+    let name = errs.check("name", atende_domain::values::parse_name(&input.name, atende_domain::values::NAME_MAX));
     let settings = parse_settings(input.settings, &mut errs);
     let (kind, creds) = match input.kind.as_str() {
         kind::WHATSAPP_CLOUD => (
@@ -480,6 +480,9 @@ fn account_json(info: &AccountInfo) -> Value {
     })
 }
 
+/// The kinds a channel can be connected as (and listed by); the OpenAPI document's enum.
+pub const CONNECTABLE_KINDS: [&str; 2] = [kind::WHATSAPP_CLOUD, kind::WEBCHAT];
+
 pub async fn list(
     core: &Core,
     ctx: &TenantCtx,
@@ -487,7 +490,7 @@ pub async fn list(
     of_kind: Option<&str>,
 ) -> CoreResult<Paged<ChannelView>> {
     require(ctx, Action::ChannelsRead)?;
-    if of_kind.is_some_and(|k| ![kind::WHATSAPP_CLOUD, kind::WEBCHAT].contains(&k)) {
+    if of_kind.is_some_and(|k| !CONNECTABLE_KINDS.contains(&k)) {
         return Err(CoreError::field("kind", "must be whatsapp_cloud or webchat"));
     }
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
@@ -527,7 +530,7 @@ pub async fn update(
     let name = input
         .name
         .as_deref()
-        .and_then(|n| errs.check("name", atende_domain::values::parse_name(n, 120)));
+        .and_then(|n| errs.check("name", atende_domain::values::parse_name(n, atende_domain::values::NAME_MAX)));
     errs.clone().into_result()?;
 
     let current = {
@@ -568,7 +571,12 @@ pub async fn update(
     }
     if let Some(changes) = &input.credentials {
         if current.kind != kind::WHATSAPP_CLOUD {
-            return Err(CoreError::field("credentials", "this channel has no credentials"));
+            // 409: the body is well-formed, but this channel's kind (web chat) has no credentials.
+            return Err(CoreError::Conflict {
+                code: "no_credentials",
+                field: "credentials".into(),
+                message: "this channel has no credentials".into(),
+            });
         }
         let Value::Object(changes) = changes else {
             return Err(CoreError::field("credentials", "must be an object"));

@@ -94,6 +94,7 @@ impl fmt::Display for Slug {
 pub struct Password(String);
 
 impl Password {
+    /// Bounds in characters; the OpenAPI document's `minLength`/`maxLength` are these.
     pub const MIN: usize = 10;
     pub const MAX: usize = 256;
 
@@ -186,6 +187,15 @@ impl Locale {
         }
     }
 }
+
+/// The longest display name of a person, tenant, department, team, channel or API key.
+pub const NAME_MAX: usize = 120;
+
+/// What [`parse_name`] accepts, as an ECMA-262 / Python regular expression for the OpenAPI
+/// document: at least one non-blank character and no control character (C0, DEL, C1). Together
+/// with `maxLength` = the `max` given to [`parse_name`] it describes exactly the accepted names
+/// (the length limit counts the trimmed text, so the schema is, if anything, stricter).
+pub const NAME_PATTERN: &str = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$";
 
 /// Trims a display name and checks its length (1..=`max` characters, no control characters).
 ///

@@ -103,7 +103,7 @@ async fn a_snoozed_conversation_is_pending_until_its_time_then_open(engine: Engi
     let (_, c) = app.get(&format!("/api/v1/conversations/{conv}"), &t.admin.access).await;
     assert_eq!(c["status"], "open");
     assert!(c["snoozed_until"].is_null());
-    // A time in the past is refused.
+    // A time in the past is refused: 409, the body is well-formed but the time has passed.
     let (s, b) = app
         .patch(
             &format!("/api/v1/conversations/{conv}"),
@@ -111,7 +111,8 @@ async fn a_snoozed_conversation_is_pending_until_its_time_then_open(engine: Engi
             json!({"snoozed_until": "2020-01-01T00:00:00Z"}),
         )
         .await;
-    assert_eq!(error_code(s, &b), "validation_failed");
+    assert_eq!(s, 409, "{b}");
+    assert_eq!(error_code(s, &b), "snooze_in_past");
 }
 
 async fn a_reply_sends_the_documented_body_once_and_becomes_sent(engine: Engine) {
