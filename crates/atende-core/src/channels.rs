@@ -209,16 +209,19 @@ async fn check_settings(tx: &TenantTx, s: &ChannelSettings, errs: &mut FieldErro
         ("settings.greeting", &s.greeting),
         ("settings.away_message", &s.away_message),
     ] {
-        if text.as_ref().is_some_and(|t| t.chars().count() > 4096) {
-            errs.add(field, "must have at most 4096 characters");
+        if text.as_ref().is_some_and(|t| t.chars().count() > TEXT_MAX) {
+            errs.add(field, format!("must have at most {TEXT_MAX} characters"));
         }
     }
-    if s.reopen_window_hours.is_some_and(|h| !(0..=720).contains(&h)) {
-        errs.add("settings.reopen_window_hours", "must be between 0 and 720");
+    if s.reopen_window_hours.is_some_and(|h| !(0..=REOPEN_WINDOW_MAX_HOURS).contains(&h)) {
+        errs.add(
+            "settings.reopen_window_hours",
+            format!("must be between 0 and {REOPEN_WINDOW_MAX_HOURS}"),
+        );
     }
     if let Some(origins) = &s.allowed_origins {
-        if origins.len() > 50 {
-            errs.add("settings.allowed_origins", "at most 50 origins");
+        if origins.len() > ORIGINS_MAX {
+            errs.add("settings.allowed_origins", format!("at most {ORIGINS_MAX} origins"));
         }
         if origins.iter().any(|o| !valid_origin(o)) {
             errs.add(
@@ -230,7 +233,12 @@ async fn check_settings(tx: &TenantTx, s: &ChannelSettings, errs: &mut FieldErro
     if let Some(team) = s.default_team_id {
         match teams::get(tx, TeamId(team)).await {
             Ok(_) => {}
-            Err(atende_db::DbError::NotFound) => errs.add("settings.default_team_id", "no such team"),
+            Err(atende_db::DbError::NotFound) => {
+                return Err(CoreError::MissingReference {
+                    field: "settings.default_team_id".into(),
+                    message: "no such team".into(),
+                });
+            }
             Err(e) => return Err(e.into()),
         }
     }
@@ -274,6 +282,16 @@ fn to_json(s: &ChannelSettings) -> Value {
 
 /// Checks a WhatsApp credential document: the fields the adapter needs, plus the two the
 /// inbound path needs (app secret, verify token).
+/// The keys of a WhatsApp credential document, and those that must be non-blank strings.
+pub const WHATSAPP_CREDENTIAL_KEYS: [&str; 5] = ["phone_number_id", "waba_id", "access_token", "app_secret", "verify_token"];
+pub const WHATSAPP_REQUIRED_KEYS: [&str; 4] = ["phone_number_id", "access_token", "app_secret", "verify_token"];
+/// Longest credential value, greeting or away message.
+pub const TEXT_MAX: usize = 4096;
+/// `reopen_window_hours` bounds.
+pub const REOPEN_WINDOW_MAX_HOURS: i64 = 720;
+/// Most `allowed_origins` of a web chat.
+pub const ORIGINS_MAX: usize = 50;
+
 fn whatsapp_credentials(v: Option<&Value>, errs: &mut FieldErrors) -> Option<WhatsappCredentials> {
     let Some(v) = v.filter(|v| v.is_object()) else {
         errs.add(
@@ -284,19 +302,16 @@ fn whatsapp_credentials(v: Option<&Value>, errs: &mut FieldErrors) -> Option<Wha
     };
     let obj = v.as_object()?;
     for (k, val) in obj {
-        let known = matches!(
-            k.as_str(),
-            "phone_number_id" | "waba_id" | "access_token" | "app_secret" | "verify_token"
-        );
+        let known = WHATSAPP_CREDENTIAL_KEYS.contains(&k.as_str());
         if !known {
             errs.add(&format!("credentials.{k}"), "unknown field");
         } else if !val.is_string() {
             errs.add(&format!("credentials.{k}"), "must be a string");
-        } else if val.as_str().is_some_and(|s| s.len() > 4096) {
+        } else if val.as_str().is_some_and(|s| s.len() > TEXT_MAX) {
             errs.add(&format!("credentials.{k}"), "too long");
         }
     }
-    for k in ["phone_number_id", "access_token", "app_secret", "verify_token"] {
+    for k in WHATSAPP_REQUIRED_KEYS {
         if obj.get(k).and_then(Value::as_str).is_none_or(|s| s.trim().is_empty()) {
             errs.add(&format!("credentials.{k}"), "is required");
         }
@@ -660,7 +675,7 @@ pub struct ChannelHealth {
     pub last_error: Option<String>,
     pub checked_at: DateTime<Utc>,
     /// What the provider says about the number (display number, verified name, quality rating).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub account: Value,
     /// Messages waiting to be sent on this channel.
     pub queued_messages: u64,

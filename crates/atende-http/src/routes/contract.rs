@@ -102,7 +102,9 @@ pub(super) fn page_limits(doc: &mut OpenApiDoc) {
     super::for_each_method(doc, |_, _, op: &mut Operation| {
         for p in op.parameters.iter_mut().flatten() {
             let RefOr::T(p) = p else { continue };
-            if p.name == "cursor" && matches!(p.parameter_in, ParameterIn::Query) {
+            // A cursor that declares its own shape (the inbox's) keeps it.
+            let has_pattern = matches!(&p.schema, Some(RefOr::T(Schema::Object(o))) if o.pattern.is_some());
+            if p.name == "cursor" && matches!(p.parameter_in, ParameterIn::Query) && !has_pattern {
                 p.schema = Some(RefOr::T(Schema::Object(text(
                     true,
                     0,
@@ -410,3 +412,108 @@ fn at_least_one_of(
         .build();
     schemas.insert(name.to_owned(), RefOr::T(Schema::AllOf(all)));
 }
+
+/// The inbox's cursor (`InboxCursor::decode`, not the plain id cursor of other lists).
+pub fn inbox_cursor() -> Object {
+    text(
+        true,
+        0,
+        32,
+        Some(atende_db::repo::conversations::INBOX_CURSOR_PATTERN),
+    )
+}
+
+/// A WhatsApp credential document (`channels::whatsapp_credentials`): the known keys only,
+/// strings of at most `channels::TEXT_MAX` bytes, the required ones not blank.
+fn whatsapp_credentials(nullable: bool) -> Object {
+    use atende_core::channels::{TEXT_MAX, WHATSAPP_CREDENTIAL_KEYS, WHATSAPP_REQUIRED_KEYS};
+    let ty = if nullable {
+        SchemaType::from_iter([Type::Object, Type::Null])
+    } else {
+        SchemaType::Type(Type::Object)
+    };
+    let mut b = ObjectBuilder::new()
+        .schema_type(ty)
+        .description(Some(
+            "WhatsApp: `phone_number_id`, `waba_id`, `access_token`, `app_secret`, `verify_token`. \
+             Never returned afterwards.",
+        ))
+        .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)));
+    for k in WHATSAPP_CREDENTIAL_KEYS {
+        // Bytes, not characters, are counted: ASCII keeps the two the same.
+        b = b.property(k, text(false, 1, TEXT_MAX, Some(r"^[\x21-\x7E]+$")));
+    }
+    for k in WHATSAPP_REQUIRED_KEYS {
+        b = b.required(k);
+    }
+    b.build()
+}
+
+/// `channels::check_settings` on `ChannelSettings`, and the credential document by kind.
+pub(super) fn channel_rules(doc: &mut OpenApiDoc) {
+    use atende_core::channels::{ORIGINS_MAX, REOPEN_WINDOW_MAX_HOURS, TEXT_MAX};
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    let schemas = &mut components.schemas;
+    if let Some(RefOr::T(Schema::Object(o))) = schemas.get_mut("ChannelSettings") {
+        for f in ["greeting", "away_message"] {
+            if let Some(p) = o.properties.get_mut(f) {
+                *p = RefOr::T(Schema::Object(text(true, 0, TEXT_MAX, None)));
+            }
+        }
+        if let Some(RefOr::T(Schema::Object(p))) = o.properties.get_mut("reopen_window_hours") {
+            p.minimum = Some(0.into());
+            p.maximum = Some(REOPEN_WINDOW_MAX_HOURS.into());
+        }
+        if let Some(p) = o.properties.get_mut("allowed_origins") {
+            *p = RefOr::T(Schema::Array(
+                utoipa::openapi::schema::ArrayBuilder::new()
+                    .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+                    .max_items(Some(ORIGINS_MAX))
+                    .items(text(false, 8, 261, Some(ORIGIN_PATTERN)))
+                    .build(),
+            ));
+        }
+        o.additional_properties = Some(Box::new(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)));
+    }
+    for name in ["ConnectBody", "UpdateChannelBody"] {
+        if let Some(RefOr::T(Schema::Object(o))) = schemas.get_mut(name) {
+            let settings = RefOr::Ref(utoipa::openapi::Ref::from_schema_name("ChannelSettings"));
+            o.properties.insert("settings".into(), settings);
+            o.properties
+                .insert("credentials".into(), RefOr::T(Schema::Object(whatsapp_credentials(true))));
+        }
+    }
+    // Connect: WhatsApp needs the credential document, web chat takes none.
+    if let Some(RefOr::T(Schema::Object(obj))) = schemas.get("ConnectBody") {
+        let obj = obj.clone();
+        let kind = |k: &str| {
+            ObjectBuilder::new()
+                .schema_type(SchemaType::Type(Type::String))
+                .enum_values(Some([k.to_owned()]))
+                .build()
+        };
+        let whatsapp = ObjectBuilder::new()
+            .property("kind", kind(atende_db::repo::channels::kind::WHATSAPP_CLOUD))
+            .property("credentials", whatsapp_credentials(false))
+            .required("credentials")
+            .build();
+        let webchat = ObjectBuilder::new()
+            .property("kind", kind(atende_db::repo::channels::kind::WEBCHAT))
+            .property(
+                "credentials",
+                ObjectBuilder::new().schema_type(SchemaType::Type(Type::Null)).build(),
+            )
+            .build();
+        let one = utoipa::openapi::schema::OneOfBuilder::new().item(whatsapp).item(webchat).build();
+        let all = utoipa::openapi::schema::AllOfBuilder::new()
+            .item(Schema::Object(obj))
+            .item(Schema::OneOf(one))
+            .build();
+        schemas.insert("ConnectBody".to_owned(), RefOr::T(Schema::AllOf(all)));
+    }
+}
+
+/// An origin `channels::valid_origin` accepts: `http(s)://host[:port]`.
+pub const ORIGIN_PATTERN: &str = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$";

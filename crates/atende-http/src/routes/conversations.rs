@@ -35,6 +35,7 @@ pub struct InboxQuery {
     /// Text in the contact's name, phone or e-mail, or in a message.
     pub q: Option<String>,
     pub limit: Option<u64>,
+    #[param(schema_with = super::contract::inbox_cursor)]
     pub cursor: Option<String>,
 }
 

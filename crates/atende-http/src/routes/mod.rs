@@ -182,6 +182,7 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
     contract::error_responses(&mut doc);
     contract::page_limits(&mut doc);
     contract::component_rules(&mut doc);
+    contract::channel_rules(&mut doc);
     unique_operation_ids(&mut doc);
     (router, doc)
 }
