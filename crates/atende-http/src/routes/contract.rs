@@ -346,6 +346,12 @@ pub(super) fn component_rules(doc: &mut OpenApiDoc) {
             )));
         }
     }
+    // Multipart forms: the handlers read the documented parts only.
+    for name in ["UploadForm", "WidgetUploadForm"] {
+        if let Some(RefOr::T(Schema::Object(o))) = schemas.get_mut(name) {
+            o.additional_properties = Some(Box::new(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)));
+        }
+    }
     // `contacts::create`: a contact needs a name, a phone or an e-mail.
     at_least_one_of(schemas, "CreateContactBody", &["name", "phone", "email"]);
     // `conversations::assign`: a user (`null` unassigns), a team or a department.
@@ -517,3 +523,62 @@ pub(super) fn channel_rules(doc: &mut OpenApiDoc) {
 
 /// An origin `channels::valid_origin` accepts: `http(s)://host[:port]`.
 pub const ORIGIN_PATTERN: &str = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$";
+
+/// The hyphenated form every id is written in (serde's `Uuid` also reads other spellings).
+pub const UUID_PATTERN: &str = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
+/// Gives every `format: uuid` string of the document its pattern too, so generators that
+/// ignore formats (and clients that check patterns only) still produce and expect ids.
+pub(super) fn uuid_patterns(doc: &mut OpenApiDoc) {
+    fn walk(s: &mut Schema) {
+        match s {
+            Schema::Object(o) => {
+                let is_uuid = matches!(
+                    &o.format,
+                    Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Uuid))
+                );
+                if is_uuid && o.pattern.is_none() {
+                    o.pattern = Some(UUID_PATTERN.to_owned());
+                }
+                for p in o.properties.values_mut() {
+                    walk_ref(p);
+                }
+            }
+            Schema::Array(a) => {
+                if let utoipa::openapi::schema::ArrayItems::RefOrSchema(i) = &mut a.items {
+                    walk_ref(i);
+                }
+            }
+            Schema::AllOf(x) => x.items.iter_mut().for_each(walk_ref),
+            Schema::AnyOf(x) => x.items.iter_mut().for_each(walk_ref),
+            Schema::OneOf(x) => x.items.iter_mut().for_each(walk_ref),
+            _ => {}
+        }
+    }
+    fn walk_ref(r: &mut RefOr<Schema>) {
+        if let RefOr::T(s) = r {
+            walk(s);
+        }
+    }
+    if let Some(c) = doc.components.as_mut() {
+        c.schemas.values_mut().for_each(walk_ref);
+    }
+    super::for_each_method(doc, |_, _, op| {
+        for p in op.parameters.iter_mut().flatten() {
+            if let RefOr::T(p) = p
+                && let Some(s) = p.schema.as_mut()
+            {
+                walk_ref(s);
+            }
+        }
+        if let Some(RefOr::T(b)) = op.request_body.as_mut() {
+            for c in b.content.values_mut() {
+                if let RefOr::T(c) = c
+                    && let Some(s) = c.schema.as_mut()
+                {
+                    walk_ref(s);
+                }
+            }
+        }
+    });
+}
