@@ -102,6 +102,15 @@ pub(super) fn page_limits(doc: &mut OpenApiDoc) {
     super::for_each_method(doc, |_, _, op: &mut Operation| {
         for p in op.parameters.iter_mut().flatten() {
             let RefOr::T(p) = p else { continue };
+            // `send::send`: 1 to IDEMPOTENCY_KEY visible ASCII characters (the header must be text).
+            if p.name == "Idempotency-Key" && matches!(p.parameter_in, ParameterIn::Header) {
+                p.schema = Some(RefOr::T(Schema::Object(text(
+                    false,
+                    1,
+                    atende_core::inbox::send::limits::IDEMPOTENCY_KEY,
+                    Some(r"^[\x21-\x7E]+$"),
+                ))));
+            }
             // A cursor that declares its own shape (the inbox's) keeps it.
             let has_pattern = matches!(&p.schema, Some(RefOr::T(Schema::Object(o))) if o.pattern.is_some());
             if p.name == "cursor" && matches!(p.parameter_in, ParameterIn::Query) && !has_pattern {
@@ -581,4 +590,112 @@ pub(super) fn uuid_patterns(doc: &mut OpenApiDoc) {
             }
         }
     });
+}
+
+/// `send::validate` on `Content` (what `POST /conversations/{id}/messages` takes), from
+/// `send::limits`. Texts must not be blank. A `Choice`'s title takes the stricter of its two
+/// uses (a button's 20 characters; a list row's 24).
+pub(super) fn content_rules(doc: &mut OpenApiDoc) {
+    use atende_core::inbox::send::limits as l;
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    let schemas = &mut components.schemas;
+    let req = |max: usize| RefOr::T(Schema::Object(text(false, 1, max, Some(r"\S"))));
+    let opt = |max: usize| RefOr::T(Schema::Object(text(true, 1, max, Some(r"\S"))));
+    if let Some(RefOr::T(Schema::Object(o))) = schemas.get_mut("Choice") {
+        o.properties.insert("id".into(), req(l::CHOICE_ID));
+        o.properties.insert("title".into(), req(l::BUTTON_TITLE.min(l::ROW_TITLE)));
+        o.properties.insert("description".into(), opt(l::CHOICE_DESCRIPTION));
+    }
+    if let Some(RefOr::T(Schema::Object(o))) = schemas.get_mut("ChoiceSection") {
+        o.properties.insert("title".into(), opt(l::SECTION_TITLE));
+        if let Some(RefOr::T(Schema::Array(a))) = o.properties.get_mut("rows") {
+            a.min_items = Some(1);
+            a.max_items = Some(l::ROWS);
+        }
+    }
+    if let Some(RefOr::T(Schema::AllOf(all))) = schemas.get_mut("SendMessage") {
+        // `validate`: a private note is text (`private_note` false or absent, or `type: text`).
+        let only = |field: &str, value: serde_json::Value| {
+            ObjectBuilder::new()
+                .property(field, ObjectBuilder::new().enum_values(Some([value])).build())
+                .build()
+        };
+        let note_is_text = utoipa::openapi::schema::AnyOfBuilder::new()
+            .item(only("private_note", serde_json::Value::Bool(false)))
+            .item(only("type", serde_json::Value::from("text")))
+            .build();
+        all.items.push(RefOr::T(Schema::AnyOf(note_is_text)));
+        for item in &mut all.items {
+            if let RefOr::T(Schema::Object(o)) = item
+                && let Some(RefOr::T(Schema::Array(a))) = o.properties.get_mut("mentions")
+            {
+                a.max_items = Some(l::MENTIONS);
+            }
+        }
+    }
+    let Some(RefOr::T(Schema::OneOf(one))) = schemas.get_mut("Content") else {
+        return;
+    };
+    for item in &mut one.items {
+        let RefOr::T(Schema::Object(o)) = item else { continue };
+        let kind = match o.properties.get("type") {
+            Some(RefOr::T(Schema::Object(t))) => t
+                .enum_values
+                .as_ref()
+                .and_then(|v| v.first())
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
+            _ => None,
+        };
+        let mut set = |field: &str, s: RefOr<Schema>| {
+            if o.properties.contains_key(field) {
+                o.properties.insert(field.to_owned(), s);
+            }
+        };
+        match kind.as_deref() {
+            Some("text") => set("body", req(l::TEXT_BODY)),
+            Some("media") => set("caption", opt(l::CAPTION)),
+            Some("template") => {
+                set("name", req(l::TEMPLATE_NAME));
+                set("language", req(l::LANGUAGE));
+            }
+            Some("buttons") => {
+                set("body", req(l::BUTTONS_BODY));
+                set("header", opt(l::HEADER));
+                set("footer", opt(l::FOOTER));
+            }
+            Some("list") => {
+                set("body", req(l::TEXT_BODY));
+                set("header", opt(l::HEADER));
+                set("footer", opt(l::FOOTER));
+                set("button", req(l::LIST_BUTTON));
+            }
+            Some("reaction") => set("emoji", opt(l::EMOJI)),
+            _ => {}
+        }
+        let (count_field, max) = match kind.as_deref() {
+            Some("buttons") => ("buttons", l::BUTTONS),
+            // "At most ROWS rows in all sections" has no JSON Schema form: the document promises
+            // one section (of up to ROWS rows); the server also takes up to SECTIONS sections
+            // with ROWS rows in all, as the description says.
+            Some("list") => {
+                o.description = Some(format!(
+                    "{} The schema shows one section of up to {} rows; up to {} sections with {} rows \
+                     in all are accepted.",
+                    o.description.clone().unwrap_or_default(),
+                    l::ROWS,
+                    l::SECTIONS,
+                    l::ROWS
+                ));
+                ("sections", 1)
+            }
+            _ => continue,
+        };
+        if let Some(RefOr::T(Schema::Array(a))) = o.properties.get_mut(count_field) {
+            a.min_items = Some(1);
+            a.max_items = Some(max);
+        }
+    }
 }

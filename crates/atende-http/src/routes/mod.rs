@@ -183,6 +183,7 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
     contract::page_limits(&mut doc);
     contract::component_rules(&mut doc);
     contract::channel_rules(&mut doc);
+    contract::content_rules(&mut doc);
     contract::uuid_patterns(&mut doc);
     unique_operation_ids(&mut doc);
     (router, doc)
