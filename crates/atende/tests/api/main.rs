@@ -11,6 +11,7 @@ mod audit;
 mod auth;
 mod cli;
 mod contacts;
+mod contract;
 mod durability;
 mod hostile;
 mod inbox;
