@@ -191,7 +191,11 @@ pub struct ChannelSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_message: Option<String>,
     /// A message to a resolved conversation within this many hours reopens it (default 24).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "atende_domain::values::whole_number::optional"
+    )]
     pub reopen_window_hours: Option<i64>,
     /// New conversations go to this team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -213,7 +217,9 @@ async fn check_settings(tx: &TenantTx, s: &ChannelSettings, errs: &mut FieldErro
             errs.add(field, format!("must have at most {TEXT_MAX} characters"));
         }
     }
-    if s.reopen_window_hours.is_some_and(|h| !(0..=REOPEN_WINDOW_MAX_HOURS).contains(&h)) {
+    if s.reopen_window_hours
+        .is_some_and(|h| !(0..=REOPEN_WINDOW_MAX_HOURS).contains(&h))
+    {
         errs.add(
             "settings.reopen_window_hours",
             format!("must be between 0 and {REOPEN_WINDOW_MAX_HOURS}"),
@@ -283,7 +289,13 @@ fn to_json(s: &ChannelSettings) -> Value {
 /// Checks a WhatsApp credential document: the fields the adapter needs, plus the two the
 /// inbound path needs (app secret, verify token).
 /// The keys of a WhatsApp credential document, and those that must be non-blank strings.
-pub const WHATSAPP_CREDENTIAL_KEYS: [&str; 5] = ["phone_number_id", "waba_id", "access_token", "app_secret", "verify_token"];
+pub const WHATSAPP_CREDENTIAL_KEYS: [&str; 5] = [
+    "phone_number_id",
+    "waba_id",
+    "access_token",
+    "app_secret",
+    "verify_token",
+];
 pub const WHATSAPP_REQUIRED_KEYS: [&str; 4] = ["phone_number_id", "access_token", "app_secret", "verify_token"];
 /// Longest credential value, greeting or away message.
 pub const TEXT_MAX: usize = 4096;
@@ -409,7 +421,10 @@ fn conflict_on_number(e: atende_db::DbError) -> CoreError {
 pub async fn connect(core: &Core, ctx: &TenantCtx, input: Connect, meta: &RequestMeta) -> CoreResult<ChannelView> {
     require(ctx, Action::ChannelsManage)?;
     let mut errs = FieldErrors::new();
-    let name = errs.check("name", atende_domain::values::parse_name(&input.name, atende_domain::values::NAME_MAX));
+    let name = errs.check(
+        "name",
+        atende_domain::values::parse_name(&input.name, atende_domain::values::NAME_MAX),
+    );
     let settings = parse_settings(input.settings, &mut errs);
     let (kind, creds) = match input.kind.as_str() {
         kind::WHATSAPP_CLOUD => (
@@ -542,10 +557,12 @@ pub async fn update(
 ) -> CoreResult<ChannelView> {
     require(ctx, Action::ChannelsManage)?;
     let mut errs = FieldErrors::new();
-    let name = input
-        .name
-        .as_deref()
-        .and_then(|n| errs.check("name", atende_domain::values::parse_name(n, atende_domain::values::NAME_MAX)));
+    let name = input.name.as_deref().and_then(|n| {
+        errs.check(
+            "name",
+            atende_domain::values::parse_name(n, atende_domain::values::NAME_MAX),
+        )
+    });
     errs.clone().into_result()?;
 
     let current = {

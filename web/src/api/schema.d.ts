@@ -1101,9 +1101,12 @@ export interface components {
             user_id: string;
         };
         AdminBody: {
+            /**
+             * Format: email
+             * @description An e-mail address.
+             */
             email: string;
             name?: string | null;
-            /** @description Without a password the admin receives an invitation e-mail to choose one. */
             password?: string | null;
         };
         /** @description A new key: the secret is shown this once and never again. */
@@ -1136,7 +1139,13 @@ export interface components {
              * @description The agent; `null` unassigns.
              */
             user_id?: string | null;
-        };
+        } & (Record<string, unknown> | {
+            /** Format: uuid */
+            team_id: string;
+        } | {
+            /** Format: uuid */
+            department_id: string;
+        });
         /** @description An uploaded file, referenced by a signed, tenant-bound id until a message uses it. */
         Attachment: {
             /** @description Pass as `attachment_id` when sending. */
@@ -1148,18 +1157,16 @@ export interface components {
             /** Format: int64 */
             size: number;
         };
-        /**
-         * @description A file sent with the reply. Stored as given until attachments get their own table; at least
-         *     one of `object_key` (an uploaded file) or `url` is required.
-         */
         AttachmentRef: {
-            file_name?: string | null;
-            mime_type?: string | null;
-            /** @description Key of an uploaded file in the object store. */
-            object_key?: string | null;
-            /** @description An `http(s)` URL of the file. */
-            url?: string | null;
-        };
+            file_name?: string;
+            mime_type?: string;
+            object_key?: string;
+            url?: string;
+        } & ({
+            object_key: string;
+        } | {
+            url: string;
+        });
         AuditLogView: {
             action: string;
             /** Format: uuid */
@@ -1183,7 +1190,7 @@ export interface components {
         /** @description Health of a channel: its stored state, refreshed from the provider. */
         ChannelHealth: {
             /** @description What the provider says about the number (display number, verified name, quality rating). */
-            account: Record<string, unknown>;
+            account?: Record<string, unknown> | null;
             /** Format: date-time */
             checked_at: string;
             /**
@@ -1200,6 +1207,24 @@ export interface components {
              */
             queued_messages: number;
             status: string;
+        };
+        /** @description Settings every channel kind has. Unknown keys are refused (a typo must not be silently kept). */
+        ChannelSettings: {
+            allowed_origins?: string[] | null;
+            away_message?: string | null;
+            /**
+             * Format: uuid
+             * @description New conversations go to this team.
+             */
+            default_team_id?: string | null;
+            greeting?: string | null;
+            /** @description Web chat: ask for name and e-mail or phone before the first message. */
+            pre_chat_form?: boolean | null;
+            /**
+             * Format: int64
+             * @description A message to a resolved conversation within this many hours reopens it (default 24).
+             */
+            reopen_window_hours?: number | null;
         };
         /** @description A channel as the API shows it. Credentials never appear, only `credentials_hint`. */
         ChannelView: {
@@ -1239,20 +1264,34 @@ export interface components {
             title?: string | null;
         };
         ConnectBody: {
-            /**
-             * @description WhatsApp: `phone_number_id`, `waba_id`, `access_token`, `app_secret`, `verify_token`.
-             *     Never returned afterwards.
-             */
-            credentials?: Record<string, unknown> | null;
-            /** @description `whatsapp_cloud` or `webchat`. */
-            kind: string;
+            /** @description WhatsApp: `phone_number_id`, `waba_id`, `access_token`, `app_secret`, `verify_token`. Never returned afterwards. */
+            credentials?: {
+                access_token: string;
+                app_secret: string;
+                phone_number_id: string;
+                verify_token: string;
+                waba_id?: string;
+            } | null;
+            /** @enum {string} */
+            kind: "whatsapp_cloud" | "webchat";
             name: string;
-            /**
-             * @description `greeting`, `away_message`, `reopen_window_hours`, `default_team_id`, `allowed_origins`,
-             *     `pre_chat_form`.
-             */
-            settings?: Record<string, unknown> | null;
-        };
+            settings?: components["schemas"]["ChannelSettings"];
+        } & ({
+            /** @description WhatsApp: `phone_number_id`, `waba_id`, `access_token`, `app_secret`, `verify_token`. Never returned afterwards. */
+            credentials: {
+                access_token: string;
+                app_secret: string;
+                phone_number_id: string;
+                verify_token: string;
+                waba_id?: string;
+            };
+            /** @enum {string} */
+            kind?: "whatsapp_cloud";
+        } | {
+            credentials?: null;
+            /** @enum {string} */
+            kind?: "webchat";
+        });
         /** @description The contact as a conversation shows it. */
         ContactSummary: {
             avatar_url?: string | null;
@@ -1296,6 +1335,11 @@ export interface components {
         } | {
             attachment_id: string;
             caption?: string | null;
+            /**
+             * @description A private note is text.
+             * @enum {boolean}
+             */
+            private_note?: false;
             /** @enum {string} */
             type: "media";
         } | {
@@ -1307,6 +1351,11 @@ export interface components {
             /** @description Graph's `language.policy` (`deterministic`); usually omitted. */
             language_policy?: string | null;
             name: string;
+            /**
+             * @description A private note is text.
+             * @enum {boolean}
+             */
+            private_note?: false;
             /** @enum {string} */
             type: "template";
         } | {
@@ -1314,14 +1363,23 @@ export interface components {
             buttons: components["schemas"]["Choice"][];
             footer?: string | null;
             header?: string | null;
+            /**
+             * @description A private note is text.
+             * @enum {boolean}
+             */
+            private_note?: false;
             /** @enum {string} */
             type: "buttons";
         } | {
             body: string;
-            /** @description Label of the button that opens the list. */
             button: string;
             footer?: string | null;
             header?: string | null;
+            /**
+             * @description A private note is text.
+             * @enum {boolean}
+             */
+            private_note?: false;
             sections: components["schemas"]["ChoiceSection"][];
             /** @enum {string} */
             type: "list";
@@ -1329,9 +1387,16 @@ export interface components {
             emoji?: string | null;
             /** Format: uuid */
             message_id: string;
+            /**
+             * @description A private note is text.
+             * @enum {boolean}
+             */
+            private_note?: false;
             /** @enum {string} */
             type: "reaction";
         };
+        /** @enum {string} */
+        ConversationStatus: "open" | "pending" | "waiting" | "resolved" | "archived" | "spam";
         /** @description A conversation as the inbox shows it. */
         ConversationView: {
             /** Format: uuid */
@@ -1379,20 +1444,41 @@ export interface components {
         CreateApiKeyBody: {
             name: string;
             /** @description The role the key acts with: `admin`, `supervisor`, `agent` or `viewer`. */
-            role: string;
+            role: components["schemas"]["Role"];
         };
         CreateContactBody: {
+            /** @description An http or https URL. */
             avatar_url?: string | null;
             blocked?: boolean;
-            /** @description A JSON object of the tenant's own fields. */
+            /** @description A JSON object of the tenant's own fields: at most 100 keys of 1 to 64 characters, 16384 bytes in all. */
             custom_attributes?: Record<string, unknown> | null;
+            /**
+             * Format: email
+             * @description An e-mail address; `null` clears it.
+             */
             email?: string | null;
-            /** @description Defaults to the phone (or e-mail) when absent. */
             name?: string | null;
             opt_out?: boolean;
-            /** @description Any spelling; stored as E.164. Unique per tenant (409 on `phone`). */
+            /**
+             * Format: phone
+             * @description A valid phone number in any common spelling (E.164 preferred: `+5511987654321`); numbers without a country code are taken as Brazilian. `null` clears it.
+             */
             phone?: string | null;
-        };
+        } & ({
+            name: string;
+        } | {
+            /**
+             * Format: phone
+             * @description A valid phone number in any common spelling (E.164 preferred: `+5511987654321`); numbers without a country code are taken as Brazilian. `null` clears it.
+             */
+            phone: string;
+        } | {
+            /**
+             * Format: email
+             * @description An e-mail address; `null` clears it.
+             */
+            email: string;
+        });
         CreateDepartmentBody: {
             description?: string | null;
             name: string;
@@ -1404,16 +1490,12 @@ export interface components {
         CreateQuickReplyBody: {
             attachment?: components["schemas"]["AttachmentRef"] | null;
             category?: string | null;
-            /** @description Up to 4096 characters. */
             content: string;
-            /** @description `/saudacao` (the `/` is added when missing); unique per tenant (409 on `shortcut`). */
             shortcut: string;
             title: string;
         };
         CreateTagBody: {
-            /** @description `#rrggbb`. */
             color?: string | null;
-            /** @description Unique per tenant, ignoring case (409 on `name`). */
             name: string;
         };
         CreateTeamBody: {
@@ -1424,11 +1506,13 @@ export interface components {
         };
         CreateTenantBody: {
             admin: components["schemas"]["AdminBody"];
-            /** @description `pt-BR` (default), `en`, `es`. */
-            locale?: string | null;
+            locale?: components["schemas"]["Locale"] | null;
             name: string;
             slug: string;
-            /** @description IANA zone, default `America/Sao_Paulo`. */
+            /**
+             * Format: iana-time-zone
+             * @description An IANA time zone name, such as `America/Sao_Paulo`.
+             */
             time_zone?: string | null;
         };
         DepartmentView: {
@@ -1487,11 +1571,20 @@ export interface components {
             external_id: string;
         };
         InviteBody: {
+            /**
+             * Format: email
+             * @description An e-mail address.
+             */
             email: string;
             name?: string | null;
             /** @description `admin`, `supervisor`, `agent` or `viewer`. */
-            role: string;
+            role: components["schemas"]["Role"];
         };
+        /**
+         * @description The languages the product speaks. pt-BR is the default.
+         * @enum {string}
+         */
+        Locale: "pt-BR" | "en" | "es";
         LoginBody: {
             email: string;
             password: string;
@@ -1946,6 +2039,8 @@ export interface components {
             /** Format: uuid */
             user_id: string;
         };
+        /** @enum {string} */
+        Priority: "low" | "normal" | "high" | "urgent";
         /** @description A quick reply. */
         QuickReplyView: {
             attachment?: components["schemas"]["AttachmentRef"] | null;
@@ -1986,11 +2081,16 @@ export interface components {
         };
         /** @description Start or resume a visitor session. */
         SessionRequest: {
-            /** @description Pre-chat form: e-mail. */
+            /**
+             * Format: email
+             * @description An e-mail address; `null` clears it.
+             */
             email?: string | null;
-            /** @description Pre-chat form: the visitor's name. */
             name?: string | null;
-            /** @description Pre-chat form: phone (any spelling; stored in E.164). */
+            /**
+             * Format: phone
+             * @description A valid phone number in any common spelling (E.164 preferred: `+5511987654321`); numbers without a country code are taken as Brazilian. `null` clears it.
+             */
             phone?: string | null;
             /** @description The widget's public token (`wct_…`, from the channel's embed snippet). */
             token: string;
@@ -2092,6 +2192,11 @@ export interface components {
             slug: string;
             status: string;
         };
+        /**
+         * @description A suspended tenant keeps its data but none of its users can sign in.
+         * @enum {string}
+         */
+        TenantStatus: "active" | "suspended";
         /** @description A tenant in full. */
         TenantView: {
             /** Format: date-time */
@@ -2149,72 +2254,86 @@ export interface components {
             team_id?: string | null;
             /** Format: uuid */
             user_id?: string | null;
-        };
+        } & ({
+            /** Format: uuid */
+            user_id: string;
+        } | {
+            /** Format: uuid */
+            team_id: string;
+        } | {
+            /** Format: uuid */
+            department_id: string;
+        });
         /** @description The visitor started or stopped typing. */
         TypingBody: {
             on: boolean;
         };
         UpdateChannelBody: {
-            /** @description Merged over the stored credentials and checked again (rotate a token by sending only it). */
-            credentials?: Record<string, unknown> | null;
+            /** @description WhatsApp: `phone_number_id`, `waba_id`, `access_token`, `app_secret`, `verify_token`. Never returned afterwards. */
+            credentials?: {
+                access_token?: string;
+                app_secret?: string;
+                phone_number_id?: string;
+                verify_token?: string;
+                waba_id?: string;
+            } | null;
             name?: string | null;
-            /** @description Merged key by key; `null` removes a key. */
-            settings?: Record<string, unknown> | null;
+            settings?: components["schemas"]["ChannelSettings"];
         };
         UpdateContactBody: {
-            /** @description `null` clears it. */
+            /** @description An http or https URL. */
             avatar_url?: string | null;
             blocked?: boolean | null;
-            /** @description Merged into the stored object key by key; a key set to `null` is removed. */
+            /** @description A JSON object of the tenant's own fields: at most 100 keys of 1 to 64 characters, 16384 bytes in all. */
             custom_attributes?: Record<string, unknown> | null;
-            /** @description `null` clears it. */
+            /**
+             * Format: email
+             * @description An e-mail address; `null` clears it.
+             */
             email?: string | null;
             name?: string | null;
             opt_out?: boolean | null;
-            /** @description `null` clears it. */
+            /**
+             * Format: phone
+             * @description A valid phone number in any common spelling (E.164 preferred: `+5511987654321`); numbers without a country code are taken as Brazilian. `null` clears it.
+             */
             phone?: string | null;
         };
         UpdateConversationBody: {
-            /** @description `low`, `normal`, `high`, `urgent`. */
-            priority?: string | null;
+            priority?: components["schemas"]["Priority"] | null;
             /**
              * Format: date-time
              * @description Park it until then (becomes `pending`); `null` wakes it.
              */
             snoozed_until?: string | null;
-            /** @description `open`, `pending`, `waiting`, `resolved`, `archived`, `spam` (allowed moves only). */
-            status?: string | null;
+            status?: components["schemas"]["ConversationStatus"] | null;
             /** @description Replaces the conversation's tags. */
             tag_ids?: string[] | null;
         };
         UpdateDepartmentBody: {
-            /** @description `null` clears it. */
             description?: string | null;
             name?: string | null;
         };
         UpdateMeBody: {
             /** @description Required with `new_password`. */
             current_password?: string | null;
-            /** @description `pt-BR`, `en` or `es`. */
-            locale?: string | null;
+            locale?: components["schemas"]["Locale"] | null;
             name?: string | null;
             new_password?: string | null;
         };
         UpdateMemberBody: {
             /** @description `false` deactivates the member (their sessions end at once). */
             active?: boolean | null;
-            role?: string | null;
+            role?: components["schemas"]["Role"] | null;
         };
         UpdateQuickReplyBody: {
             attachment?: components["schemas"]["AttachmentRef"] | null;
-            /** @description `null` clears it. */
             category?: string | null;
-            content?: string | null;
-            shortcut?: string | null;
-            title?: string | null;
+            content?: string;
+            shortcut?: string;
+            title?: string;
         };
         UpdateTagBody: {
-            /** @description `null` clears it. */
             color?: string | null;
             name?: string | null;
         };
@@ -2224,17 +2343,19 @@ export interface components {
              * @description `null` takes the team out of its department.
              */
             department_id?: string | null;
-            /** @description `null` clears it. */
             description?: string | null;
             name?: string | null;
         };
         UpdateTenantBody: {
-            locale?: string | null;
+            locale?: components["schemas"]["Locale"] | null;
             name?: string | null;
             /** @description A JSON object replacing the settings. */
-            settings?: unknown;
-            /** @description `active` or `suspended` (super admin only). */
-            status?: string | null;
+            settings?: Record<string, unknown> | null;
+            status?: components["schemas"]["TenantStatus"] | null;
+            /**
+             * Format: iana-time-zone
+             * @description An IANA time zone name, such as `America/Sao_Paulo`.
+             */
             time_zone?: string | null;
         };
         /** @description The multipart form of an upload. */
@@ -2369,9 +2490,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `next_cursor` of the previous page. */
-                cursor?: string;
+                cursor?: string | null;
                 /** @description 1-200, default 50. */
-                limit?: number;
+                limit?: number | null;
             };
             header?: never;
             path?: never;
@@ -2416,6 +2537,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2500,6 +2630,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -2509,7 +2648,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2602,6 +2741,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -2629,14 +2786,14 @@ export interface operations {
                 action?: string;
                 /** @description User or API key id of the actor. */
                 actor?: string;
-                cursor?: string;
+                cursor?: string | null;
                 /** @description Entity type (`team`, `membership`, …). */
                 entity?: string;
                 /** @description Entity id. */
                 entity_id?: string;
                 /** @description Entries at or after this instant (RFC 3339). */
                 from?: string;
-                limit?: number;
+                limit?: number | null;
                 /** @description Entries before this instant (RFC 3339). */
                 to?: string;
             };
@@ -2683,6 +2840,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2765,6 +2931,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -2774,7 +2949,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2851,7 +3026,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2919,6 +3094,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Wrong credentials, or an invalid, expired or used token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The account or its tenant is suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -2928,7 +3121,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2996,6 +3189,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Wrong credentials, or an invalid, expired or used token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The account or its tenant is suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -3005,7 +3216,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3100,6 +3311,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -3109,7 +3329,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3177,6 +3397,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Wrong credentials, or an invalid, expired or used token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The account or its tenant is suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -3186,7 +3424,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3227,10 +3465,9 @@ export interface operations {
     channels_list: {
         parameters: {
             query?: {
-                cursor?: string;
-                /** @description Only channels of this kind (`whatsapp_cloud`, `webchat`). */
-                kind?: string;
-                limit?: number;
+                cursor?: string | null;
+                kind?: "whatsapp_cloud" | "webchat";
+                limit?: number | null;
             };
             header?: never;
             path?: never;
@@ -3275,6 +3512,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3357,6 +3603,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -3423,6 +3678,24 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3509,6 +3782,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -3518,7 +3800,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3611,6 +3893,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -3679,6 +3970,24 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3780,7 +4089,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3821,8 +4130,8 @@ export interface operations {
     contacts_list: {
         parameters: {
             query?: {
-                cursor?: string;
-                limit?: number;
+                cursor?: string | null;
+                limit?: number | null;
                 /**
                  * @description Part of the name or e-mail, or a phone in any spelling (`(11) 98765-4321`,
                  *     `+55 11 8765-4321`, `5511987654321`), or at least three of its digits.
@@ -3874,6 +4183,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3975,7 +4293,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4068,6 +4386,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -4134,6 +4461,24 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4237,7 +4582,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4334,6 +4679,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -4343,7 +4697,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4384,17 +4738,15 @@ export interface operations {
     conversations_list: {
         parameters: {
             query?: {
-                /** @description `me`, `none` or a user id. */
-                assignee?: string;
+                assignee?: string | null;
                 channel_id?: string;
                 contact_id?: string;
-                cursor?: string;
+                cursor?: string | null;
                 department_id?: string;
-                limit?: number;
+                limit?: number | null;
                 /** @description Text in the contact's name, phone or e-mail, or in a message. */
                 q?: string;
-                /** @description Comma-separated: `open,pending,waiting` (default), `resolved`, `archived`, `spam`, or `all`. */
-                status?: string;
+                status?: string | null;
                 tag_id?: string;
                 team_id?: string;
                 /** @description Only conversations with unread messages. */
@@ -4443,6 +4795,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4518,6 +4879,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4604,6 +4974,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -4613,7 +4992,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4710,6 +5089,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -4719,7 +5107,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4762,7 +5150,7 @@ export interface operations {
             query?: {
                 /** @description Messages older than this message id. */
                 before?: string;
-                limit?: number;
+                limit?: number | null;
             };
             header?: never;
             path: {
@@ -4816,6 +5204,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -4840,7 +5237,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -4906,6 +5303,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -4915,7 +5321,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5009,6 +5415,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -5075,6 +5499,24 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5161,6 +5603,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -5170,7 +5621,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5212,9 +5663,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `next_cursor` of the previous page. */
-                cursor?: string;
+                cursor?: string | null;
                 /** @description 1-200, default 50. */
-                limit?: number;
+                limit?: number | null;
             };
             header?: never;
             path?: never;
@@ -5259,6 +5710,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5360,7 +5820,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5453,6 +5913,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -5519,6 +5988,24 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5605,6 +6092,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -5614,7 +6110,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5654,11 +6150,11 @@ export interface operations {
     };
     download: {
         parameters: {
-            query?: {
-                exp?: number;
-                key?: string;
-                sig?: string;
-                type?: string;
+            query: {
+                exp: number;
+                key: string;
+                sig: string;
+                type: string;
             };
             header?: never;
             path?: never;
@@ -5677,6 +6173,33 @@ export interface operations {
             };
             /** @description Malformed request (bad JSON, bad path or query) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The link is invalid or expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The file is gone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5757,6 +6280,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -5782,8 +6314,8 @@ export interface operations {
             query?: {
                 /** @description Only this category. */
                 category?: string;
-                cursor?: string;
-                limit?: number;
+                cursor?: string | null;
+                limit?: number | null;
                 /**
                  * @description What the agent typed: a prefix of the shortcut (`/sau` or `sau`), or words that all
                  *     appear in the title or content.
@@ -5833,6 +6365,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5934,7 +6475,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6027,6 +6568,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -6093,6 +6643,24 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6196,7 +6764,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6237,8 +6805,8 @@ export interface operations {
     tags_list: {
         parameters: {
             query?: {
-                cursor?: string;
-                limit?: number;
+                cursor?: string | null;
+                limit?: number | null;
             };
             header?: never;
             path?: never;
@@ -6283,6 +6851,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6384,7 +6961,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6477,6 +7054,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -6543,6 +7129,24 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6646,7 +7250,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6687,10 +7291,10 @@ export interface operations {
     teams_list: {
         parameters: {
             query?: {
-                cursor?: string;
+                cursor?: string | null;
                 /** @description Only teams of this department. */
                 department_id?: string;
-                limit?: number;
+                limit?: number | null;
             };
             header?: never;
             path?: never;
@@ -6735,6 +7339,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6836,7 +7449,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6929,6 +7542,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -6995,6 +7617,24 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7081,6 +7721,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -7090,7 +7739,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7176,6 +7825,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7279,7 +7937,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7371,6 +8029,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -7394,9 +8070,9 @@ export interface operations {
     tenants_list: {
         parameters: {
             query?: {
-                cursor?: string;
+                cursor?: string | null;
                 /** @description 1-200, default 50. */
-                limit?: number;
+                limit?: number | null;
                 /** @description `active` or `suspended`. */
                 status?: string;
             };
@@ -7443,6 +8119,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7544,7 +8229,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7638,6 +8323,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -7718,6 +8412,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -7727,7 +8430,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7814,6 +8517,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7918,7 +8630,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8012,6 +8724,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -8037,8 +8767,8 @@ export interface operations {
             query?: {
                 /** @description Only active (`true`) or deactivated (`false`) members. */
                 active?: boolean;
-                cursor?: string;
-                limit?: number;
+                cursor?: string | null;
+                limit?: number | null;
             };
             header?: never;
             path: {
@@ -8086,6 +8816,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8190,7 +8929,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8307,7 +9046,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8402,6 +9141,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -8411,7 +9159,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8502,6 +9250,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -8579,6 +9336,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -8588,7 +9354,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8698,7 +9464,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8791,6 +9557,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -8800,7 +9575,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8912,7 +9687,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9004,6 +9779,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -9049,6 +9842,24 @@ export interface operations {
             };
             /** @description Malformed request (bad JSON, bad path or query) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for ids of another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9107,6 +9918,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Not found (also for ids of another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -9116,7 +9936,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9158,10 +9978,9 @@ export interface operations {
         parameters: {
             query?: {
                 channel_id?: string;
-                cursor?: string;
-                limit?: number;
-                /** @description `APPROVED`, `PENDING`, `REJECTED` … */
-                status?: string;
+                cursor?: string | null;
+                limit?: number | null;
+                status?: "APPROVED" | "PENDING" | "REJECTED" | "PAUSED" | "DISABLED" | "IN_APPEAL" | "PENDING_DELETION" | "DELETED" | "LIMIT_EXCEEDED" | "ARCHIVED";
             };
             header?: never;
             path?: never;
@@ -9206,6 +10025,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9290,6 +10118,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -9299,7 +10136,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9343,7 +10180,7 @@ export interface operations {
                 /** @description A message id: older messages than it. */
                 before?: string;
                 /** @description 1-100 (default 50). */
-                limit?: number;
+                limit?: number | null;
             };
             header?: never;
             path?: never;
@@ -9388,6 +10225,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9472,6 +10318,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -9481,7 +10336,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9549,6 +10404,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No live web-chat channel has this public token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -9558,7 +10422,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9650,6 +10514,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -9726,6 +10599,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -9735,7 +10617,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9830,6 +10712,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -9839,7 +10730,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;

@@ -89,6 +89,7 @@ pub enum Content {
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateButtonParam {
+    #[serde(deserialize_with = "atende_domain::values::whole_number::required")]
     pub index: u32,
     /// `quick_reply` (a payload) or `url` (the URL's variable part).
     pub sub_type: String,
@@ -223,14 +224,22 @@ fn validate(content: &Content, note: bool, errs: &mut FieldErrors) {
                 errs.add("sections", "one to ten sections with one to ten rows in all");
             }
             for (i, s) in sections.iter().enumerate() {
-                opt_limit(errs, &format!("sections.{i}.title"), s.title.as_ref(), limits::SECTION_TITLE);
+                opt_limit(
+                    errs,
+                    &format!("sections.{i}.title"),
+                    s.title.as_ref(),
+                    limits::SECTION_TITLE,
+                );
                 for (j, r) in s.rows.iter().enumerate() {
                     check_choice(errs, &format!("sections.{i}.rows.{j}"), r, limits::ROW_TITLE);
                 }
             }
         }
         Content::Reaction { emoji, .. } => {
-            if emoji.as_ref().is_some_and(|e| e.is_empty() || e.chars().count() > limits::EMOJI) {
+            if emoji
+                .as_ref()
+                .is_some_and(|e| e.is_empty() || e.chars().count() > limits::EMOJI)
+            {
                 errs.add("emoji", "one emoji");
             }
         }

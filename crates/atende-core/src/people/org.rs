@@ -207,7 +207,9 @@ pub async fn update_team(
 ) -> CoreResult<TeamView> {
     require(ctx, Action::TeamsManage)?;
     let mut errs = FieldErrors::new();
-    let name = input.name.and_then(|n| errs.check("name", parse_name(n, atende_domain::values::NAME_MAX)));
+    let name = input
+        .name
+        .and_then(|n| errs.check("name", parse_name(n, atende_domain::values::NAME_MAX)));
     let desc = input.description.map(|d| description(&mut errs, d));
     errs.into_result()?;
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;

@@ -89,7 +89,7 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateChannelBody {
-    #[schema(schema_with = super::contract::display_name)]
+    #[schema(schema_with = super::contract::display_name_opt)]
     pub name: Option<String>,
     /// Merged key by key; `null` removes a key.
     #[schema(value_type = Option<Object>)]

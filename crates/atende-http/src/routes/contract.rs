@@ -74,7 +74,10 @@ pub(super) fn error_responses(doc: &mut OpenApiDoc) {
         };
         add("400", "Malformed request (bad JSON, bad path or query)");
         add("429", "Too many requests (see Retry-After)");
-        add("500", "Internal error (details in the server log, under the request id)");
+        add(
+            "500",
+            "Internal error (details in the server log, under the request id)",
+        );
         if has_body {
             add("413", "Body too large");
             add("415", "Content type is not the one documented");
@@ -90,7 +93,10 @@ pub(super) fn error_responses(doc: &mut OpenApiDoc) {
             add("404", "Not found (also for ids of another tenant)");
         }
         if secured && mutation {
-            add("409", "Conflicts with the current state (a unique name in use, a state change not allowed)");
+            add(
+                "409",
+                "Conflicts with the current state (a unique name in use, a state change not allowed)",
+            );
         }
     });
 }
@@ -164,6 +170,16 @@ pub fn display_name() -> Object {
     text(false, 1, NAME_MAX, Some(NAME_PATTERN))
 }
 
+/// The same for an optional field (`null` reads as absent).
+pub fn display_name_opt() -> Object {
+    text(true, 1, NAME_MAX, Some(NAME_PATTERN))
+}
+
+/// A tag's name on an update (`null` reads as absent).
+pub fn tag_name_opt() -> Object {
+    text(true, 1, tags::NAME_MAX, Some(NAME_PATTERN))
+}
+
 /// A contact's name (`contacts::NAME_MAX`); `null` clears it.
 pub fn contact_name() -> Object {
     text(true, 1, contacts::NAME_MAX, Some(NAME_PATTERN))
@@ -206,7 +222,9 @@ pub fn quick_reply_content() -> Object {
         false,
         1,
         quick_replies::CONTENT_MAX,
-        Some(r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"),
+        Some(
+            r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$",
+        ),
     )
 }
 
@@ -250,7 +268,11 @@ pub fn email() -> Object {
 
 /// The same; `null` (where the field allows it) clears it.
 pub fn email_nullable() -> Object {
-    with_format(text(true, 3, 254, None), "email", "An e-mail address; `null` clears it.")
+    with_format(
+        text(true, 3, 254, None),
+        "email",
+        "An e-mail address; `null` clears it.",
+    )
 }
 
 /// An http(s) URL of at most `contacts::URL_MAX` characters.
@@ -262,8 +284,7 @@ pub fn url() -> Object {
 
 /// The URLs the document promises to take: http(s), a host name, an optional path of
 /// unreserved characters (the server takes any URL `url::Url` parses with these schemes).
-pub const URL_PATTERN: &str =
-    r"^https?://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(/[A-Za-z0-9._~/-]*)?$";
+pub const URL_PATTERN: &str = r"^https?://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(/[A-Za-z0-9._~/-]*)?$";
 
 /// A tenant slug (`Slug::parse`): 2-63 of `a-z`, `0-9` and inner hyphens.
 pub fn slug() -> Object {
@@ -332,14 +353,7 @@ pub(super) fn component_rules(doc: &mut OpenApiDoc) {
         return;
     };
     let schemas = &mut components.schemas;
-    let attachment_text = || {
-        text(
-            false,
-            1,
-            quick_replies::ATTACHMENT_TEXT_MAX,
-            Some(NAME_PATTERN),
-        )
-    };
+    let attachment_text = || text(false, 1, quick_replies::ATTACHMENT_TEXT_MAX, Some(NAME_PATTERN));
     if let Some(RefOr::T(Schema::Object(o))) = schemas.get_mut("AttachmentRef") {
         for f in ["object_key", "mime_type", "file_name"] {
             if let Some(p) = o.properties.get_mut(f) {
@@ -395,11 +409,7 @@ pub fn custom_attributes() -> Object {
 
 /// Wraps the named schema in `allOf: [schema, anyOf: [{required: [f], f non-null} …]]`. The
 /// exception is `AssignBody.user_id`, whose `null` (unassign) names a target too.
-fn at_least_one_of(
-    schemas: &mut std::collections::BTreeMap<String, RefOr<Schema>>,
-    name: &str,
-    fields: &[&str],
-) {
+fn at_least_one_of(schemas: &mut std::collections::BTreeMap<String, RefOr<Schema>>, name: &str, fields: &[&str]) {
     let Some(RefOr::T(Schema::Object(obj))) = schemas.get(name) else {
         return;
     };
@@ -430,17 +440,12 @@ fn at_least_one_of(
 
 /// The inbox's cursor (`InboxCursor::decode`, not the plain id cursor of other lists).
 pub fn inbox_cursor() -> Object {
-    text(
-        true,
-        0,
-        32,
-        Some(atende_db::repo::conversations::INBOX_CURSOR_PATTERN),
-    )
+    text(true, 0, 32, Some(atende_db::repo::conversations::INBOX_CURSOR_PATTERN))
 }
 
 /// A WhatsApp credential document (`channels::whatsapp_credentials`): the known keys only,
 /// strings of at most `channels::TEXT_MAX` bytes, the required ones not blank.
-fn whatsapp_credentials(nullable: bool) -> Object {
+fn whatsapp_credentials(nullable: bool, complete: bool) -> Object {
     use atende_core::channels::{TEXT_MAX, WHATSAPP_CREDENTIAL_KEYS, WHATSAPP_REQUIRED_KEYS};
     let ty = if nullable {
         SchemaType::from_iter([Type::Object, Type::Null])
@@ -458,8 +463,11 @@ fn whatsapp_credentials(nullable: bool) -> Object {
         // Bytes, not characters, are counted: ASCII keeps the two the same.
         b = b.property(k, text(false, 1, TEXT_MAX, Some(r"^[\x21-\x7E]+$")));
     }
-    for k in WHATSAPP_REQUIRED_KEYS {
-        b = b.required(k);
+    // On connect the document is complete; a PATCH sends only the keys that change (merged).
+    if complete {
+        for k in WHATSAPP_REQUIRED_KEYS {
+            b = b.required(k);
+        }
     }
     b.build()
 }
@@ -496,8 +504,11 @@ pub(super) fn channel_rules(doc: &mut OpenApiDoc) {
         if let Some(RefOr::T(Schema::Object(o))) = schemas.get_mut(name) {
             let settings = RefOr::Ref(utoipa::openapi::Ref::from_schema_name("ChannelSettings"));
             o.properties.insert("settings".into(), settings);
-            o.properties
-                .insert("credentials".into(), RefOr::T(Schema::Object(whatsapp_credentials(true))));
+            let complete = name == "ConnectBody";
+            o.properties.insert(
+                "credentials".into(),
+                RefOr::T(Schema::Object(whatsapp_credentials(true, complete))),
+            );
         }
     }
     // Connect: WhatsApp needs the credential document, web chat takes none.
@@ -511,7 +522,7 @@ pub(super) fn channel_rules(doc: &mut OpenApiDoc) {
         };
         let whatsapp = ObjectBuilder::new()
             .property("kind", kind(atende_db::repo::channels::kind::WHATSAPP_CLOUD))
-            .property("credentials", whatsapp_credentials(false))
+            .property("credentials", whatsapp_credentials(false, true))
             .required("credentials")
             .build();
         let webchat = ObjectBuilder::new()
@@ -521,7 +532,10 @@ pub(super) fn channel_rules(doc: &mut OpenApiDoc) {
                 ObjectBuilder::new().schema_type(SchemaType::Type(Type::Null)).build(),
             )
             .build();
-        let one = utoipa::openapi::schema::OneOfBuilder::new().item(whatsapp).item(webchat).build();
+        let one = utoipa::openapi::schema::OneOfBuilder::new()
+            .item(whatsapp)
+            .item(webchat)
+            .build();
         let all = utoipa::openapi::schema::AllOfBuilder::new()
             .item(Schema::Object(obj))
             .item(Schema::OneOf(one))
@@ -544,7 +558,9 @@ pub(super) fn uuid_patterns(doc: &mut OpenApiDoc) {
             Schema::Object(o) => {
                 let is_uuid = matches!(
                     &o.format,
-                    Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Uuid))
+                    Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                        utoipa::openapi::KnownFormat::Uuid
+                    ))
                 );
                 if is_uuid && o.pattern.is_none() {
                     o.pattern = Some(UUID_PATTERN.to_owned());
@@ -605,7 +621,8 @@ pub(super) fn content_rules(doc: &mut OpenApiDoc) {
     let opt = |max: usize| RefOr::T(Schema::Object(text(true, 1, max, Some(r"\S"))));
     if let Some(RefOr::T(Schema::Object(o))) = schemas.get_mut("Choice") {
         o.properties.insert("id".into(), req(l::CHOICE_ID));
-        o.properties.insert("title".into(), req(l::BUTTON_TITLE.min(l::ROW_TITLE)));
+        o.properties
+            .insert("title".into(), req(l::BUTTON_TITLE.min(l::ROW_TITLE)));
         o.properties.insert("description".into(), opt(l::CHOICE_DESCRIPTION));
     }
     if let Some(RefOr::T(Schema::Object(o))) = schemas.get_mut("ChoiceSection") {
@@ -616,17 +633,6 @@ pub(super) fn content_rules(doc: &mut OpenApiDoc) {
         }
     }
     if let Some(RefOr::T(Schema::AllOf(all))) = schemas.get_mut("SendMessage") {
-        // `validate`: a private note is text (`private_note` false or absent, or `type: text`).
-        let only = |field: &str, value: serde_json::Value| {
-            ObjectBuilder::new()
-                .property(field, ObjectBuilder::new().enum_values(Some([value])).build())
-                .build()
-        };
-        let note_is_text = utoipa::openapi::schema::AnyOfBuilder::new()
-            .item(only("private_note", serde_json::Value::Bool(false)))
-            .item(only("type", serde_json::Value::from("text")))
-            .build();
-        all.items.push(RefOr::T(Schema::AnyOf(note_is_text)));
         for item in &mut all.items {
             if let RefOr::T(Schema::Object(o)) = item
                 && let Some(RefOr::T(Schema::Array(a))) = o.properties.get_mut("mentions")
@@ -649,6 +655,20 @@ pub(super) fn content_rules(doc: &mut OpenApiDoc) {
                 .map(str::to_owned),
             _ => None,
         };
+        // `validate`: a private note is text. `Content` is only ever flattened into
+        // `SendMessage`, so the other kinds state that its `private_note` must be false.
+        if kind.as_deref() != Some("text") {
+            o.properties.insert(
+                "private_note".into(),
+                RefOr::T(Schema::Object(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Boolean)
+                        .enum_values(Some([false]))
+                        .description(Some("A private note is text."))
+                        .build(),
+                )),
+            );
+        }
         let mut set = |field: &str, s: RefOr<Schema>| {
             if o.properties.contains_key(field) {
                 o.properties.insert(field.to_owned(), s);

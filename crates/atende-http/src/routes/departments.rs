@@ -70,7 +70,7 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateDepartmentBody {
-    #[schema(schema_with = super::contract::display_name)]
+    #[schema(schema_with = super::contract::display_name_opt)]
     pub name: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "double_option")]

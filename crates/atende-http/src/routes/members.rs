@@ -44,7 +44,7 @@ pub struct InviteBody {
     /// `admin`, `supervisor`, `agent` or `viewer`.
     #[schema(value_type = atende_domain::Role)]
     pub role: String,
-    #[schema(schema_with = super::contract::display_name)]
+    #[schema(schema_with = super::contract::display_name_opt)]
     pub name: Option<String>,
 }
 

@@ -27,8 +27,8 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::http::StatusCode;
 use serde::{Deserialize, Deserializer};
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -42,7 +42,7 @@ use utoipa_axum::routes;
             `limit` (1-200) and `cursor`.",
         license(name = "AGPL-3.0-or-later")
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, atende_core::channels::ChannelSettings)),
     modifiers(&SecurityAddon),
     tags(
         (name = "auth", description = "Sign-in, sessions, magic links"),

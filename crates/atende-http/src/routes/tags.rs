@@ -71,7 +71,7 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTagBody {
-    #[schema(schema_with = super::contract::tag_name)]
+    #[schema(schema_with = super::contract::tag_name_opt)]
     pub name: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "double_option")]

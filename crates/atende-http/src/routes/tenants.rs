@@ -41,7 +41,7 @@ pub async fn list(
 pub struct AdminBody {
     #[schema(schema_with = super::contract::email)]
     pub email: String,
-    #[schema(schema_with = super::contract::display_name)]
+    #[schema(schema_with = super::contract::display_name_opt)]
     pub name: Option<String>,
     /// Without a password the admin receives an invitation e-mail to choose one.
     #[schema(schema_with = super::contract::new_password)]
@@ -116,7 +116,7 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTenantBody {
-    #[schema(schema_with = super::contract::display_name)]
+    #[schema(schema_with = super::contract::display_name_opt)]
     pub name: Option<String>,
     /// `active` or `suspended` (super admin only).
     #[schema(value_type = Option<atende_domain::TenantStatus>)]

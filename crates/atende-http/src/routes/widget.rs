@@ -186,7 +186,7 @@ pub struct SessionRequest {
     pub visitor_token: Option<String>,
     /// Pre-chat form: the visitor's name.
     #[serde(default)]
-    #[schema(schema_with = super::contract::display_name)]
+    #[schema(schema_with = super::contract::display_name_opt)]
     pub name: Option<String>,
     /// Pre-chat form: e-mail.
     #[serde(default)]

@@ -77,7 +77,10 @@ async fn a_body_naming_nothing_is_404_with_the_field(engine: Engine) {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{their_dept}");
 
-    for dept in [Uuid::now_v7().to_string(), their_dept["id"].as_str().unwrap().to_owned()] {
+    for dept in [
+        Uuid::now_v7().to_string(),
+        their_dept["id"].as_str().unwrap().to_owned(),
+    ] {
         let (s, b) = app
             .post(
                 "/api/v1/teams",

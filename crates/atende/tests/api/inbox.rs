@@ -513,9 +513,10 @@ async fn assignment_and_transfer_follow_roles_and_leave_a_trail(engine: Engine) 
     let sup = app.member(&t, "supervisor").await;
     let (s, c) = assign(&sup, json!({"user_id": a2.user_id})).await;
     assert_eq!(s, StatusCode::OK, "{c}");
-    // Assigning to someone who is not an agent of the tenant: 422.
+    // Assigning to someone who is not a member of the tenant: 404 naming the field.
     let (s, b) = assign(&sup, json!({"user_id": uuid::Uuid::now_v7()})).await;
-    assert_eq!(error_code(s, &b), "validation_failed");
+    assert_eq!(s, StatusCode::NOT_FOUND, "{b}");
+    assert!(b["error"]["fields"]["user_id"].is_array(), "{b}");
 
     // a2 transfers to a team with a note: unassigned, in the team, note + system line.
     let (s, team) = app
@@ -572,7 +573,9 @@ async fn assignment_and_transfer_follow_roles_and_leave_a_trail(engine: Engine) 
             json!({"status": "waiting"}),
         )
         .await;
-    assert_eq!(error_code(s, &b), "validation_failed");
+    // A move the status machine refuses from the current status: 409.
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    assert_eq!(error_code(s, &b), "invalid_transition");
     let (s, log) = app
         .get("/api/v1/audit/logs?action=conversations.*", &t.admin.access)
         .await;
