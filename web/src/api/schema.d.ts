@@ -9849,6 +9849,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The verify token or mode does not match */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Not found (also for ids of another tenant) */
             404: {
                 headers: {
@@ -9911,6 +9920,15 @@ export interface operations {
             };
             /** @description Malformed request (bad JSON, bad path or query) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `X-Hub-Signature-256` is missing or wrong (`invalid_signature`) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -460,8 +460,14 @@ fn whatsapp_credentials(nullable: bool, complete: bool) -> Object {
         ))
         .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)));
     for k in WHATSAPP_CREDENTIAL_KEYS {
-        // Bytes, not characters, are counted: ASCII keeps the two the same.
-        b = b.property(k, text(false, 1, TEXT_MAX, Some(r"^[\x21-\x7E]+$")));
+        // Bytes, not characters, are counted: ASCII keeps the two the same. The two ids are
+        // Graph ids (`is_graph_id`).
+        let s = if matches!(k, "phone_number_id" | "waba_id") {
+            text(false, 1, 64, Some(atende_channels::whatsapp_cloud::GRAPH_ID_PATTERN))
+        } else {
+            text(false, 1, TEXT_MAX, Some(r"^[\x21-\x7E]+$"))
+        };
+        b = b.property(k, s);
     }
     // On connect the document is complete; a PATCH sends only the keys that change (merged).
     if complete {
