@@ -25,6 +25,15 @@ pub enum CoreError {
         field: String,
         message: String,
     },
+    /// Re-authentication failed: the caller's own password, asked again before a sensitive
+    /// change, is wrong (403 `invalid_password`, naming the field). Not 422: the request is
+    /// well-formed, the caller just did not prove who they are.
+    #[error("the password is incorrect")]
+    WrongPassword { field: String },
+    /// An id in the body names nothing in the tenant (404, naming the field), e.g. a team's
+    /// `department_id`. Like [`Self::NotFound`], ids of another tenant answer the same.
+    #[error("{message}")]
+    MissingReference { field: String, message: String },
     /// Well-formed, but a business rule refuses it (422), e.g. `whatsapp_window_closed`.
     #[error("{1}")]
     Rejected(&'static str, String),
@@ -54,7 +63,8 @@ impl CoreError {
         match self {
             Self::Validation(_) => "validation_failed",
             Self::Unauthorized(c, _) | Self::Forbidden(c, _) | Self::Rejected(c, _) => c,
-            Self::NotFound => "not_found",
+            Self::NotFound | Self::MissingReference { .. } => "not_found",
+            Self::WrongPassword { .. } => "invalid_password",
             Self::Conflict { code, .. } => code,
             Self::TooManyRequests { .. } => "too_many_attempts",
             Self::Internal(_) => "internal_error",

@@ -126,6 +126,10 @@ pub fn encode_cursor(id: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(id.as_bytes())
 }
 
+/// What [`decode_cursor`] accepts (and `""`, read as no cursor), for the OpenAPI document: the
+/// 16 bytes of an id in unpadded URL-safe base64 (22 characters, the last one carrying 2 bits).
+pub const CURSOR_PATTERN: &str = "^([A-Za-z0-9_-]{21}[AQgw])?$";
+
 #[must_use]
 pub fn decode_cursor(c: &str) -> Option<Uuid> {
     let bytes = URL_SAFE_NO_PAD.decode(c).ok()?;
@@ -141,6 +145,14 @@ mod tests {
         let id = Uuid::now_v7();
         assert_eq!(decode_cursor(&encode_cursor(id)), Some(id));
         assert_eq!(decode_cursor("!!"), None);
+        // Every string of CURSOR_PATTERN's shape decodes (the pattern is in the API document).
+        for last in ['A', 'Q', 'g', 'w'] {
+            for fill in ['A', 'z', '_', '-', '9'] {
+                let c = format!("{}{last}", fill.to_string().repeat(21));
+                assert!(decode_cursor(&c).is_some(), "{c}");
+            }
+        }
+        assert_eq!(decode_cursor(&format!("{}B", "A".repeat(21))), None);
         assert!(PageRequest::parse(Some(0), None).is_err());
         assert!(PageRequest::parse(Some(201), None).is_err());
         assert!(PageRequest::parse(None, Some("zzz")).is_err());

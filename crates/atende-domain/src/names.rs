@@ -7,7 +7,7 @@
 /// Declares a `Copy` enum whose variants have stable snake_case names.
 ///
 /// Generates `ALL`, `as_str`, `parse` (failing with the given error code), `Display` and
-/// `FromStr`, plus serde and `utoipa::ToSchema` derives that use the same names.
+/// `FromStr`, serde derives and a `utoipa::ToSchema` implementation that use the same names.
 macro_rules! named_enum {
     (
         $(#[$meta:meta])*
@@ -17,7 +17,7 @@ macro_rules! named_enum {
     ) => {
         $(#[$meta])*
         #[derive(
-            Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+            Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
         )]
         $vis enum $name {
             $( $(#[$vmeta])* #[serde(rename = $text)] $variant ),+
@@ -50,6 +50,19 @@ macro_rules! named_enum {
             }
         }
 
+        // Written by hand, not derived: `#[derive(ToSchema)]` does not see the `serde(rename)`
+        // literals a macro passes and documented the Rust variant names (`Open`, not `open`).
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($text),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -66,3 +79,17 @@ macro_rules! named_enum {
 }
 
 pub(crate) use named_enum;
+
+#[cfg(test)]
+mod tests {
+    use crate::ConversationStatus;
+    use utoipa::PartialSchema;
+
+    /// The OpenAPI enum lists the wire names, the ones `parse` accepts.
+    #[test]
+    fn the_schema_lists_the_wire_names() {
+        let json = serde_json::to_value(ConversationStatus::schema()).unwrap();
+        let names: Vec<&str> = ConversationStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(json["enum"], serde_json::json!(names));
+    }
+}

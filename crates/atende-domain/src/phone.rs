@@ -26,7 +26,8 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Longest input accepted; `+55 (11) 98765-4321` has 19 characters.
-const MAX_INPUT_CHARS: usize = 40;
+/// The longest phone input accepted (any spelling); the OpenAPI `maxLength`.
+pub const MAX_INPUT_CHARS: usize = 40;
 /// Brazil's country calling code.
 const BRAZIL: u16 = 55;
 

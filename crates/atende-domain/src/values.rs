@@ -94,6 +94,7 @@ impl fmt::Display for Slug {
 pub struct Password(String);
 
 impl Password {
+    /// Bounds in characters; the OpenAPI document's `minLength`/`maxLength` are these.
     pub const MIN: usize = 10;
     pub const MAX: usize = 256;
 
@@ -186,6 +187,76 @@ impl Locale {
         }
     }
 }
+
+/// Serde helpers for integers in JSON bodies: JSON Schema's `integer` includes `3.0` (Python's
+/// `json` writes whole floats that way), which serde's integer types refuse. These read any JSON
+/// number without a fractional part that fits the target type.
+pub mod whole_number {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer};
+
+    fn read<'de, D: Deserializer<'de>, T: TryFrom<i64>>(v: &serde_json::Value) -> Result<T, D::Error> {
+        let n = v
+            .as_i64()
+            .or_else(|| {
+                v.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                    .map(|f| f as i64)
+            })
+            .ok_or_else(|| D::Error::custom(format!("invalid type: {v}, expected an integer")))?;
+        T::try_from(n).map_err(|_| D::Error::custom(format!("{n} is out of range")))
+    }
+
+    /// `#[serde(deserialize_with = "whole_number::required")]`
+    ///
+    /// # Errors
+    /// When the value is not a whole number in range.
+    pub fn required<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<T, D::Error> {
+        read::<D, T>(&serde_json::Value::deserialize(d)?)
+    }
+
+    /// `#[serde(default, deserialize_with = "whole_number::optional")]`; `null` is `None`.
+    ///
+    /// # Errors
+    /// When the value is neither `null` nor a whole number in range.
+    pub fn optional<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<Option<T>, D::Error> {
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Null => Ok(None),
+            v => read::<D, T>(&v).map(Some),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[derive(serde::Deserialize)]
+        struct T {
+            #[serde(deserialize_with = "super::required")]
+            n: u32,
+            #[serde(default, deserialize_with = "super::optional")]
+            m: Option<i64>,
+        }
+
+        #[test]
+        fn whole_floats_are_integers_and_fractions_are_not() {
+            let t: T = serde_json::from_str(r#"{"n": 213.0, "m": -4}"#).unwrap();
+            assert_eq!((t.n, t.m), (213, Some(-4)));
+            let t: T = serde_json::from_str(r#"{"n": 7, "m": null}"#).unwrap();
+            assert_eq!((t.n, t.m), (7, None));
+            assert!(serde_json::from_str::<T>(r#"{"n": 1.5}"#).is_err());
+            assert!(serde_json::from_str::<T>(r#"{"n": -1}"#).is_err());
+            assert!(serde_json::from_str::<T>(r#"{"n": "1"}"#).is_err());
+        }
+    }
+}
+
+/// The longest display name of a person, tenant, department, team, channel or API key.
+pub const NAME_MAX: usize = 120;
+
+/// What [`parse_name`] accepts, as an ECMA-262 / Python regular expression for the OpenAPI
+/// document: at least one non-blank character and no control character (C0, DEL, C1). Together
+/// with `maxLength` = the `max` given to [`parse_name`] it describes exactly the accepted names
+/// (the length limit counts the trimmed text, so the schema is, if anything, stricter).
+pub const NAME_PATTERN: &str = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$";
 
 /// Trims a display name and checks its length (1..=`max` characters, no control characters).
 ///

@@ -78,6 +78,16 @@ impl From<CoreError> for ApiError {
             CoreError::Forbidden(_, m) => Self::new(StatusCode::FORBIDDEN, code, m),
             CoreError::Rejected(_, m) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, m),
             CoreError::NotFound => Self::new(StatusCode::NOT_FOUND, code, "not found"),
+            CoreError::WrongPassword { field } => Self {
+                field_codes: Some(Box::new(BTreeMap::from([(field.clone(), vec![code.to_owned()])]))),
+                fields: Some(BTreeMap::from([(field, vec!["the password is incorrect".to_owned()])])),
+                ..Self::new(StatusCode::FORBIDDEN, code, "the password is incorrect")
+            },
+            CoreError::MissingReference { field, message } => Self {
+                field_codes: Some(Box::new(BTreeMap::from([(field.clone(), vec![code.to_owned()])]))),
+                fields: Some(BTreeMap::from([(field, vec![message.clone()])])),
+                ..Self::new(StatusCode::NOT_FOUND, code, message)
+            },
             CoreError::Conflict { field, message, .. } => Self {
                 field_codes: Some(Box::new(BTreeMap::from([(field.clone(), vec![code.to_owned()])]))),
                 fields: Some(BTreeMap::from([(field, vec![message.clone()])])),

@@ -104,6 +104,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * "Esqueci a senha": mail a password-reset link (single use, 30 minutes). Always 202, whether
+         *     or not the account exists; at most five links per account per 15 minutes.
+         */
+        post: operations["password_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with a reset link. Every session of the account ends; sign in again
+         *     with the new password (and the second factor, if any).
+         */
+        post: operations["password_reset_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/refresh": {
         parameters: {
             query?: never;
@@ -275,7 +315,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Contacts of the tenant, oldest first, with their tags and identities (everyone). */
+        /**
+         * Contacts of the tenant, oldest first, with their tags, identities, conversation count and
+         *     last contact, and the total the filter matches (everyone).
+         */
         get: operations["contacts_list"];
         put?: never;
         /** Create a contact (agent, supervisor, admin). Needs a name, a phone or an e-mail. */
@@ -818,7 +861,11 @@ export interface paths {
         /** Members of the tenant. */
         get: operations["members_list"];
         put?: never;
-        /** Invite someone by e-mail: the message carries a link to set a password (7 days). */
+        /**
+         * Invite someone by e-mail: the message carries a link to set a password (7 days), written in
+         *     the tenant's language. Without a mail server, `mail_sent` is `false` and `accept_url` carries
+         *     the single-use link for the admin to pass on.
+         */
         post: operations["invite"];
         delete?: never;
         options?: never;
@@ -841,6 +888,23 @@ export interface paths {
         head?: never;
         /** Change a member's role or deactivate them. The last active admin cannot be removed. */
         patch: operations["members_update"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/members/{member_id}/resend-invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a pending invitation again: a new link, and the earlier links stop working. */
+        post: operations["resend_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/uploads": {
@@ -1187,9 +1251,12 @@ export interface components {
             user_id: string;
         };
         AdminBody: {
+            /**
+             * Format: email
+             * @description An e-mail address.
+             */
             email: string;
             name?: string | null;
-            /** @description Without a password the admin receives an invitation e-mail to choose one. */
             password?: string | null;
         };
         /** @description A new key: the secret is shown this once and never again. */
@@ -1222,7 +1289,13 @@ export interface components {
              * @description The agent; `null` unassigns.
              */
             user_id?: string | null;
-        };
+        } & (Record<string, unknown> | {
+            /** Format: uuid */
+            team_id: string;
+        } | {
+            /** Format: uuid */
+            department_id: string;
+        });
         /** @description An uploaded file, referenced by a signed, tenant-bound id until a message uses it. */
         Attachment: {
             /** @description Pass as `attachment_id` when sending. */
@@ -1234,18 +1307,16 @@ export interface components {
             /** Format: int64 */
             size: number;
         };
-        /**
-         * @description A file sent with the reply. Stored as given until attachments get their own table; at least
-         *     one of `object_key` (an uploaded file) or `url` is required.
-         */
         AttachmentRef: {
-            file_name?: string | null;
-            mime_type?: string | null;
-            /** @description Key of an uploaded file in the object store. */
-            object_key?: string | null;
-            /** @description An `http(s)` URL of the file. */
-            url?: string | null;
-        };
+            file_name?: string;
+            mime_type?: string;
+            object_key?: string;
+            url?: string;
+        } & ({
+            object_key: string;
+        } | {
+            url: string;
+        });
         AuditLogView: {
             action: string;
             /** Format: uuid */
@@ -1269,7 +1340,7 @@ export interface components {
         /** @description Health of a channel: its stored state, refreshed from the provider. */
         ChannelHealth: {
             /** @description What the provider says about the number (display number, verified name, quality rating). */
-            account: Record<string, unknown>;
+            account?: Record<string, unknown> | null;
             /** Format: date-time */
             checked_at: string;
             /**
@@ -1292,6 +1363,24 @@ export interface components {
          * @enum {string}
          */
         ChannelHealthState: "ok" | "degraded";
+        /** @description Settings every channel kind has. Unknown keys are refused (a typo must not be silently kept). */
+        ChannelSettings: {
+            allowed_origins?: string[] | null;
+            away_message?: string | null;
+            /**
+             * Format: uuid
+             * @description New conversations go to this team.
+             */
+            default_team_id?: string | null;
+            greeting?: string | null;
+            /** @description Web chat: ask for name and e-mail or phone before the first message. */
+            pre_chat_form?: boolean | null;
+            /**
+             * Format: int64
+             * @description A message to a resolved conversation within this many hours reopens it (default 24).
+             */
+            reopen_window_hours?: number | null;
+        };
         /** @description The installation's public address as the connect form needs it. */
         ChannelSetup: {
             /** @description Whether it is `https://`: Meta refuses to deliver webhooks to anything else. */
@@ -1350,19 +1439,44 @@ export interface components {
             title?: string | null;
         };
         ConnectBody: {
-            /**
-             * @description WhatsApp: `phone_number_id`, `waba_id`, `access_token`, `app_secret`, `verify_token`.
-             *     Never returned afterwards.
-             */
-            credentials?: Record<string, unknown> | null;
-            /** @description `whatsapp_cloud` or `webchat`. */
-            kind: string;
+            /** @description WhatsApp: `phone_number_id`, `waba_id`, `access_token`, `app_secret`, `verify_token`. Never returned afterwards. */
+            credentials?: {
+                access_token: string;
+                app_secret: string;
+                phone_number_id: string;
+                verify_token: string;
+                waba_id?: string;
+            } | null;
+            /** @enum {string} */
+            kind: "whatsapp_cloud" | "webchat";
             name: string;
+            settings?: components["schemas"]["ChannelSettings"];
+        } & ({
+            /** @description WhatsApp: `phone_number_id`, `waba_id`, `access_token`, `app_secret`, `verify_token`. Never returned afterwards. */
+            credentials: {
+                access_token: string;
+                app_secret: string;
+                phone_number_id: string;
+                verify_token: string;
+                waba_id?: string;
+            };
+            /** @enum {string} */
+            kind?: "whatsapp_cloud";
+        } | {
+            credentials?: null;
+            /** @enum {string} */
+            kind?: "webchat";
+        });
+        /** @description A page of contacts with the number of contacts the filter matches over every page. */
+        ContactPage: {
+            items: components["schemas"]["ContactView"][];
+            /** @description Pass as `cursor` for the next page; absent on the last one. */
+            next_cursor?: string | null;
             /**
-             * @description `greeting`, `away_message`, `reopen_window_hours`, `default_team_id`, `allowed_origins`,
-             *     `pre_chat_form`.
+             * Format: int64
+             * @description Contacts matching `q` / `tag`, over all pages.
              */
-            settings?: Record<string, unknown> | null;
+            total: number;
         };
         /** @description The contact as a conversation shows it. */
         ContactSummary: {
@@ -1377,6 +1491,11 @@ export interface components {
         ContactView: {
             avatar_url?: string | null;
             blocked: boolean;
+            /**
+             * Format: int64
+             * @description How many conversations the contact has (every status).
+             */
+            conversation_count: number;
             /** Format: date-time */
             created_at: string;
             /** @description Free-form JSON object of the tenant's own fields. */
@@ -1385,6 +1504,11 @@ export interface components {
             /** Format: uuid */
             id: string;
             identities: components["schemas"]["IdentityView"][];
+            /**
+             * Format: date-time
+             * @description When the last message of any of their conversations was written (null: none yet).
+             */
+            last_contact_at?: string | null;
             name: string;
             /** @description The contact asked not to receive campaigns. */
             opt_out: boolean;
@@ -1407,6 +1531,11 @@ export interface components {
         } | {
             attachment_id: string;
             caption?: string | null;
+            /**
+             * @description A private note is text.
+             * @enum {boolean}
+             */
+            private_note?: false;
             /** @enum {string} */
             type: "media";
         } | {
@@ -1418,6 +1547,11 @@ export interface components {
             /** @description Graph's `language.policy` (`deterministic`); usually omitted. */
             language_policy?: string | null;
             name: string;
+            /**
+             * @description A private note is text.
+             * @enum {boolean}
+             */
+            private_note?: false;
             /** @enum {string} */
             type: "template";
         } | {
@@ -1425,14 +1559,23 @@ export interface components {
             buttons: components["schemas"]["Choice"][];
             footer?: string | null;
             header?: string | null;
+            /**
+             * @description A private note is text.
+             * @enum {boolean}
+             */
+            private_note?: false;
             /** @enum {string} */
             type: "buttons";
         } | {
             body: string;
-            /** @description Label of the button that opens the list. */
             button: string;
             footer?: string | null;
             header?: string | null;
+            /**
+             * @description A private note is text.
+             * @enum {boolean}
+             */
+            private_note?: false;
             sections: components["schemas"]["ChoiceSection"][];
             /** @enum {string} */
             type: "list";
@@ -1440,9 +1583,16 @@ export interface components {
             emoji?: string | null;
             /** Format: uuid */
             message_id: string;
+            /**
+             * @description A private note is text.
+             * @enum {boolean}
+             */
+            private_note?: false;
             /** @enum {string} */
             type: "reaction";
         };
+        /** @enum {string} */
+        ConversationStatus: "open" | "pending" | "waiting" | "resolved" | "archived" | "spam";
         /** @description A conversation as the inbox shows it. */
         ConversationView: {
             /** Format: uuid */
@@ -1490,20 +1640,41 @@ export interface components {
         CreateApiKeyBody: {
             name: string;
             /** @description The role the key acts with: `admin`, `supervisor`, `agent` or `viewer`. */
-            role: string;
+            role: components["schemas"]["Role"];
         };
         CreateContactBody: {
+            /** @description An http or https URL. */
             avatar_url?: string | null;
             blocked?: boolean;
-            /** @description A JSON object of the tenant's own fields. */
+            /** @description A JSON object of the tenant's own fields: at most 100 keys of 1 to 64 characters, 16384 bytes in all. */
             custom_attributes?: Record<string, unknown> | null;
+            /**
+             * Format: email
+             * @description An e-mail address; `null` clears it.
+             */
             email?: string | null;
-            /** @description Defaults to the phone (or e-mail) when absent. */
             name?: string | null;
             opt_out?: boolean;
-            /** @description Any spelling; stored as E.164. Unique per tenant (409 on `phone`). */
+            /**
+             * Format: phone
+             * @description A valid phone number in any common spelling (E.164 preferred: `+5511987654321`); numbers without a country code are taken as Brazilian. `null` clears it.
+             */
             phone?: string | null;
-        };
+        } & ({
+            name: string;
+        } | {
+            /**
+             * Format: phone
+             * @description A valid phone number in any common spelling (E.164 preferred: `+5511987654321`); numbers without a country code are taken as Brazilian. `null` clears it.
+             */
+            phone: string;
+        } | {
+            /**
+             * Format: email
+             * @description An e-mail address; `null` clears it.
+             */
+            email: string;
+        });
         CreateDepartmentBody: {
             description?: string | null;
             name: string;
@@ -1515,16 +1686,12 @@ export interface components {
         CreateQuickReplyBody: {
             attachment?: components["schemas"]["AttachmentRef"] | null;
             category?: string | null;
-            /** @description Up to 4096 characters. */
             content: string;
-            /** @description `/saudacao` (the `/` is added when missing); unique per tenant (409 on `shortcut`). */
             shortcut: string;
             title: string;
         };
         CreateTagBody: {
-            /** @description `#rrggbb`. */
             color?: string | null;
-            /** @description Unique per tenant, ignoring case (409 on `name`). */
             name: string;
         };
         CreateTeamBody: {
@@ -1535,11 +1702,13 @@ export interface components {
         };
         CreateTenantBody: {
             admin: components["schemas"]["AdminBody"];
-            /** @description `pt-BR` (default), `en`, `es`. */
-            locale?: string | null;
+            locale?: components["schemas"]["Locale"] | null;
             name: string;
             slug: string;
-            /** @description IANA zone, default `America/Sao_Paulo`. */
+            /**
+             * Format: iana-time-zone
+             * @description An IANA time zone name, such as `America/Sao_Paulo`.
+             */
             time_zone?: string | null;
         };
         DepartmentView: {
@@ -1615,12 +1784,35 @@ export interface components {
              */
             unassigned: number;
         };
+        /**
+         * @description What inviting (or re-inviting) someone produced.
+         *
+         *     Without a mail server nothing reaches the invitee, so the admin who invited is told so and
+         *     given the single-use link to pass on (WhatsApp, chat…). With one, the link is never shown:
+         *     it belongs to the invitee's mailbox.
+         */
+        InvitationView: {
+            /** @description The accept link, only when `mail_sent` is `false`. */
+            accept_url?: string | null;
+            /** @description `true` when the invitation e-mail is on its way (an SMTP server is configured). */
+            mail_sent: boolean;
+            member: components["schemas"]["MemberView"];
+        };
         InviteBody: {
+            /**
+             * Format: email
+             * @description An e-mail address.
+             */
             email: string;
             name?: string | null;
             /** @description `admin`, `supervisor`, `agent` or `viewer`. */
-            role: string;
+            role: components["schemas"]["Role"];
         };
+        /**
+         * @description The languages the product speaks. pt-BR is the default.
+         * @enum {string}
+         */
+        Locale: "pt-BR" | "en" | "es";
         LoginBody: {
             email: string;
             password: string;
@@ -1814,32 +2006,6 @@ export interface components {
                 updated_at: string;
                 /** @description Where the provider must deliver webhooks (WhatsApp), to paste into Meta's app settings. */
                 webhook_url?: string | null;
-            }[];
-            next_cursor?: string | null;
-        };
-        /** @description One page of a list. `next_cursor` goes back as `?cursor=` for the next page; `null` at the end. */
-        Paged_ContactView: {
-            items: {
-                avatar_url?: string | null;
-                blocked: boolean;
-                /** Format: date-time */
-                created_at: string;
-                /** @description Free-form JSON object of the tenant's own fields. */
-                custom_attributes: Record<string, unknown>;
-                email?: string | null;
-                /** Format: uuid */
-                id: string;
-                identities: components["schemas"]["IdentityView"][];
-                name: string;
-                /** @description The contact asked not to receive campaigns. */
-                opt_out: boolean;
-                /** @description E.164 (`+5511987654321`); Brazilian mobiles always with the ninth digit. */
-                phone?: string | null;
-                /** @description The phone for people to read: `(11) 98765-4321` in Brazil, international elsewhere. */
-                phone_display?: string | null;
-                tags: components["schemas"]["TagView"][];
-                /** Format: date-time */
-                updated_at: string;
             }[];
             next_cursor?: string | null;
         };
@@ -2067,6 +2233,15 @@ export interface components {
             }[];
             next_cursor?: string | null;
         };
+        PasswordResetBody: {
+            email: string;
+        };
+        PasswordResetConfirmBody: {
+            /** @description The new password (at least 10 characters, like everywhere). */
+            password: string;
+            /** @description The `token` parameter of the link. */
+            token: string;
+        };
         /** @description Who is online. */
         PresenceList: {
             items: components["schemas"]["PresenceView"][];
@@ -2082,6 +2257,8 @@ export interface components {
             /** Format: uuid */
             user_id: string;
         };
+        /** @enum {string} */
+        Priority: "low" | "normal" | "high" | "urgent";
         /** @description The provider's last error of a degraded channel. */
         ProviderErrorView: {
             /**
@@ -2134,11 +2311,16 @@ export interface components {
         };
         /** @description Start or resume a visitor session. */
         SessionRequest: {
-            /** @description Pre-chat form: e-mail. */
+            /**
+             * Format: email
+             * @description An e-mail address; `null` clears it.
+             */
             email?: string | null;
-            /** @description Pre-chat form: the visitor's name. */
             name?: string | null;
-            /** @description Pre-chat form: phone (any spelling; stored in E.164). */
+            /**
+             * Format: phone
+             * @description A valid phone number in any common spelling (E.164 preferred: `+5511987654321`); numbers without a country code are taken as Brazilian. `null` clears it.
+             */
             phone?: string | null;
             /** @description The widget's public token (`wct_…`, from the channel's embed snippet). */
             token: string;
@@ -2286,6 +2468,11 @@ export interface components {
             slug: string;
             status: string;
         };
+        /**
+         * @description A suspended tenant keeps its data but none of its users can sign in.
+         * @enum {string}
+         */
+        TenantStatus: "active" | "suspended";
         /** @description A tenant in full. */
         TenantView: {
             /** Format: date-time */
@@ -2344,72 +2531,86 @@ export interface components {
             team_id?: string | null;
             /** Format: uuid */
             user_id?: string | null;
-        };
+        } & ({
+            /** Format: uuid */
+            user_id: string;
+        } | {
+            /** Format: uuid */
+            team_id: string;
+        } | {
+            /** Format: uuid */
+            department_id: string;
+        });
         /** @description The visitor started or stopped typing. */
         TypingBody: {
             on: boolean;
         };
         UpdateChannelBody: {
-            /** @description Merged over the stored credentials and checked again (rotate a token by sending only it). */
-            credentials?: Record<string, unknown> | null;
+            /** @description WhatsApp: `phone_number_id`, `waba_id`, `access_token`, `app_secret`, `verify_token`. Never returned afterwards. */
+            credentials?: {
+                access_token?: string;
+                app_secret?: string;
+                phone_number_id?: string;
+                verify_token?: string;
+                waba_id?: string;
+            } | null;
             name?: string | null;
-            /** @description Merged key by key; `null` removes a key. */
-            settings?: Record<string, unknown> | null;
+            settings?: components["schemas"]["ChannelSettings"];
         };
         UpdateContactBody: {
-            /** @description `null` clears it. */
+            /** @description An http or https URL. */
             avatar_url?: string | null;
             blocked?: boolean | null;
-            /** @description Merged into the stored object key by key; a key set to `null` is removed. */
+            /** @description A JSON object of the tenant's own fields: at most 100 keys of 1 to 64 characters, 16384 bytes in all. */
             custom_attributes?: Record<string, unknown> | null;
-            /** @description `null` clears it. */
+            /**
+             * Format: email
+             * @description An e-mail address; `null` clears it.
+             */
             email?: string | null;
             name?: string | null;
             opt_out?: boolean | null;
-            /** @description `null` clears it. */
+            /**
+             * Format: phone
+             * @description A valid phone number in any common spelling (E.164 preferred: `+5511987654321`); numbers without a country code are taken as Brazilian. `null` clears it.
+             */
             phone?: string | null;
         };
         UpdateConversationBody: {
-            /** @description `low`, `normal`, `high`, `urgent`. */
-            priority?: string | null;
+            priority?: components["schemas"]["Priority"] | null;
             /**
              * Format: date-time
              * @description Park it until then (becomes `pending`); `null` wakes it.
              */
             snoozed_until?: string | null;
-            /** @description `open`, `pending`, `waiting`, `resolved`, `archived`, `spam` (allowed moves only). */
-            status?: string | null;
+            status?: components["schemas"]["ConversationStatus"] | null;
             /** @description Replaces the conversation's tags. */
             tag_ids?: string[] | null;
         };
         UpdateDepartmentBody: {
-            /** @description `null` clears it. */
             description?: string | null;
             name?: string | null;
         };
         UpdateMeBody: {
             /** @description Required with `new_password`. */
             current_password?: string | null;
-            /** @description `pt-BR`, `en` or `es`. */
-            locale?: string | null;
+            locale?: components["schemas"]["Locale"] | null;
             name?: string | null;
             new_password?: string | null;
         };
         UpdateMemberBody: {
             /** @description `false` deactivates the member (their sessions end at once). */
             active?: boolean | null;
-            role?: string | null;
+            role?: components["schemas"]["Role"] | null;
         };
         UpdateQuickReplyBody: {
             attachment?: components["schemas"]["AttachmentRef"] | null;
-            /** @description `null` clears it. */
             category?: string | null;
-            content?: string | null;
-            shortcut?: string | null;
-            title?: string | null;
+            content?: string;
+            shortcut?: string;
+            title?: string;
         };
         UpdateTagBody: {
-            /** @description `null` clears it. */
             color?: string | null;
             name?: string | null;
         };
@@ -2419,21 +2620,23 @@ export interface components {
              * @description `null` takes the team out of its department.
              */
             department_id?: string | null;
-            /** @description `null` clears it. */
             description?: string | null;
             name?: string | null;
         };
         UpdateTenantBody: {
-            locale?: string | null;
+            locale?: components["schemas"]["Locale"] | null;
             name?: string | null;
             /**
              * @description A JSON object replacing the settings. Keys the platform reads: `assign_on_reply`
              *     (boolean, default `true`: an agent's first reply to an unassigned conversation assigns it
              *     to them). Other keys are kept as given.
              */
-            settings?: unknown;
-            /** @description `active` or `suspended` (super admin only). */
-            status?: string | null;
+            settings?: Record<string, unknown> | null;
+            status?: components["schemas"]["TenantStatus"] | null;
+            /**
+             * Format: iana-time-zone
+             * @description An IANA time zone name, such as `America/Sao_Paulo`.
+             */
             time_zone?: string | null;
         };
         /** @description The multipart form of an upload. */
@@ -2568,9 +2771,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `next_cursor` of the previous page. */
-                cursor?: string;
+                cursor?: string | null;
                 /** @description 1-200, default 50. */
-                limit?: number;
+                limit?: number | null;
             };
             header?: never;
             path?: never;
@@ -2615,6 +2818,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2699,6 +2911,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -2708,7 +2929,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2801,6 +3022,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -2828,14 +3067,14 @@ export interface operations {
                 action?: string;
                 /** @description User or API key id of the actor. */
                 actor?: string;
-                cursor?: string;
+                cursor?: string | null;
                 /** @description Entity type (`team`, `membership`, …). */
                 entity?: string;
                 /** @description Entity id. */
                 entity_id?: string;
                 /** @description Entries at or after this instant (RFC 3339). */
                 from?: string;
-                limit?: number;
+                limit?: number | null;
                 /** @description Entries before this instant (RFC 3339). */
                 to?: string;
             };
@@ -2882,6 +3121,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2964,6 +3212,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -2973,7 +3230,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3050,7 +3307,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3118,6 +3375,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Wrong credentials, or an invalid, expired or used token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The account or its tenant is suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -3127,7 +3402,177 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details in the server log, under the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    password_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetBody"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content type is not the one documented */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details in the server log, under the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    password_reset_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirmBody"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (bad JSON, bad path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_token`: unknown, used or expired link */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `account_disabled` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3195,6 +3640,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Wrong credentials, or an invalid, expired or used token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The account or its tenant is suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -3204,7 +3667,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3299,6 +3762,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -3308,7 +3780,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3376,6 +3848,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Wrong credentials, or an invalid, expired or used token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The account or its tenant is suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -3385,7 +3875,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3426,10 +3916,9 @@ export interface operations {
     channels_list: {
         parameters: {
             query?: {
-                cursor?: string;
-                /** @description Only channels of this kind (`whatsapp_cloud`, `webchat`). */
-                kind?: string;
-                limit?: number;
+                cursor?: string | null;
+                kind?: "whatsapp_cloud" | "webchat";
+                limit?: number | null;
             };
             header?: never;
             path?: never;
@@ -3474,6 +3963,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3556,6 +4054,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -3622,6 +4129,24 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3708,6 +4233,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -3717,7 +4251,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3810,6 +4344,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -3878,6 +4421,24 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3979,7 +4540,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4068,6 +4629,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -4091,8 +4661,8 @@ export interface operations {
     contacts_list: {
         parameters: {
             query?: {
-                cursor?: string;
-                limit?: number;
+                cursor?: string | null;
+                limit?: number | null;
                 /**
                  * @description Part of the name or e-mail, or a phone in any spelling (`(11) 98765-4321`,
                  *     `+55 11 8765-4321`, `5511987654321`), or at least three of its digits.
@@ -4112,7 +4682,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Paged_ContactView"];
+                    "application/json": components["schemas"]["ContactPage"];
                 };
             };
             /** @description Malformed request (bad JSON, bad path or query) */
@@ -4144,6 +4714,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4245,7 +4824,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4338,6 +4917,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -4404,6 +4992,24 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4507,7 +5113,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4604,6 +5210,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -4613,7 +5228,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4654,17 +5269,15 @@ export interface operations {
     conversations_list: {
         parameters: {
             query?: {
-                /** @description `me`, `none` or a user id. */
-                assignee?: string;
+                assignee?: string | null;
                 channel_id?: string;
                 contact_id?: string;
-                cursor?: string;
+                cursor?: string | null;
                 department_id?: string;
-                limit?: number;
+                limit?: number | null;
                 /** @description Text in the contact's name, phone or e-mail, or in a message. */
                 q?: string;
-                /** @description Comma-separated: `open,pending,waiting` (default), `resolved`, `archived`, `spam`, or `all`. */
-                status?: string;
+                status?: string | null;
                 tag_id?: string;
                 team_id?: string;
                 /** @description Only conversations with unread messages. */
@@ -4720,6 +5333,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -4744,7 +5366,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4824,7 +5446,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4917,6 +5539,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -4996,6 +5627,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -5005,7 +5645,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5102,6 +5742,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -5111,7 +5760,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5154,7 +5803,7 @@ export interface operations {
             query?: {
                 /** @description Messages older than this message id. */
                 before?: string;
-                limit?: number;
+                limit?: number | null;
             };
             header?: never;
             path: {
@@ -5208,6 +5857,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -5232,7 +5890,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                "Idempotency-Key"?: string | null;
+                "Idempotency-Key"?: string;
             };
             path: {
                 id: string;
@@ -5298,6 +5956,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -5307,7 +5974,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5401,6 +6068,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -5467,6 +6152,24 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5558,6 +6261,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -5635,6 +6347,15 @@ export interface operations {
             };
             /** @description `conversation_taken`: another agent has it */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5721,6 +6442,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -5730,7 +6460,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5868,9 +6598,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `next_cursor` of the previous page. */
-                cursor?: string;
+                cursor?: string | null;
                 /** @description 1-200, default 50. */
-                limit?: number;
+                limit?: number | null;
             };
             header?: never;
             path?: never;
@@ -5915,6 +6645,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6016,7 +6755,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6109,6 +6848,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -6175,6 +6923,24 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6261,6 +7027,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -6270,7 +7045,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6310,11 +7085,11 @@ export interface operations {
     };
     download: {
         parameters: {
-            query?: {
-                exp?: number;
-                key?: string;
-                sig?: string;
-                type?: string;
+            query: {
+                exp: number;
+                key: string;
+                sig: string;
+                type: string;
             };
             header?: never;
             path?: never;
@@ -6333,6 +7108,33 @@ export interface operations {
             };
             /** @description Malformed request (bad JSON, bad path or query) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The link is invalid or expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The file is gone */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6413,6 +7215,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -6438,8 +7249,8 @@ export interface operations {
             query?: {
                 /** @description Only this category. */
                 category?: string;
-                cursor?: string;
-                limit?: number;
+                cursor?: string | null;
+                limit?: number | null;
                 /**
                  * @description What the agent typed: a prefix of the shortcut (`/sau` or `sau`), or words that all
                  *     appear in the title or content.
@@ -6489,6 +7300,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6590,7 +7410,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6683,6 +7503,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -6749,6 +7578,24 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6852,7 +7699,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6893,8 +7740,8 @@ export interface operations {
     tags_list: {
         parameters: {
             query?: {
-                cursor?: string;
-                limit?: number;
+                cursor?: string | null;
+                limit?: number | null;
             };
             header?: never;
             path?: never;
@@ -6939,6 +7786,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7040,7 +7896,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7133,6 +7989,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -7199,6 +8064,24 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7302,7 +8185,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7343,10 +8226,10 @@ export interface operations {
     teams_list: {
         parameters: {
             query?: {
-                cursor?: string;
+                cursor?: string | null;
                 /** @description Only teams of this department. */
                 department_id?: string;
-                limit?: number;
+                limit?: number | null;
             };
             header?: never;
             path?: never;
@@ -7391,6 +8274,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7492,7 +8384,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7585,6 +8477,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -7651,6 +8552,24 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7737,6 +8656,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -7746,7 +8674,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7832,6 +8760,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7935,7 +8872,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8027,6 +8964,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -8050,9 +9005,9 @@ export interface operations {
     tenants_list: {
         parameters: {
             query?: {
-                cursor?: string;
+                cursor?: string | null;
                 /** @description 1-200, default 50. */
-                limit?: number;
+                limit?: number | null;
                 /** @description `active` or `suspended`. */
                 status?: string;
             };
@@ -8099,6 +9054,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8200,7 +9164,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8294,6 +9258,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -8374,6 +9347,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -8383,7 +9365,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8470,6 +9452,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8574,7 +9565,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8668,6 +9659,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -8693,8 +9702,8 @@ export interface operations {
             query?: {
                 /** @description Only active (`true`) or deactivated (`false`) members. */
                 active?: boolean;
-                cursor?: string;
-                limit?: number;
+                cursor?: string | null;
+                limit?: number | null;
             };
             header?: never;
             path: {
@@ -8749,6 +9758,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -8790,7 +9808,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MemberView"];
+                    "application/json": components["schemas"]["InvitationView"];
                 };
             };
             /** @description Malformed request (bad JSON, bad path or query) */
@@ -8846,7 +9864,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8963,8 +9981,103 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details in the server log, under the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resend_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Membership id */
+                member_id: string;
+                /** @description Tenant id or slug */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationView"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid credentials (WWW-Authenticate: Bearer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed for this role, or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for ids of another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9058,6 +10171,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -9067,7 +10189,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9158,6 +10280,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -9235,6 +10366,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -9244,7 +10384,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9354,7 +10494,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9447,6 +10587,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -9456,7 +10605,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9568,7 +10717,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9660,6 +10809,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -9705,6 +10872,33 @@ export interface operations {
             };
             /** @description Malformed request (bad JSON, bad path or query) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The verify token or mode does not match */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for ids of another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9763,6 +10957,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `X-Hub-Signature-256` is missing or wrong (`invalid_signature`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for ids of another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -9772,7 +10984,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9814,10 +11026,9 @@ export interface operations {
         parameters: {
             query?: {
                 channel_id?: string;
-                cursor?: string;
-                limit?: number;
-                /** @description `APPROVED`, `PENDING`, `REJECTED` … */
-                status?: string;
+                cursor?: string | null;
+                limit?: number | null;
+                status?: "APPROVED" | "PENDING" | "REJECTED" | "PAUSED" | "DISABLED" | "IN_APPEAL" | "PENDING_DELETION" | "DELETED" | "LIMIT_EXCEEDED" | "ARCHIVED";
             };
             header?: never;
             path?: never;
@@ -9862,6 +11073,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9944,6 +11164,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -9953,7 +11182,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9997,7 +11226,7 @@ export interface operations {
                 /** @description A message id: older messages than it. */
                 before?: string;
                 /** @description 1-100 (default 50). */
-                limit?: number;
+                limit?: number | null;
             };
             header?: never;
             path?: never;
@@ -10042,6 +11271,15 @@ export interface operations {
             };
             /** @description Not found (also for ids of another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10126,6 +11364,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -10135,7 +11382,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -10203,6 +11450,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description No live web-chat channel has this public token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -10212,7 +11468,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -10304,6 +11560,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many requests (see Retry-After) */
             429: {
                 headers: {
@@ -10380,6 +11645,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -10389,7 +11663,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -10484,6 +11758,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -10493,7 +11776,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Content type is not application/json */
+            /** @description Content type is not the one documented */
             415: {
                 headers: {
                     [name: string]: unknown;

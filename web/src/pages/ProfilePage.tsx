@@ -32,7 +32,7 @@ function DetailsCard({ user }: { user: User }) {
   const [name, setName] = useState(user.name);
   const [locale, setLocale] = useState(user.locale);
   const save = useMutation({
-    mutationFn: () => unwrap(api.PATCH("/api/v1/users/me", { body: { name: name.trim(), locale } })),
+    mutationFn: () => unwrap(api.PATCH("/api/v1/users/me", { body: { name: name.trim(), locale: locale as Schemas["Locale"] } })),
     onSuccess: async (u) => {
       setUser(u);
       await setLanguage(u.locale);

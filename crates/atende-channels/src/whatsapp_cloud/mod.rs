@@ -95,6 +95,9 @@ impl WhatsappCredentials {
 
 /// Graph ids are numeric today; alphanumerics (plus `_`/`-`) are accepted, nothing that could
 /// change the URL path.
+/// What [`is_graph_id`] accepts, for the API document.
+pub const GRAPH_ID_PATTERN: &str = "^[A-Za-z0-9_-]{1,64}$";
+
 fn is_graph_id(s: &str) -> bool {
     !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }

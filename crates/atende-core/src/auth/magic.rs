@@ -244,7 +244,10 @@ pub async fn verify(core: &Core, input: VerifyInput<'_>, meta: &RequestMeta) -> 
         None => {}
     }
     if let Some(n) = input.name {
-        patch.name = Some(atende_domain::values::parse_name(n, 120).map_err(|e| CoreError::field("name", e.message))?);
+        patch.name = Some(
+            atende_domain::values::parse_name(n, atende_domain::values::NAME_MAX)
+                .map_err(|e| CoreError::field("name", e.message))?,
+        );
     }
     let changed_password = patch.password_hash.is_some();
     user = repo::users::update(&tx, user, patch).await?;

@@ -63,7 +63,10 @@ pub async fn update(core: &Core, p: &Principal, input: UpdateMe<'_>, meta: &Requ
     let mut errs = FieldErrors::new();
     let mut patch = UserPatch::default();
     if let Some(n) = input.name {
-        patch.name = errs.check("name", atende_domain::values::parse_name(n, 120));
+        patch.name = errs.check(
+            "name",
+            atende_domain::values::parse_name(n, atende_domain::values::NAME_MAX),
+        );
     }
     if let Some(l) = input.locale {
         patch.locale = errs.check("locale", Locale::parse(l)).map(|l| l.as_str().to_owned());

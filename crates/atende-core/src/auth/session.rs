@@ -224,7 +224,9 @@ pub(crate) async fn reauthenticate(
     )
     .await?;
     tx.commit().await?;
-    Err(CoreError::field(field, "the password is incorrect"))
+    Err(CoreError::WrongPassword {
+        field: field.to_owned(),
+    })
 }
 
 /// A sign-in request.

@@ -25,7 +25,7 @@ pub struct ChannelHealth {
     pub last_error: Option<String>,
     pub checked_at: DateTime<Utc>,
     /// What the provider says about the number (display number, verified name, quality rating).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub account: Value,
     /// Messages waiting to be sent on this channel.
     pub queued_messages: u64,

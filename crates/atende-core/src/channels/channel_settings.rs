@@ -1,6 +1,7 @@
 //! The settings every channel kind has (`greeting`, `away_message`, `reopen_window_hours`,
 //! `default_team_id`, `allowed_origins`, `pre_chat_form`) and their checks.
 
+use super::{ORIGINS_MAX, REOPEN_WINDOW_MAX_HOURS, TEXT_MAX};
 use crate::error::CoreResult;
 use atende_db::TenantTx;
 use atende_db::repo::teams;
@@ -21,7 +22,11 @@ pub struct ChannelSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub away_message: Option<String>,
     /// A message to a resolved conversation within this many hours reopens it (default 24).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "atende_domain::values::whole_number::optional"
+    )]
     pub reopen_window_hours: Option<i64>,
     /// New conversations go to this team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,16 +44,21 @@ pub(super) async fn check_settings(tx: &TenantTx, s: &ChannelSettings, errs: &mu
         ("settings.greeting", &s.greeting),
         ("settings.away_message", &s.away_message),
     ] {
-        if text.as_ref().is_some_and(|t| t.chars().count() > 4096) {
-            errs.add(field, "must have at most 4096 characters");
+        if text.as_ref().is_some_and(|t| t.chars().count() > TEXT_MAX) {
+            errs.add(field, format!("must have at most {TEXT_MAX} characters"));
         }
     }
-    if s.reopen_window_hours.is_some_and(|h| !(0..=720).contains(&h)) {
-        errs.add("settings.reopen_window_hours", "must be between 0 and 720");
+    if s.reopen_window_hours
+        .is_some_and(|h| !(0..=REOPEN_WINDOW_MAX_HOURS).contains(&h))
+    {
+        errs.add(
+            "settings.reopen_window_hours",
+            format!("must be between 0 and {REOPEN_WINDOW_MAX_HOURS}"),
+        );
     }
     if let Some(origins) = &s.allowed_origins {
-        if origins.len() > 50 {
-            errs.add("settings.allowed_origins", "at most 50 origins");
+        if origins.len() > ORIGINS_MAX {
+            errs.add("settings.allowed_origins", format!("at most {ORIGINS_MAX} origins"));
         }
         if origins.iter().any(|o| !valid_origin(o)) {
             errs.add(
@@ -60,7 +70,12 @@ pub(super) async fn check_settings(tx: &TenantTx, s: &ChannelSettings, errs: &mu
     if let Some(team) = s.default_team_id {
         match teams::get(tx, TeamId(team)).await {
             Ok(_) => {}
-            Err(atende_db::DbError::NotFound) => errs.add("settings.default_team_id", "no such team"),
+            Err(atende_db::DbError::NotFound) => {
+                return Err(crate::error::CoreError::MissingReference {
+                    field: "settings.default_team_id".into(),
+                    message: "no such team".into(),
+                });
+            }
             Err(e) => return Err(e.into()),
         }
     }

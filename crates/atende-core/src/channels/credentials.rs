@@ -1,6 +1,7 @@
 //! WhatsApp credentials: the document's checks, the masked hint, the check with Graph, and
 //! their encryption at rest.
 
+use super::{TEXT_MAX, WHATSAPP_CREDENTIAL_KEYS, WHATSAPP_REQUIRED_KEYS};
 use crate::Core;
 use crate::error::{CoreError, CoreResult};
 use atende_channels::whatsapp_cloud::WhatsappCredentials;
@@ -21,19 +22,16 @@ pub(super) fn whatsapp_credentials(v: Option<&Value>, errs: &mut FieldErrors) ->
     };
     let obj = v.as_object()?;
     for (k, val) in obj {
-        let known = matches!(
-            k.as_str(),
-            "phone_number_id" | "waba_id" | "access_token" | "app_secret" | "verify_token"
-        );
+        let known = WHATSAPP_CREDENTIAL_KEYS.contains(&k.as_str());
         if !known {
             errs.add(&format!("credentials.{k}"), "unknown field");
         } else if !val.is_string() {
             errs.add(&format!("credentials.{k}"), "must be a string");
-        } else if val.as_str().is_some_and(|s| s.len() > 4096) {
+        } else if val.as_str().is_some_and(|s| s.len() > TEXT_MAX) {
             errs.add(&format!("credentials.{k}"), "too long");
         }
     }
-    for k in ["phone_number_id", "access_token", "app_secret", "verify_token"] {
+    for k in WHATSAPP_REQUIRED_KEYS {
         if obj.get(k).and_then(Value::as_str).is_none_or(|s| s.trim().is_empty()) {
             errs.add(&format!("credentials.{k}"), "is required");
         }

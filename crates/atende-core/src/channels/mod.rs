@@ -21,6 +21,25 @@ pub use channel_settings::ChannelSettings;
 pub use credentials::credentials_of;
 pub use runtime::{Adapters, Pacing};
 
+/// The keys of a WhatsApp credential document.
+pub const WHATSAPP_CREDENTIAL_KEYS: [&str; 5] = [
+    "phone_number_id",
+    "waba_id",
+    "access_token",
+    "app_secret",
+    "verify_token",
+];
+/// The keys that must be non-blank strings.
+pub const WHATSAPP_REQUIRED_KEYS: [&str; 4] = ["phone_number_id", "access_token", "app_secret", "verify_token"];
+/// Longest credential value, greeting or away message.
+pub const TEXT_MAX: usize = 4096;
+/// `reopen_window_hours` bounds.
+pub const REOPEN_WINDOW_MAX_HOURS: i64 = 720;
+/// Most `allowed_origins` of a web chat.
+pub const ORIGINS_MAX: usize = 50;
+/// The kinds a channel can be connected as (and listed by); the OpenAPI document's enum.
+pub const CONNECTABLE_KINDS: [&str; 2] = [kind::WHATSAPP_CLOUD, kind::WEBCHAT];
+
 use channel_settings::{check_settings, parse_settings, to_json};
 use credentials::{Check, account_json, check_with_provider, encrypt, refused, whatsapp_credentials, whatsapp_hint};
 
@@ -127,7 +146,10 @@ fn conflict_on_number(e: atende_db::DbError) -> CoreError {
 pub async fn connect(core: &Core, ctx: &TenantCtx, input: Connect, meta: &RequestMeta) -> CoreResult<ChannelView> {
     require(ctx, Action::ChannelsManage)?;
     let mut errs = FieldErrors::new();
-    let name = errs.check("name", atende_domain::values::parse_name(&input.name, 120));
+    let name = errs.check(
+        "name",
+        atende_domain::values::parse_name(&input.name, atende_domain::values::NAME_MAX),
+    );
     let settings = parse_settings(input.settings, &mut errs);
     let (kind, creds) = match input.kind.as_str() {
         kind::WHATSAPP_CLOUD => (kind::WHATSAPP_CLOUD, {
@@ -224,7 +246,7 @@ pub async fn list(
     of_kind: Option<&str>,
 ) -> CoreResult<Paged<ChannelView>> {
     require(ctx, Action::ChannelsRead)?;
-    if of_kind.is_some_and(|k| ![kind::WHATSAPP_CLOUD, kind::WEBCHAT].contains(&k)) {
+    if of_kind.is_some_and(|k| !CONNECTABLE_KINDS.contains(&k)) {
         return Err(CoreError::field("kind", "must be whatsapp_cloud or webchat"));
     }
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
@@ -261,10 +283,12 @@ pub async fn update(
 ) -> CoreResult<ChannelView> {
     require(ctx, Action::ChannelsManage)?;
     let mut errs = FieldErrors::new();
-    let name = input
-        .name
-        .as_deref()
-        .and_then(|n| errs.check("name", atende_domain::values::parse_name(n, 120)));
+    let name = input.name.as_deref().and_then(|n| {
+        errs.check(
+            "name",
+            atende_domain::values::parse_name(n, atende_domain::values::NAME_MAX),
+        )
+    });
     errs.clone().into_result()?;
 
     let current = {
@@ -305,7 +329,12 @@ pub async fn update(
     }
     if let Some(changes) = &input.credentials {
         if current.kind != kind::WHATSAPP_CLOUD {
-            return Err(CoreError::field("credentials", "this channel has no credentials"));
+            // 409: the body is well-formed, but this channel's kind (web chat) has no credentials.
+            return Err(CoreError::Conflict {
+                code: "no_credentials",
+                field: "credentials".into(),
+                message: "this channel has no credentials".into(),
+            });
         }
         let Value::Object(changes) = changes else {
             return Err(CoreError::field("credentials", "must be an object"));

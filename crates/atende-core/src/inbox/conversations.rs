@@ -190,15 +190,21 @@ pub async fn update(
         .priority
         .as_deref()
         .and_then(|s| errs.check("priority", s.parse::<Priority>()));
-    if let Some(Some(t)) = u.snoozed_until
-        && t <= Utc::now()
-    {
-        errs.add("snoozed_until", "must be in the future");
-    }
     if u.tag_ids.as_ref().is_some_and(|t| t.len() > 50) {
         errs.add("tag_ids", "at most 50 tags");
     }
     errs.into_result()?;
+    // A time that has passed is refused, as 409: the body is well-formed (the same one was fine
+    // a moment earlier), it conflicts with the clock at the time of the request.
+    if let Some(Some(t)) = u.snoozed_until
+        && t <= Utc::now()
+    {
+        return Err(CoreError::Conflict {
+            code: "snooze_in_past",
+            field: "snoozed_until".into(),
+            message: "must be in the future".into(),
+        });
+    }
 
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
     let current = visible_conversation(&tx, ctx, id).await?;
@@ -214,8 +220,12 @@ pub async fn update(
         target = Some(ConversationStatus::Pending);
     }
     if let Some(to) = target {
-        let t =
-            transition(from, to).map_err(|e| CoreError::Validation(FieldErrors::single("status", e.to_string())))?;
+        // A move the status machine does not allow from the current status is a 409.
+        let t = transition(from, to).map_err(|e| CoreError::Conflict {
+            code: "invalid_transition",
+            field: "status".into(),
+            message: e.to_string(),
+        })?;
         if !t.is_noop() {
             patch.status = Some(to);
             if to != ConversationStatus::Pending && u.snoozed_until.is_none() {
@@ -228,7 +238,10 @@ pub async fn update(
         let now_on: Vec<Uuid> = tags::of_conversation(&tx, c.id).await?.iter().map(|t| t.id).collect();
         for t in ids.iter().filter(|t| !now_on.contains(t)) {
             tags::tag_conversation(&tx, c.id, *t).await.map_err(|e| match e {
-                atende_db::DbError::MissingReference => CoreError::field("tag_ids", "no such tag"),
+                atende_db::DbError::MissingReference => CoreError::MissingReference {
+                    field: "tag_ids".into(),
+                    message: "no such tag".into(),
+                },
                 other => other.into(),
             })?;
         }
@@ -268,10 +281,18 @@ pub(super) async fn is_workable_member(tx: &TenantTx, user: Uuid) -> CoreResult<
 
 /// An active member who can work conversations (not a viewer).
 async fn workable_member(tx: &TenantTx, user: Uuid, field: &str) -> CoreResult<()> {
-    if is_workable_member(tx, user).await? {
-        Ok(())
-    } else {
-        Err(CoreError::field(field, "not an active agent of this workspace"))
+    match memberships::of_user(tx, UserId(user)).await? {
+        Some(m) if m.active && Role::parse(&m.role).is_ok_and(|r| r != Role::Viewer) => Ok(()),
+        // A member who cannot take conversations (deactivated, viewer): 409; nobody: 404.
+        Some(_) => Err(CoreError::Conflict {
+            code: "not_an_agent",
+            field: field.to_owned(),
+            message: "not an active agent of this workspace".into(),
+        }),
+        None => Err(CoreError::MissingReference {
+            field: field.to_owned(),
+            message: "no such member".into(),
+        }),
     }
 }
 
@@ -291,12 +312,18 @@ async fn check_target(tx: &TenantTx, t: &Target) -> CoreResult<()> {
     if let Some(Some(team)) = t.team_id {
         teams::get(tx, TeamId(team))
             .await
-            .map_err(|_| CoreError::field("team_id", "no such team"))?;
+            .map_err(|_| CoreError::MissingReference {
+                field: "team_id".into(),
+                message: "no such team".into(),
+            })?;
     }
     if let Some(Some(d)) = t.department_id {
         departments::get(tx, DepartmentId(d))
             .await
-            .map_err(|_| CoreError::field("department_id", "no such department"))?;
+            .map_err(|_| CoreError::MissingReference {
+                field: "department_id".into(),
+                message: "no such department".into(),
+            })?;
     }
     Ok(())
 }

@@ -89,6 +89,7 @@ pub enum Content {
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateButtonParam {
+    #[serde(deserialize_with = "atende_domain::values::whole_number::required")]
     pub index: u32,
     /// `quick_reply` (a payload) or `url` (the URL's variable part).
     pub sub_type: String,
@@ -130,6 +131,33 @@ pub struct SendMessage {
     pub mentions: Vec<Uuid>,
 }
 
+/// WhatsApp's limits on what is sent (the strictest channel), in characters or items. The API
+/// document's `maxLength`/`maxItems` on `Content` are these (`atende-http`'s `contract`).
+pub mod limits {
+    pub const TEXT_BODY: usize = 4096;
+    pub const CAPTION: usize = 1024;
+    pub const TEMPLATE_NAME: usize = 512;
+    pub const LANGUAGE: usize = 20;
+    pub const BUTTONS_BODY: usize = 1024;
+    pub const HEADER: usize = 60;
+    pub const FOOTER: usize = 60;
+    pub const BUTTONS: usize = 3;
+    pub const BUTTON_TITLE: usize = 20;
+    pub const CHOICE_ID: usize = 200;
+    pub const CHOICE_DESCRIPTION: usize = 72;
+    pub const LIST_BUTTON: usize = 20;
+    pub const SECTIONS: usize = 10;
+    /// Rows of all sections together.
+    pub const ROWS: usize = 10;
+    pub const SECTION_TITLE: usize = 24;
+    pub const ROW_TITLE: usize = 24;
+    pub const EMOJI: usize = 8;
+    /// Members one note mentions.
+    pub const MENTIONS: usize = 20;
+    /// Length of an `Idempotency-Key`.
+    pub const IDEMPOTENCY_KEY: usize = 200;
+}
+
 fn text_limit(errs: &mut FieldErrors, field: &str, text: &str, max: usize) {
     if text.trim().is_empty() {
         errs.add(field, "must not be empty");
@@ -145,19 +173,24 @@ fn opt_limit(errs: &mut FieldErrors, field: &str, text: Option<&String>, max: us
 }
 
 fn check_choice(errs: &mut FieldErrors, field: &str, c: &Choice, title_max: usize) {
-    text_limit(errs, &format!("{field}.id"), &c.id, 200);
+    text_limit(errs, &format!("{field}.id"), &c.id, limits::CHOICE_ID);
     text_limit(errs, &format!("{field}.title"), &c.title, title_max);
-    opt_limit(errs, &format!("{field}.description"), c.description.as_ref(), 72);
+    opt_limit(
+        errs,
+        &format!("{field}.description"),
+        c.description.as_ref(),
+        limits::CHOICE_DESCRIPTION,
+    );
 }
 
 /// Validates content against WhatsApp's limits (the strictest channel).
 fn validate(content: &Content, note: bool, errs: &mut FieldErrors) {
     match content {
-        Content::Text { body } => text_limit(errs, "body", body, 4096),
-        Content::Media { caption, .. } => opt_limit(errs, "caption", caption.as_ref(), 1024),
+        Content::Text { body } => text_limit(errs, "body", body, limits::TEXT_BODY),
+        Content::Media { caption, .. } => opt_limit(errs, "caption", caption.as_ref(), limits::CAPTION),
         Content::Template { name, language, .. } => {
-            text_limit(errs, "name", name, 512);
-            text_limit(errs, "language", language, 20);
+            text_limit(errs, "name", name, limits::TEMPLATE_NAME);
+            text_limit(errs, "language", language, limits::LANGUAGE);
         }
         Content::Buttons {
             body,
@@ -165,14 +198,14 @@ fn validate(content: &Content, note: bool, errs: &mut FieldErrors) {
             footer,
             buttons,
         } => {
-            text_limit(errs, "body", body, 1024);
-            opt_limit(errs, "header", header.as_ref(), 60);
-            opt_limit(errs, "footer", footer.as_ref(), 60);
-            if buttons.is_empty() || buttons.len() > 3 {
+            text_limit(errs, "body", body, limits::BUTTONS_BODY);
+            opt_limit(errs, "header", header.as_ref(), limits::HEADER);
+            opt_limit(errs, "footer", footer.as_ref(), limits::FOOTER);
+            if buttons.is_empty() || buttons.len() > limits::BUTTONS {
                 errs.add("buttons", "one to three buttons");
             }
             for (i, b) in buttons.iter().enumerate() {
-                check_choice(errs, &format!("buttons.{i}"), b, 20);
+                check_choice(errs, &format!("buttons.{i}"), b, limits::BUTTON_TITLE);
             }
         }
         Content::List {
@@ -182,23 +215,31 @@ fn validate(content: &Content, note: bool, errs: &mut FieldErrors) {
             button,
             sections,
         } => {
-            text_limit(errs, "body", body, 4096);
-            opt_limit(errs, "header", header.as_ref(), 60);
-            opt_limit(errs, "footer", footer.as_ref(), 60);
-            text_limit(errs, "button", button, 20);
+            text_limit(errs, "body", body, limits::TEXT_BODY);
+            opt_limit(errs, "header", header.as_ref(), limits::HEADER);
+            opt_limit(errs, "footer", footer.as_ref(), limits::FOOTER);
+            text_limit(errs, "button", button, limits::LIST_BUTTON);
             let rows: usize = sections.iter().map(|s| s.rows.len()).sum();
-            if sections.is_empty() || sections.len() > 10 || rows == 0 || rows > 10 {
+            if sections.is_empty() || sections.len() > limits::SECTIONS || rows == 0 || rows > limits::ROWS {
                 errs.add("sections", "one to ten sections with one to ten rows in all");
             }
             for (i, s) in sections.iter().enumerate() {
-                opt_limit(errs, &format!("sections.{i}.title"), s.title.as_ref(), 24);
+                opt_limit(
+                    errs,
+                    &format!("sections.{i}.title"),
+                    s.title.as_ref(),
+                    limits::SECTION_TITLE,
+                );
                 for (j, r) in s.rows.iter().enumerate() {
-                    check_choice(errs, &format!("sections.{i}.rows.{j}"), r, 24);
+                    check_choice(errs, &format!("sections.{i}.rows.{j}"), r, limits::ROW_TITLE);
                 }
             }
         }
         Content::Reaction { emoji, .. } => {
-            if emoji.as_ref().is_some_and(|e| e.is_empty() || e.chars().count() > 8) {
+            if emoji
+                .as_ref()
+                .is_some_and(|e| e.is_empty() || e.chars().count() > limits::EMOJI)
+            {
                 errs.add("emoji", "one emoji");
             }
         }
@@ -369,11 +410,17 @@ pub async fn send(
     crate::authz::require(ctx, Action::ConversationsWork)?;
     let mut errs = FieldErrors::new();
     validate(&input.content, input.private_note, &mut errs);
-    if input.mentions.len() > 20 {
-        errs.add("mentions", "at most 20");
+    if input.mentions.len() > limits::MENTIONS {
+        errs.add("mentions", format!("at most {}", limits::MENTIONS));
     }
-    if idempotency_key.as_ref().is_some_and(|k| k.is_empty() || k.len() > 200) {
-        errs.add("idempotency_key", "1 to 200 characters");
+    if idempotency_key
+        .as_ref()
+        .is_some_and(|k| k.is_empty() || k.len() > limits::IDEMPOTENCY_KEY)
+    {
+        errs.add(
+            "idempotency_key",
+            format!("1 to {} characters", limits::IDEMPOTENCY_KEY),
+        );
     }
     errs.into_result()?;
 

@@ -33,11 +33,13 @@ use std::collections::HashMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-const NAME_MAX: usize = 200;
-const URL_MAX: usize = 2048;
+pub const NAME_MAX: usize = 200;
+pub const URL_MAX: usize = 2048;
 /// Serialised size limit of `custom_attributes`.
-const ATTRIBUTES_MAX_BYTES: usize = 16 * 1024;
-const ATTRIBUTES_MAX_KEYS: usize = 100;
+pub const ATTRIBUTES_MAX_BYTES: usize = 16 * 1024;
+pub const ATTRIBUTES_MAX_KEYS: usize = 100;
+/// Longest key of `custom_attributes`.
+pub const ATTRIBUTE_KEY_MAX: usize = 64;
 /// Most tags one contact carries.
 pub const TAGS_MAX: usize = 50;
 
@@ -183,7 +185,7 @@ fn check_attributes(v: &Value) -> Result<&Map<String, Value>, ValidationError> {
     let size = serde_json::to_vec(v).map_or(usize::MAX, |b| b.len());
     let keys_ok = map
         .keys()
-        .all(|k| (1..=64).contains(&k.chars().count()) && !k.chars().any(char::is_control));
+        .all(|k| (1..=ATTRIBUTE_KEY_MAX).contains(&k.chars().count()) && !k.chars().any(char::is_control));
     if map.len() > ATTRIBUTES_MAX_KEYS || size > ATTRIBUTES_MAX_BYTES || !keys_ok {
         return Err(ValidationError::new(
             "invalid_attributes",
@@ -473,7 +475,10 @@ pub async fn set_tags(
         .map(|t| (t.id, t))
         .collect();
     if let Some(missing) = wanted.iter().find(|t| !known.contains_key(t)) {
-        return Err(CoreError::field("tag_ids", format!("no such tag: {missing}")));
+        return Err(CoreError::MissingReference {
+            field: "tag_ids".into(),
+            message: format!("no such tag: {missing}"),
+        });
     }
     let before = view(&tx, &current).await?;
     tags::set_contact_tags(&tx, current.id, &wanted).await?;

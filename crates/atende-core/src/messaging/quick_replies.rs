@@ -25,12 +25,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-const SHORTCUT_MAX: usize = 40;
-const TITLE_MAX: usize = 120;
+pub const SHORTCUT_MAX: usize = 40;
+pub const TITLE_MAX: usize = 120;
 /// WhatsApp's limit for a text message body.
-const CONTENT_MAX: usize = 4096;
-const CATEGORY_MAX: usize = 60;
-const ATTACHMENT_TEXT_MAX: usize = 2048;
+pub const CONTENT_MAX: usize = 4096;
+pub const CATEGORY_MAX: usize = 60;
+pub const ATTACHMENT_TEXT_MAX: usize = 2048;
 
 /// A file sent with the reply. Stored as given until attachments get their own table; at least
 /// one of `object_key` (an uploaded file) or `url` is required.

@@ -22,7 +22,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Longest tag name.
-const NAME_MAX: usize = 50;
+pub const NAME_MAX: usize = 50;
 
 /// A tag.
 #[derive(Clone, Debug, Serialize, ToSchema)]

@@ -30,7 +30,10 @@ pub async fn create(
     require(ctx, Action::ApiKeysManage)?;
     require_person(ctx)?;
     let mut errs = FieldErrors::new();
-    let name = errs.check("name", atende_domain::values::parse_name(name, 120));
+    let name = errs.check(
+        "name",
+        atende_domain::values::parse_name(name, atende_domain::values::NAME_MAX),
+    );
     let role = errs.check("role", Role::parse(role));
     errs.into_result()?;
     let (Some(name), Some(role)) = (name, role) else {

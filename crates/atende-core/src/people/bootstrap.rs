@@ -77,7 +77,10 @@ pub async fn create_user(
 ) -> CoreResult<UserView> {
     let mut errs = FieldErrors::new();
     let email = errs.check("email", Email::parse(email));
-    let name = errs.check("name", atende_domain::values::parse_name(name, 120));
+    let name = errs.check(
+        "name",
+        atende_domain::values::parse_name(name, atende_domain::values::NAME_MAX),
+    );
     let password = errs.check("password", Password::parse(password));
     let role = match tenant {
         Some((_, r)) => errs.check("role", Role::parse(r)),

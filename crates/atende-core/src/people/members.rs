@@ -151,7 +151,10 @@ pub async fn invite(
     let email = errs.check("email", Email::parse(email));
     let role = errs.check("role", Role::parse(role));
     let name = match name {
-        Some(n) => errs.check("name", atende_domain::values::parse_name(n, 120)),
+        Some(n) => errs.check(
+            "name",
+            atende_domain::values::parse_name(n, atende_domain::values::NAME_MAX),
+        ),
         None => None,
     };
     errs.into_result()?;

@@ -12,10 +12,13 @@ use atende_domain::values::parse_name;
 use atende_domain::{Action, DepartmentId, FieldErrors, TeamId, TenantCtx, UserId};
 use uuid::Uuid;
 
+/// The longest description of a department or team.
+pub const DESCRIPTION_MAX: usize = 2000;
+
 fn description(errs: &mut FieldErrors, d: Option<&str>) -> Option<String> {
     let d = d?.trim();
-    if d.chars().count() > 2000 {
-        errs.add("description", "must have at most 2000 characters");
+    if d.chars().count() > DESCRIPTION_MAX {
+        errs.add("description", format!("must have at most {DESCRIPTION_MAX} characters"));
         return None;
     }
     (!d.is_empty()).then(|| d.to_owned())
@@ -46,7 +49,7 @@ pub async fn create_department(
 ) -> CoreResult<DepartmentView> {
     require(ctx, Action::DepartmentsManage)?;
     let mut errs = FieldErrors::new();
-    let name = errs.check("name", parse_name(name, 120));
+    let name = errs.check("name", parse_name(name, atende_domain::values::NAME_MAX));
     let desc = description(&mut errs, desc);
     errs.into_result()?;
     let name = name.unwrap_or_default();
@@ -75,7 +78,7 @@ pub async fn update_department(
 ) -> CoreResult<DepartmentView> {
     require(ctx, Action::DepartmentsManage)?;
     let mut errs = FieldErrors::new();
-    let name = name.and_then(|n| errs.check("name", parse_name(n, 120)));
+    let name = name.and_then(|n| errs.check("name", parse_name(n, atende_domain::values::NAME_MAX)));
     let desc = desc.map(|d| description(&mut errs, d));
     errs.into_result()?;
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
@@ -117,12 +120,15 @@ async fn team_view(tx: &TenantTx, t: &atende_db::entities::teams::Model) -> Core
     Ok(TeamView::new(t, teams::members(tx, TeamId(t.id)).await?))
 }
 
-/// A department id given by the client must exist in the caller's tenant (422 otherwise).
+/// A department id given by the client must exist in the caller's tenant (404 otherwise).
 async fn check_department(tx: &TenantTx, id: Option<Uuid>) -> CoreResult<()> {
     if let Some(d) = id {
         departments::get(tx, DepartmentId(d))
             .await
-            .map_err(|_| CoreError::field("department_id", "no such department"))?;
+            .map_err(|_| CoreError::MissingReference {
+                field: "department_id".into(),
+                message: "no such department".into(),
+            })?;
     }
     Ok(())
 }
@@ -166,7 +172,7 @@ pub async fn create_team(
 ) -> CoreResult<TeamView> {
     require(ctx, Action::TeamsManage)?;
     let mut errs = FieldErrors::new();
-    let name = errs.check("name", parse_name(name, 120));
+    let name = errs.check("name", parse_name(name, atende_domain::values::NAME_MAX));
     let desc = description(&mut errs, desc);
     errs.into_result()?;
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;
@@ -201,7 +207,9 @@ pub async fn update_team(
 ) -> CoreResult<TeamView> {
     require(ctx, Action::TeamsManage)?;
     let mut errs = FieldErrors::new();
-    let name = input.name.and_then(|n| errs.check("name", parse_name(n, 120)));
+    let name = input
+        .name
+        .and_then(|n| errs.check("name", parse_name(n, atende_domain::values::NAME_MAX)));
     let desc = input.description.map(|d| description(&mut errs, d));
     errs.into_result()?;
     let tx = core.db.tenant_tx(ctx.tenant_id).await?;

@@ -47,7 +47,10 @@ pub async fn create(
 ) -> CoreResult<Created> {
     let mut errs = FieldErrors::new();
     let slug = errs.check("slug", Slug::parse(&input.slug));
-    let name = errs.check("name", atende_domain::values::parse_name(&input.name, 120));
+    let name = errs.check(
+        "name",
+        atende_domain::values::parse_name(&input.name, atende_domain::values::NAME_MAX),
+    );
     let tz = errs.check(
         "time_zone",
         TimeZoneName::parse(input.time_zone.as_deref().unwrap_or("America/Sao_Paulo")),
@@ -62,7 +65,10 @@ pub async fn create(
     };
     let admin_name = match &input.admin_name {
         Some(n) => errs
-            .check("admin_name", atende_domain::values::parse_name(n, 120))
+            .check(
+                "admin_name",
+                atende_domain::values::parse_name(n, atende_domain::values::NAME_MAX),
+            )
             .map(Some),
         None => Some(None),
     };
@@ -225,7 +231,10 @@ pub async fn update(
     let mut errs = FieldErrors::new();
     let mut patch = TenantPatch::default();
     if let Some(n) = &input.name {
-        patch.name = errs.check("name", atende_domain::values::parse_name(n, 120));
+        patch.name = errs.check(
+            "name",
+            atende_domain::values::parse_name(n, atende_domain::values::NAME_MAX),
+        );
     }
     if let Some(s) = &input.status {
         patch.status = errs

@@ -211,7 +211,12 @@ fn present(s: Option<&String>) -> Option<&str> {
 
 fn parse_pre_chat(input: &StartSession) -> CoreResult<PreChat> {
     let mut errs = FieldErrors::new();
-    let name = present(input.name.as_ref()).and_then(|n| errs.check("name", atende_domain::values::parse_name(n, 120)));
+    let name = present(input.name.as_ref()).and_then(|n| {
+        errs.check(
+            "name",
+            atende_domain::values::parse_name(n, atende_domain::values::NAME_MAX),
+        )
+    });
     let email = present(input.email.as_ref()).and_then(|e| errs.check("email", Email::parse(e)));
     let phone = present(input.phone.as_ref()).and_then(|p| errs.check("phone", PhoneE164::parse(p)));
     if input.public_token.is_empty() || input.public_token.len() > 200 {

@@ -249,6 +249,11 @@ pub struct InboxCursor {
     pub id: Uuid,
 }
 
+/// What [`InboxCursor::decode`] accepts (and `""`), for the OpenAPI document: 24 bytes in
+/// unpadded URL-safe base64, the first 8 a non-negative big-endian timestamp in microseconds
+/// below 2^62 (a first character of `A`–`Z`, `a`, `b`; well inside chrono's range).
+pub const INBOX_CURSOR_PATTERN: &str = "^([A-Za-b][A-Za-z0-9_-]{31})?$";
+
 impl InboxCursor {
     #[must_use]
     pub fn of(c: &Model) -> Self {
@@ -711,4 +716,20 @@ pub async fn wake_snoozed(tx: &crate::db::PlatformTx, at: DateTime<Utc>) -> Resu
         }
     }
     Ok(woken)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cursor_of_the_documented_shape_decodes() {
+        for first in ['A', 'Z', 'a', 'b'] {
+            for fill in ['A', 'z', '_', '-', '9'] {
+                let c = format!("{first}{}", fill.to_string().repeat(31));
+                assert!(InboxCursor::decode(&c).is_some(), "{c}");
+            }
+        }
+        assert!(InboxCursor::decode("!!").is_none());
+    }
 }

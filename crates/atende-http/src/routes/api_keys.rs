@@ -28,8 +28,10 @@ pub async fn list(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKeyBody {
+    #[schema(schema_with = super::contract::display_name)]
     pub name: String,
     /// The role the key acts with: `admin`, `supervisor`, `agent` or `viewer`.
+    #[schema(value_type = atende_domain::Role)]
     pub role: String,
 }
 

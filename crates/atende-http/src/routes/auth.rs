@@ -27,7 +27,8 @@ pub struct LoginBody {
 ///
 /// Five failed attempts for an account within 15 minutes answer 429 with `Retry-After`.
 #[utoipa::path(post, path = "/auth/token", tag = "auth", request_body = LoginBody,
-    responses((status = 200, body = TokenResponse)))]
+    responses((status = 200, body = TokenResponse), (status = 401, description = "Wrong credentials, or an invalid, expired or used token", body = crate::error::ErrorBody),
+        (status = 403, description = "The account or its tenant is suspended", body = crate::error::ErrorBody)))]
 pub async fn token(
     State(s): State<AppState>,
     Meta(meta): Meta,
@@ -52,7 +53,8 @@ pub struct RefreshBody {
 /// Exchange a refresh token for a new pair. Presenting a token that was already used revokes
 /// the whole session (`token_reused`).
 #[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshBody,
-    responses((status = 200, body = TokenResponse)))]
+    responses((status = 200, body = TokenResponse), (status = 401, description = "Wrong credentials, or an invalid, expired or used token", body = crate::error::ErrorBody),
+        (status = 403, description = "The account or its tenant is suspended", body = crate::error::ErrorBody)))]
 pub async fn refresh(
     State(s): State<AppState>,
     Meta(meta): Meta,
@@ -163,7 +165,8 @@ pub struct MagicVerifyBody {
 
 /// Use a magic link (single use, 15 minutes; invitations 7 days) and start a session.
 #[utoipa::path(post, path = "/auth/magic-link/verify", tag = "auth", request_body = MagicVerifyBody,
-    responses((status = 200, body = TokenResponse)))]
+    responses((status = 200, body = TokenResponse), (status = 401, description = "Wrong credentials, or an invalid, expired or used token", body = crate::error::ErrorBody),
+        (status = 403, description = "The account or its tenant is suspended", body = crate::error::ErrorBody)))]
 pub async fn magic_link_verify(
     State(s): State<AppState>,
     Meta(meta): Meta,

@@ -21,6 +21,7 @@ pub struct ListChannelsQuery {
     pub limit: Option<u64>,
     pub cursor: Option<String>,
     /// Only channels of this kind (`whatsapp_cloud`, `webchat`).
+    #[param(schema_with = super::contract::channel_kind)]
     pub kind: Option<String>,
 }
 
@@ -40,7 +41,9 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct ConnectBody {
     /// `whatsapp_cloud` or `webchat`.
+    #[schema(schema_with = super::contract::channel_kind)]
     pub kind: String,
+    #[schema(schema_with = super::contract::display_name)]
     pub name: String,
     /// WhatsApp: `phone_number_id`, `waba_id`, `access_token`, `app_secret`, `verify_token`.
     /// Never returned afterwards.
@@ -87,6 +90,7 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateChannelBody {
+    #[schema(schema_with = super::contract::display_name_opt)]
     pub name: Option<String>,
     /// Merged key by key; `null` removes a key.
     #[schema(value_type = Option<Object>)]

@@ -46,13 +46,17 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct CreateContactBody {
     /// Defaults to the phone (or e-mail) when absent.
+    #[schema(schema_with = super::contract::contact_name)]
     pub name: Option<String>,
     /// Any spelling; stored as E.164. Unique per tenant (409 on `phone`).
+    #[schema(schema_with = super::contract::phone)]
     pub phone: Option<String>,
+    #[schema(schema_with = super::contract::email_nullable)]
     pub email: Option<String>,
+    #[schema(schema_with = super::contract::url)]
     pub avatar_url: Option<String>,
     /// A JSON object of the tenant's own fields.
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = super::contract::custom_attributes)]
     pub custom_attributes: Option<serde_json::Value>,
     #[serde(default)]
     pub blocked: bool,
@@ -98,21 +102,22 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateContactBody {
+    #[schema(schema_with = super::contract::contact_name)]
     pub name: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = super::contract::phone)]
     pub phone: Option<Option<String>>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = super::contract::email_nullable)]
     pub email: Option<Option<String>>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = super::contract::url)]
     pub avatar_url: Option<Option<String>>,
     /// Merged into the stored object key by key; a key set to `null` is removed.
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = super::contract::custom_attributes)]
     pub custom_attributes: Option<serde_json::Value>,
     pub blocked: Option<bool>,
     pub opt_out: Option<bool>,

@@ -21,8 +21,10 @@ use uuid::Uuid;
 #[into_params(parameter_in = Query)]
 pub struct InboxQuery {
     /// Comma-separated: `open,pending,waiting` (default), `resolved`, `archived`, `spam`, or `all`.
+    #[param(schema_with = super::contract::conversation_status_filter)]
     pub status: Option<String>,
     /// `me`, `none` or a user id.
+    #[param(schema_with = super::contract::assignee_filter)]
     pub assignee: Option<String>,
     pub team_id: Option<Uuid>,
     pub department_id: Option<Uuid>,
@@ -34,6 +36,7 @@ pub struct InboxQuery {
     /// Text in the contact's name, phone or e-mail, or in a message.
     pub q: Option<String>,
     pub limit: Option<u64>,
+    #[param(schema_with = super::contract::inbox_cursor)]
     pub cursor: Option<String>,
 }
 
@@ -138,8 +141,10 @@ pub async fn get(
 #[serde(deny_unknown_fields)]
 pub struct UpdateConversationBody {
     /// `open`, `pending`, `waiting`, `resolved`, `archived`, `spam` (allowed moves only).
+    #[schema(value_type = Option<atende_domain::ConversationStatus>)]
     pub status: Option<String>,
     /// `low`, `normal`, `high`, `urgent`.
+    #[schema(value_type = Option<atende_domain::Priority>)]
     pub priority: Option<String>,
     /// Park it until then (becomes `pending`); `null` wakes it.
     #[serde(default, deserialize_with = "double_option")]

@@ -37,7 +37,9 @@ pub async fn list(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDepartmentBody {
+    #[schema(schema_with = super::contract::display_name)]
     pub name: String,
+    #[schema(schema_with = super::contract::description)]
     pub description: Option<String>,
 }
 
@@ -68,10 +70,11 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateDepartmentBody {
+    #[schema(schema_with = super::contract::display_name_opt)]
     pub name: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = super::contract::description)]
     pub description: Option<Option<String>>,
 }
 

@@ -21,7 +21,7 @@ use uuid::Uuid;
 #[allow(dead_code)]
 pub struct UploadForm {
     /// The file (its part's content type and file name are kept).
-    #[schema(value_type = String, format = Binary)]
+    #[schema(value_type = String, format = Binary, min_length = 1)]
     file: Vec<u8>,
 }
 
@@ -69,12 +69,12 @@ pub async fn upload(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MediaQuery {
-    pub key: Option<String>,
+    pub key: String,
     #[serde(rename = "type")]
     #[param(rename = "type")]
-    pub mime: Option<String>,
-    pub exp: Option<i64>,
-    pub sig: Option<String>,
+    pub mime: String,
+    pub exp: i64,
+    pub sig: String,
 }
 
 struct Signed {
@@ -86,15 +86,12 @@ struct Signed {
 
 /// A media file by signed link.
 #[utoipa::path(get, path = "/media", tag = "conversations", params(MediaQuery),
-    responses((status = 200, description = "The file", content_type = "application/octet-stream")))]
+    responses((status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 403, description = "The link is invalid or expired", body = crate::error::ErrorBody),
+        (status = 404, description = "The file is gone", body = crate::error::ErrorBody)))]
 pub async fn download(State(s): State<AppState>, ApiQuery(q): ApiQuery<MediaQuery>) -> ApiResult<Response> {
-    let (Some(key), Some(mime), Some(exp), Some(sig)) = (q.key, q.mime, q.exp, q.sig) else {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            "key, type, exp and sig are required",
-        ));
-    };
+    // A missing parameter is a 400 `invalid_query` from the extractor.
+    let MediaQuery { key, mime, exp, sig } = q;
     let q = Signed { key, mime, exp, sig };
     if !verify_link(&s.core.keys, &q.key, &q.mime, q.exp, &q.sig, chrono::Utc::now()) {
         return Err(ApiError::new(

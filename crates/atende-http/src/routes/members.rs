@@ -40,9 +40,12 @@ pub async fn list(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InviteBody {
+    #[schema(schema_with = super::contract::email)]
     pub email: String,
     /// `admin`, `supervisor`, `agent` or `viewer`.
+    #[schema(value_type = atende_domain::Role)]
     pub role: String,
+    #[schema(schema_with = super::contract::display_name_opt)]
     pub name: Option<String>,
 }
 
@@ -67,6 +70,7 @@ pub async fn invite(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMemberBody {
+    #[schema(value_type = Option<atende_domain::Role>)]
     pub role: Option<String>,
     /// `false` deactivates the member (their sessions end at once).
     pub active: Option<bool>,

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod channels;
 pub mod contacts;
+pub mod contract;
 pub mod conversations;
 pub mod departments;
 pub mod health;
@@ -27,9 +28,9 @@ use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 use axum::http::StatusCode;
 use serde::{Deserialize, Deserializer};
+use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, RefOr, ResponseBuilder};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -42,7 +43,7 @@ use utoipa_axum::routes;
             `limit` (1-200) and `cursor`.",
         license(name = "AGPL-3.0-or-later")
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, atende_core::channels::ChannelSettings)),
     modifiers(&SecurityAddon),
     tags(
         (name = "auth", description = "Sign-in, sessions, magic links"),
@@ -87,61 +88,6 @@ impl Modify for SecurityAddon {
                     .build(),
             ),
         );
-    }
-}
-
-/// Adds the error responses every operation can give, pointing at `ErrorBody`, so the
-/// document lists them without repeating them on each handler. Applied after the routes are
-/// collected (a `modifiers(...)` entry would run on the still empty path list).
-struct ErrorResponses;
-
-impl Modify for ErrorResponses {
-    fn modify(&self, openapi: &mut OpenApiDoc) {
-        let err = |desc: &str| {
-            RefOr::T(
-                ResponseBuilder::new()
-                    .description(desc)
-                    .content(
-                        "application/json",
-                        ContentBuilder::new().schema(Some(ErrorBody::schema_ref())).build(),
-                    )
-                    .build(),
-            )
-        };
-        for_each_operation(openapi, |_, op| {
-            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
-            let has_body = op.request_body.is_some();
-            let rs = &mut op.responses.responses;
-            let mut add = |code: &str, desc: &str| {
-                rs.entry(code.to_owned()).or_insert_with(|| err(desc));
-            };
-            add("400", "Malformed request (bad JSON, bad path or query)");
-            add("429", "Too many requests (see Retry-After)");
-            add(
-                "500",
-                "Internal error (details in the server log, under the request id)",
-            );
-            if has_body {
-                add("413", "Body too large");
-                add("415", "Content type is not application/json");
-                add("422", "Validation failed (`fields` names each problem)");
-            }
-            if secured {
-                add("401", "Missing or invalid credentials (WWW-Authenticate: Bearer)");
-                add("403", "Not allowed for this role, or tenant suspended");
-                add("404", "Not found (also for ids of another tenant)");
-            }
-        });
-    }
-}
-
-trait SchemaRef {
-    fn schema_ref() -> RefOr<utoipa::openapi::schema::Schema>;
-}
-
-impl<T: ToSchema> SchemaRef for T {
-    fn schema_ref() -> RefOr<utoipa::openapi::schema::Schema> {
-        RefOr::Ref(utoipa::openapi::Ref::from_schema_name(T::name()))
     }
 }
 
@@ -241,23 +187,36 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(routes!(health::metrics))
         .split_for_parts();
     let mut doc = doc;
-    ErrorResponses.modify(&mut doc);
+    // After the routes are collected (a `modifiers(...)` entry would run on the empty path list).
+    contract::error_responses(&mut doc);
+    contract::page_limits(&mut doc);
+    contract::component_rules(&mut doc);
+    contract::channel_rules(&mut doc);
+    contract::content_rules(&mut doc);
+    contract::uuid_patterns(&mut doc);
     unique_operation_ids(&mut doc);
     (router, doc)
 }
 
 /// Calls `f` on every operation of the document with its path.
 fn for_each_operation(doc: &mut OpenApiDoc, mut f: impl FnMut(&str, &mut utoipa::openapi::path::Operation)) {
+    for_each_method(doc, |path, _, op| f(path, op));
+}
+
+/// Calls `f` on every operation of the document with its path and lower-case method.
+fn for_each_method(doc: &mut OpenApiDoc, mut f: impl FnMut(&str, &str, &mut utoipa::openapi::path::Operation)) {
     for (path, item) in &mut doc.paths.paths {
         let ops = [
-            item.get.as_mut(),
-            item.post.as_mut(),
-            item.put.as_mut(),
-            item.patch.as_mut(),
-            item.delete.as_mut(),
+            ("get", item.get.as_mut()),
+            ("post", item.post.as_mut()),
+            ("put", item.put.as_mut()),
+            ("patch", item.patch.as_mut()),
+            ("delete", item.delete.as_mut()),
         ];
-        for op in ops.into_iter().flatten() {
-            f(path, op);
+        for (method, op) in ops {
+            if let Some(op) = op {
+                f(path, method, op);
+            }
         }
     }
 }

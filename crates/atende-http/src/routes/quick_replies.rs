@@ -46,10 +46,14 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct CreateQuickReplyBody {
     /// `/saudacao` (the `/` is added when missing); unique per tenant (409 on `shortcut`).
+    #[schema(schema_with = super::contract::shortcut)]
     pub shortcut: String,
+    #[schema(schema_with = super::contract::quick_reply_title)]
     pub title: String,
     /// Up to 4096 characters.
+    #[schema(schema_with = super::contract::quick_reply_content)]
     pub content: String,
+    #[schema(schema_with = super::contract::quick_reply_category)]
     pub category: Option<String>,
     pub attachment: Option<AttachmentRef>,
 }
@@ -90,12 +94,15 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateQuickReplyBody {
+    #[schema(schema_with = super::contract::shortcut)]
     pub shortcut: Option<String>,
+    #[schema(schema_with = super::contract::quick_reply_title)]
     pub title: Option<String>,
+    #[schema(schema_with = super::contract::quick_reply_content)]
     pub content: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = super::contract::quick_reply_category)]
     pub category: Option<Option<String>>,
     /// `null` removes it.
     #[serde(default, deserialize_with = "double_option")]

@@ -37,8 +37,10 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct CreateTagBody {
     /// Unique per tenant, ignoring case (409 on `name`).
+    #[schema(schema_with = super::contract::tag_name)]
     pub name: String,
     /// `#rrggbb`.
+    #[schema(schema_with = super::contract::color)]
     pub color: Option<String>,
 }
 
@@ -69,10 +71,11 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTagBody {
+    #[schema(schema_with = super::contract::tag_name_opt)]
     pub name: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = super::contract::color)]
     pub color: Option<Option<String>>,
 }
 

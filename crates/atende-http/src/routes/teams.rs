@@ -38,7 +38,9 @@ pub async fn list(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTeamBody {
+    #[schema(schema_with = super::contract::display_name)]
     pub name: String,
+    #[schema(schema_with = super::contract::description)]
     pub description: Option<String>,
     pub department_id: Option<Uuid>,
 }
@@ -70,10 +72,11 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTeamBody {
+    #[schema(schema_with = super::contract::display_name_opt)]
     pub name: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = super::contract::description)]
     pub description: Option<Option<String>>,
     /// `null` takes the team out of its department.
     #[serde(default, deserialize_with = "double_option")]

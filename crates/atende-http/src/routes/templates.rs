@@ -18,6 +18,7 @@ use uuid::Uuid;
 pub struct TemplatesQuery {
     pub channel_id: Option<Uuid>,
     /// `APPROVED`, `PENDING`, `REJECTED` …
+    #[param(schema_with = super::contract::template_status)]
     pub status: Option<String>,
     pub limit: Option<u64>,
     pub cursor: Option<String>,

@@ -39,20 +39,27 @@ pub async fn list(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AdminBody {
+    #[schema(schema_with = super::contract::email)]
     pub email: String,
+    #[schema(schema_with = super::contract::display_name_opt)]
     pub name: Option<String>,
     /// Without a password the admin receives an invitation e-mail to choose one.
+    #[schema(schema_with = super::contract::new_password)]
     pub password: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTenantBody {
+    #[schema(schema_with = super::contract::slug)]
     pub slug: String,
+    #[schema(schema_with = super::contract::display_name)]
     pub name: String,
     /// IANA zone, default `America/Sao_Paulo`.
+    #[schema(schema_with = super::contract::time_zone)]
     pub time_zone: Option<String>,
     /// `pt-BR` (default), `en`, `es`.
+    #[schema(value_type = Option<atende_domain::values::Locale>)]
     pub locale: Option<String>,
     pub admin: AdminBody,
 }
@@ -109,14 +116,19 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTenantBody {
+    #[schema(schema_with = super::contract::display_name_opt)]
     pub name: Option<String>,
     /// `active` or `suspended` (super admin only).
+    #[schema(value_type = Option<atende_domain::TenantStatus>)]
     pub status: Option<String>,
+    #[schema(schema_with = super::contract::time_zone)]
     pub time_zone: Option<String>,
+    #[schema(value_type = Option<atende_domain::values::Locale>)]
     pub locale: Option<String>,
     /// A JSON object replacing the settings. Keys the platform reads: `assign_on_reply`
     /// (boolean, default `true`: an agent's first reply to an unassigned conversation assigns it
     /// to them). Other keys are kept as given.
+    #[schema(value_type = Option<Object>)]
     pub settings: Option<serde_json::Value>,
 }
 

@@ -21,11 +21,14 @@ pub async fn me(State(s): State<AppState>, Auth(p): Auth) -> ApiResult<Json<MeVi
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeBody {
+    #[schema(schema_with = super::contract::display_name_opt)]
     pub name: Option<String>,
     /// `pt-BR`, `en` or `es`.
+    #[schema(value_type = Option<atende_domain::values::Locale>)]
     pub locale: Option<String>,
     /// Required with `new_password`.
     pub current_password: Option<String>,
+    #[schema(schema_with = super::contract::new_password)]
     pub new_password: Option<String>,
 }
 

@@ -33,7 +33,8 @@ pub struct HandshakeQuery {
 /// Meta's subscription check: echoes `hub.challenge` when `hub.verify_token` is the channel's.
 #[utoipa::path(get, path = "/webhooks/whatsapp/{channel_id}", tag = "webhooks",
     params(("channel_id" = Uuid, Path), HandshakeQuery),
-    responses((status = 200, body = String, content_type = "text/plain")))]
+    responses((status = 200, body = String, content_type = "text/plain"),
+        (status = 403, description = "The verify token or mode does not match", body = crate::error::ErrorBody)))]
 pub async fn whatsapp_verify(
     State(s): State<AppState>,
     ApiPath(channel_id): ApiPath<Uuid>,
@@ -64,7 +65,8 @@ pub struct WhatsappDelivery {
 #[utoipa::path(post, path = "/webhooks/whatsapp/{channel_id}", tag = "webhooks",
     params(("channel_id" = Uuid, Path)),
     request_body(content = WhatsappDelivery, content_type = "application/json"),
-    responses((status = 200, description = "Stored; it will be applied shortly")))]
+    responses((status = 200, description = "Stored; it will be applied shortly"),
+        (status = 401, description = "`X-Hub-Signature-256` is missing or wrong (`invalid_signature`)", body = crate::error::ErrorBody)))]
 pub async fn whatsapp_deliver(
     State(s): State<AppState>,
     ApiPath(channel_id): ApiPath<Uuid>,

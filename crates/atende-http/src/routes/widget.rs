@@ -179,25 +179,30 @@ pub async fn guard(State(s): State<AppState>, mut req: Request, next: Next) -> R
 #[serde(deny_unknown_fields)]
 pub struct SessionRequest {
     /// The widget's public token (`wct_…`, from the channel's embed snippet).
+    #[schema(min_length = 1, max_length = 200)]
     pub token: String,
     /// The visitor token kept from an earlier session, to resume it.
     #[serde(default)]
     pub visitor_token: Option<String>,
     /// Pre-chat form: the visitor's name.
     #[serde(default)]
+    #[schema(schema_with = super::contract::display_name_opt)]
     pub name: Option<String>,
     /// Pre-chat form: e-mail.
     #[serde(default)]
+    #[schema(schema_with = super::contract::email_nullable)]
     pub email: Option<String>,
     /// Pre-chat form: phone (any spelling; stored in E.164).
     #[serde(default)]
+    #[schema(schema_with = super::contract::phone)]
     pub phone: Option<String>,
 }
 
 /// Start a visitor session (or resume one with the kept visitor token); the answer carries the
 /// visitor token and the widget's settings. Public: the widget's public token names the channel.
 #[utoipa::path(post, path = "/widget/sessions", tag = "widget", operation_id = "widget_start_session", request_body = SessionRequest,
-    responses((status = 200, body = WidgetSession)))]
+    responses((status = 200, body = WidgetSession),
+        (status = 404, description = "No live web-chat channel has this public token", body = crate::error::ErrorBody)))]
 pub async fn start_session(
     State(s): State<AppState>,
     page: PageOrigin,
@@ -274,7 +279,7 @@ pub async fn send(
 #[allow(dead_code)]
 pub struct WidgetUploadForm {
     /// The file (up to 10 MB; its part's content type and file name are kept).
-    #[schema(value_type = String, format = Binary)]
+    #[schema(value_type = String, format = Binary, min_length = 1)]
     file: Vec<u8>,
 }
 

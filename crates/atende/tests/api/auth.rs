@@ -278,7 +278,8 @@ async fn totp_enrol_confirm_login_and_disable(engine: Engine) {
             json!({"password": "not it at all"}),
         )
         .await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "enrolment needs the password: {b}");
+    assert_eq!(s, StatusCode::FORBIDDEN, "enrolment needs the password: {b}");
+    assert_eq!(b["error"]["code"], "invalid_password");
     assert!(b["error"]["fields"]["password"].is_array());
     let (s, b) = app
         .post("/api/v1/users/me/totp/enroll", Some(tok), json!({"password": PASSWORD}))
@@ -377,7 +378,9 @@ async fn profile_update_and_password_change(engine: Engine) {
             json!({"new_password": "a brand new secret", "current_password": "wrong one!"}),
         )
         .await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    // A wrong re-authentication is 403 `invalid_password`, naming the field.
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(b["error"]["code"], "invalid_password");
     assert!(b["error"]["fields"]["current_password"].is_array());
 
     let (s, _) = app
@@ -658,7 +661,7 @@ mod review_fixes {
         for _ in 0..5 {
             let body = json!({"current_password": "guess guess", "new_password": "a brand new secret"});
             let (s, _) = app.patch("/api/v1/users/me", &t.admin.access, body).await;
-            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(s, StatusCode::FORBIDDEN);
         }
 
         let body = json!({"current_password": PASSWORD, "new_password": "a brand new secret"});

@@ -294,7 +294,8 @@ async fn tags_on_a_contact_are_replaced_as_a_set_and_filter_the_list(engine: Eng
     assert_eq!(s2, StatusCode::OK, "{retagged}");
     assert_eq!(retagged["tags"][0]["id"], lead.as_str());
     assert_eq!(retagged["tags"].as_array().unwrap().len(), 1);
-    assert_eq!(bad, StatusCode::UNPROCESSABLE_ENTITY, "{bad_body}");
+    // An id that names no tag: 404 naming the field (the API contract's rule).
+    assert_eq!(bad, StatusCode::NOT_FOUND, "{bad_body}");
     assert!(bad_body["error"]["fields"]["tag_ids"].is_array(), "{bad_body}");
     assert_eq!(shown["tags"], retagged["tags"], "a refused replacement changed nothing");
     assert_eq!(shown["identities"], json!([]));

@@ -103,7 +103,7 @@ async fn a_snoozed_conversation_is_pending_until_its_time_then_open(engine: Engi
     let (_, c) = app.get(&format!("/api/v1/conversations/{conv}"), &t.admin.access).await;
     assert_eq!(c["status"], "open");
     assert!(c["snoozed_until"].is_null());
-    // A time in the past is refused.
+    // A time in the past is refused: 409, the body is well-formed but the time has passed.
     let (s, b) = app
         .patch(
             &format!("/api/v1/conversations/{conv}"),
@@ -111,7 +111,8 @@ async fn a_snoozed_conversation_is_pending_until_its_time_then_open(engine: Engi
             json!({"snoozed_until": "2020-01-01T00:00:00Z"}),
         )
         .await;
-    assert_eq!(error_code(s, &b), "validation_failed");
+    assert_eq!(s, 409, "{b}");
+    assert_eq!(error_code(s, &b), "snooze_in_past");
 }
 
 async fn a_reply_sends_the_documented_body_once_and_becomes_sent(engine: Engine) {
@@ -512,9 +513,10 @@ async fn assignment_and_transfer_follow_roles_and_leave_a_trail(engine: Engine) 
     let sup = app.member(&t, "supervisor").await;
     let (s, c) = assign(&sup, json!({"user_id": a2.user_id})).await;
     assert_eq!(s, StatusCode::OK, "{c}");
-    // Assigning to someone who is not an agent of the tenant: 422.
+    // Assigning to someone who is not a member of the tenant: 404 naming the field.
     let (s, b) = assign(&sup, json!({"user_id": uuid::Uuid::now_v7()})).await;
-    assert_eq!(error_code(s, &b), "validation_failed");
+    assert_eq!(s, StatusCode::NOT_FOUND, "{b}");
+    assert!(b["error"]["fields"]["user_id"].is_array(), "{b}");
 
     // a2 transfers to a team with a note: unassigned, in the team, note + system line.
     let (s, team) = app
@@ -571,7 +573,9 @@ async fn assignment_and_transfer_follow_roles_and_leave_a_trail(engine: Engine) 
             json!({"status": "waiting"}),
         )
         .await;
-    assert_eq!(error_code(s, &b), "validation_failed");
+    // A move the status machine refuses from the current status: 409.
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    assert_eq!(error_code(s, &b), "invalid_transition");
     let (s, log) = app
         .get("/api/v1/audit/logs?action=conversations.*", &t.admin.access)
         .await;

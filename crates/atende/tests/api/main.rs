@@ -14,6 +14,7 @@ mod channel_setup;
 mod cli;
 mod contacts;
 mod contacts_list;
+mod contract;
 mod durability;
 mod greeting;
 mod hostile;

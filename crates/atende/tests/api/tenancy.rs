@@ -400,7 +400,7 @@ async fn lists_never_contain_another_tenants_rows(engine: Engine) {
     assert_eq!(body["items"], json!([]), "filtering by B's tag shows nothing");
 }
 
-async fn another_tenants_tag_on_a_contact_is_422(engine: Engine) {
+async fn another_tenants_tag_on_a_contact_is_404(engine: Engine) {
     // Arrange
     let app = TestApp::spawn(engine).await;
     let a = populate(&app, "alpha").await;
@@ -417,8 +417,8 @@ async fn another_tenants_tag_on_a_contact_is_422(engine: Engine) {
         )
         .await;
 
-    // Assert
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // Assert: like any id of another tenant, it names nothing here (404, naming the field).
+    assert_eq!(s, StatusCode::NOT_FOUND, "{body}");
     error_code(s, &body);
     assert!(body["error"]["fields"]["tag_ids"].is_array(), "{body}");
     let (_, contact) = app
@@ -450,7 +450,7 @@ async fn adding_another_tenants_user_to_a_team_is_404(engine: Engine) {
     assert_eq!(team["member_ids"], json!([a.agent.user_id]));
 }
 
-async fn another_tenants_department_id_in_a_team_body_is_422(engine: Engine) {
+async fn another_tenants_department_id_in_a_team_body_is_404(engine: Engine) {
     // Arrange
     let app = TestApp::spawn(engine).await;
     let a = populate(&app, "alpha").await;
@@ -475,7 +475,7 @@ async fn another_tenants_department_id_in_a_team_body_is_422(engine: Engine) {
 
     // Assert
     for (s, body) in [(created, created_body), (moved, moved_body)] {
-        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(s, StatusCode::NOT_FOUND, "{body}");
         error_code(s, &body);
         assert!(body["error"]["fields"]["department_id"].is_array(), "{body}");
     }
@@ -488,6 +488,6 @@ both_engines!(
     an_api_key_gets_404_for_another_tenants_ids_too,
     lists_never_contain_another_tenants_rows,
     adding_another_tenants_user_to_a_team_is_404,
-    another_tenants_department_id_in_a_team_body_is_422,
-    another_tenants_tag_on_a_contact_is_422,
+    another_tenants_department_id_in_a_team_body_is_404,
+    another_tenants_tag_on_a_contact_is_404,
 );

@@ -55,7 +55,7 @@ function CreateTenantDialog({ onClose }: { onClose: () => void }) {
             name: name.trim(),
             slug: slug.trim(),
             time_zone: timeZone,
-            locale,
+            locale: locale as Schemas["Locale"],
             admin: { email: adminEmail.trim(), name: adminName.trim() || null, password: null },
           },
         }),

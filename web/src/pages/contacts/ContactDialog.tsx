@@ -32,7 +32,8 @@ export function ContactDialog({ editing, onClose }: { editing: Contact | null; o
       const fields = { name: name.trim() || undefined, phone: phone.trim() || null, email: email.trim() || null, blocked, opt_out: optOut };
       const saved = editing
         ? await unwrap(api.PATCH("/api/v1/contacts/{id}", { params: { path: { id: editing.id } }, body: fields }))
-        : await unwrap(api.POST("/api/v1/contacts", { body: fields }));
+        : // The form requires a name, a phone or an e-mail (the document's "at least one of").
+          await unwrap(api.POST("/api/v1/contacts", { body: fields as Schemas["CreateContactBody"] }));
       const before = new Set(saved.tags.map((x) => x.id));
       const changed = before.size !== tagIds.length || tagIds.some((id) => !before.has(id));
       return changed ? unwrap(api.PUT("/api/v1/contacts/{id}/tags", { params: { path: { id: saved.id } }, body: { tag_ids: tagIds } })) : saved;

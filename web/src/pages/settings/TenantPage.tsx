@@ -35,7 +35,7 @@ function TenantForm({ tenant, editable }: { tenant: Tenant; editable: boolean })
       unwrap(
         api.PATCH("/api/v1/tenants/{tenant}", {
           params: { path: { tenant: tenant.id } },
-          body: { name: name.trim(), time_zone: timeZone, locale, settings: { ...settings, assign_on_reply: assignOnReply } },
+          body: { name: name.trim(), time_zone: timeZone, locale: locale as Schemas["Locale"], settings: { ...settings, assign_on_reply: assignOnReply } },
         }),
       ),
     onSuccess: (updated) => {

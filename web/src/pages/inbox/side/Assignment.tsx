@@ -49,7 +49,8 @@ function useLeaveIfGone(c: Conversation) {
 
 /** The transfer body: the chosen targets and the note (which becomes a private note). */
 export function transferBody(f: { userId: string; teamId: string; departmentId: string; note: string }): Schemas["TransferBody"] {
-  const body: Schemas["TransferBody"] = {};
+  // The form names at least one target before it sends (the document's "at least one of").
+  const body = {} as Schemas["TransferBody"];
   if (f.userId) body.user_id = f.userId;
   if (f.teamId) body.team_id = f.teamId;
   if (f.departmentId) body.department_id = f.departmentId;

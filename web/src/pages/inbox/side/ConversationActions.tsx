@@ -3,6 +3,7 @@ import { AlarmClock, CalendarClock, CircleCheck, RotateCcw, Sun } from "lucide-r
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
+import type { Schemas } from "../../../api/client";
 import { Button } from "../../../components/ui/Button";
 import { Dialog } from "../../../components/ui/Dialog";
 import { Field, Input, Select } from "../../../components/ui/Field";
@@ -132,7 +133,7 @@ export function ConversationActions({ conversation: c }: { conversation: Convers
         </div>
       ) : null}
       <Field label={t("conv.priority.label")} className="mb-1">
-        <Select data-testid="priority" disabled={!work} value={c.priority} onChange={(e) => run(update, { priority: e.target.value })} className="h-9">
+        <Select data-testid="priority" disabled={!work} value={c.priority} onChange={(e) => run(update, { priority: e.target.value as Schemas["Priority"] })} className="h-9">
           {PRIORITIES.map((p) => (
             <option key={p} value={p}>
               {t(`conv.priority.${p}`)}
