@@ -15,6 +15,7 @@ import { useRole } from "../lib/me";
 import { can } from "../lib/permissions";
 import { useDebounced } from "../lib/useDebounced";
 import { ContactDialog } from "./contacts/ContactDialog";
+import { NewConversationButton } from "./inbox/StartConversationDialog";
 import { TagPill } from "./settings/TagsPage";
 
 /**
@@ -53,7 +54,7 @@ export function ContactsPage() {
             {t("contacts.create")}
           </Button>
         ) : null}
-        {/* LEAD: helper C's StartConversationDialog ("Iniciar conversa") goes here, beside "Novo contato". */}
+        <NewConversationButton labelled />
       </div>
       <div className="relative mb-4 max-w-md">
         <Search aria-hidden className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-slate-400" />

@@ -14,6 +14,7 @@ import { formatDateTime } from "../../lib/format";
 import { useRole } from "../../lib/me";
 import { can } from "../../lib/permissions";
 import { TagPill } from "../settings/TagsPage";
+import { NewConversationButton } from "../inbox/StartConversationDialog";
 import { ContactDialog } from "./ContactDialog";
 
 const STATUSES = ["open", "pending", "waiting", "resolved", "archived", "spam"] as const;
@@ -85,7 +86,7 @@ export function ContactPage() {
           </div>
         </div>
         <div className="flex flex-wrap gap-2">
-          {/* LEAD: helper C's StartConversationDialog ("Iniciar conversa") for this contact goes here. */}
+          <NewConversationButton labelled contact={{ id: c.id, name: c.name, phone: c.phone }} />
           {write ? (
             <Button variant="secondary" icon={<Pencil aria-hidden className="size-4" />} onClick={() => setEditing(Date.now())}>
               {t("contacts.edit")}

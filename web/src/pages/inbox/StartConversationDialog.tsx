@@ -188,15 +188,25 @@ export function StartConversationDialog({ open, onOpenChange, contact: preset }:
   );
 }
 
-/** The inbox list header's "Nova conversa" (for who works conversations). */
-export function NewConversationButton() {
+/**
+ * "Nova conversa" for who works conversations: an icon in the inbox list header, or a labelled
+ * button on the contacts list and a contact's page (there with the contact already chosen).
+ */
+export function NewConversationButton({ contact, labelled = false }: { contact?: PresetContact; labelled?: boolean }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   if (!can(useRole(), "conversations.work")) return null;
+  const icon = <MessageSquarePlus aria-hidden className="size-4" />;
   return (
     <>
-      <IconButton data-testid="new-conversation" label={t("channels.start.title")} icon={<MessageSquarePlus aria-hidden className="size-4" />} onClick={() => setOpen(true)} />
-      {open ? <StartConversationDialog open onOpenChange={setOpen} /> : null}
+      {labelled ? (
+        <Button variant="secondary" data-testid="new-conversation" icon={icon} onClick={() => setOpen(true)}>
+          {t("channels.start.title")}
+        </Button>
+      ) : (
+        <IconButton data-testid="new-conversation" label={t("channels.start.title")} icon={icon} onClick={() => setOpen(true)} />
+      )}
+      {open ? <StartConversationDialog open onOpenChange={setOpen} contact={contact} /> : null}
     </>
   );
 }
