@@ -1392,8 +1392,11 @@ export interface components {
             local: boolean;
             /** @description `ATENDE_PUBLIC_URL`: where providers and visitors reach this server. */
             public_url: string;
-            /** @description The webhook address a WhatsApp channel will have, with `{channel_id}` to fill in. */
-            webhook_url_template: string;
+            /**
+             * @description The start of a WhatsApp channel's webhook address: its id follows. (A prefix, not a
+             *     template with `{channel_id}` in it: clients that follow URLs in responses would call it.)
+             */
+            webhook_url_prefix: string;
         };
         /** @description A channel as the API shows it. Credentials never appear, only `credentials_hint`. */
         ChannelView: {
@@ -2237,7 +2240,6 @@ export interface components {
             email: string;
         };
         PasswordResetConfirmBody: {
-            /** @description The new password (at least 10 characters, like everywhere). */
             password: string;
             /** @description The `token` parameter of the link. */
             token: string;
@@ -2331,7 +2333,6 @@ export interface components {
             /** @description The complete set of tags the contact should carry (ids; at most 50). `[]` removes all. */
             tag_ids: string[];
         };
-        /** @description Whom to write to, on which channel, with which template. Give `contact_id` or `phone`. */
         StartConversation: {
             /**
              * Format: uuid
@@ -2343,15 +2344,26 @@ export interface components {
              * @description An existing contact (with a phone number).
              */
             contact_id?: string | null;
-            /** @description The new contact's name (ignored for a known one); the number when absent. */
             name?: string | null;
             /**
-             * @description A number as people write it (`(11) 98765-4321`, `+55 11 98765-4321`): Brazilian when it
-             *     has no country code. Its contact is found, or created.
+             * Format: phone
+             * @description A valid phone number in any common spelling (E.164 preferred: `+5511987654321`); numbers without a country code are taken as Brazilian. `null` clears it.
              */
             phone?: string | null;
             template: components["schemas"]["StartTemplate"];
-        };
+        } & ({
+            /**
+             * Format: uuid
+             * @description An existing contact (with a phone number).
+             */
+            contact_id: string;
+        } | {
+            /**
+             * Format: phone
+             * @description A valid phone number in any common spelling (E.164 preferred: `+5511987654321`); numbers without a country code are taken as Brazilian. `null` clears it.
+             */
+            phone: string;
+        });
         /** @description What `POST /conversations` did. */
         Started: {
             conversation: components["schemas"]["ConversationView"];
@@ -6501,15 +6513,13 @@ export interface operations {
     counts: {
         parameters: {
             query?: {
-                /** @description `me`, `none` or a user id: narrows every count. */
-                assignee?: string;
+                assignee?: string | null;
                 channel_id?: string;
                 contact_id?: string;
                 department_id?: string;
                 /** @description Text in the contact's name, phone or e-mail, or in a message. */
                 q?: string;
-                /** @description Comma-separated: `open,pending,waiting` (default), `resolved`, `archived`, `spam`, or `all`. */
-                status?: string;
+                status?: string | null;
                 tag_id?: string;
                 team_id?: string;
                 /** @description Only conversations with unread messages. */

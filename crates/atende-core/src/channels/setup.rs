@@ -52,8 +52,9 @@ pub struct ChannelSetup {
     /// Whether it names this machine or a private network (`localhost`, `127.0.0.1`,
     /// `192.168.…`): Meta's servers cannot reach it even over HTTPS (use a tunnel).
     pub local: bool,
-    /// The webhook address a WhatsApp channel will have, with `{channel_id}` to fill in.
-    pub webhook_url_template: String,
+    /// The start of a WhatsApp channel's webhook address: its id follows. (A prefix, not a
+    /// template with `{channel_id}` in it: clients that follow URLs in responses would call it.)
+    pub webhook_url_prefix: String,
 }
 
 /// Whether a host is this machine or a private network.
@@ -86,7 +87,7 @@ pub fn describe(public_url: &str) -> ChannelSetup {
         public_url: base.to_owned(),
         https: scheme.eq_ignore_ascii_case("https"),
         local: is_local(&host),
-        webhook_url_template: format!("{base}/api/v1/webhooks/whatsapp/{{channel_id}}"),
+        webhook_url_prefix: format!("{base}/api/v1/webhooks/whatsapp/"),
     }
 }
 
@@ -107,8 +108,8 @@ mod tests {
         assert!(s.https && !s.local);
         assert_eq!(s.public_url, "https://atende.example.com");
         assert_eq!(
-            s.webhook_url_template,
-            "https://atende.example.com/api/v1/webhooks/whatsapp/{channel_id}"
+            s.webhook_url_prefix,
+            "https://atende.example.com/api/v1/webhooks/whatsapp/"
         );
         let s = describe("http://localhost:8080");
         assert!(!s.https && s.local);

@@ -208,6 +208,7 @@ pub struct PasswordResetConfirmBody {
     /// The `token` parameter of the link.
     pub token: String,
     /// The new password (at least 10 characters, like everywhere).
+    #[schema(schema_with = super::contract::new_password_required)]
     pub password: String,
 }
 

@@ -238,6 +238,11 @@ pub fn new_password() -> Object {
     text(true, Password::MIN, Password::MAX, None)
 }
 
+/// A new password that must be given (not `null`): `Password::MIN` to `Password::MAX` characters.
+pub fn new_password_required() -> Object {
+    text(false, Password::MIN, Password::MAX, None)
+}
+
 /// A channel kind that can be connected (`channels::CONNECTABLE_KINDS`).
 pub fn channel_kind() -> Object {
     ObjectBuilder::new()
@@ -383,6 +388,50 @@ pub(super) fn component_rules(doc: &mut OpenApiDoc) {
     at_least_one_of(schemas, "TransferBody", &["user_id", "team_id", "department_id"]);
     // `quick_replies`: an attachment is a stored file or a URL.
     at_least_one_of(schemas, "AttachmentRef", &["object_key", "url"]);
+    // `inbox::start`: a contact by id or a phone number (a parseable one), never both.
+    if let Some(RefOr::T(Schema::Object(o))) = schemas.get_mut("StartConversation") {
+        o.properties.insert("phone".into(), RefOr::T(Schema::Object(phone())));
+        o.properties
+            .insert("name".into(), RefOr::T(Schema::Object(contact_name())));
+    }
+    exactly_one_of(schemas, "StartConversation", &["contact_id", "phone"]);
+}
+
+/// Wraps the named schema in `allOf: [schema, oneOf: [{required: [f], f non-null} …]]`: exactly
+/// one of the fields is given (and not `null`).
+fn exactly_one_of(schemas: &mut std::collections::BTreeMap<String, RefOr<Schema>>, name: &str, fields: &[&str]) {
+    let Some(RefOr::T(Schema::Object(obj))) = schemas.get(name) else {
+        return;
+    };
+    let obj = obj.clone();
+    let mut one = utoipa::openapi::schema::OneOfBuilder::new();
+    for f in fields {
+        one = one.item(alternative(&obj, name, f));
+    }
+    let all = utoipa::openapi::schema::AllOfBuilder::new()
+        .item(Schema::Object(obj))
+        .item(Schema::OneOf(one.build()))
+        .build();
+    schemas.insert(name.to_owned(), RefOr::T(Schema::AllOf(all)));
+}
+
+/// `{required: [f], properties: {f: <f's schema without null>}}` (`AssignBody.user_id` keeps
+/// its `null`, which names a target: unassign).
+fn alternative(obj: &Object, name: &str, f: &str) -> Object {
+    let mut alt = ObjectBuilder::new().required(f);
+    let null_names_it = name == "AssignBody" && f == "user_id";
+    if !null_names_it && let Some(RefOr::T(Schema::Object(p))) = obj.properties.get(f) {
+        let mut p = p.clone();
+        if let SchemaType::Array(types) = &p.schema_type {
+            let kept: Vec<Type> = types.iter().filter(|t| **t != Type::Null).cloned().collect();
+            p.schema_type = match kept.as_slice() {
+                [one] => SchemaType::Type(one.clone()),
+                _ => SchemaType::Array(kept),
+            };
+        }
+        alt = alt.property(f, p);
+    }
+    alt.build()
 }
 
 /// `contacts::check_attributes`: an object of at most 100 keys of 1 to 64 characters.
@@ -416,20 +465,7 @@ fn at_least_one_of(schemas: &mut std::collections::BTreeMap<String, RefOr<Schema
     let obj = obj.clone();
     let mut any = utoipa::openapi::schema::AnyOfBuilder::new();
     for f in fields {
-        let mut alt = ObjectBuilder::new().required(*f);
-        let null_names_it = name == "AssignBody" && *f == "user_id";
-        if !null_names_it && let Some(RefOr::T(Schema::Object(p))) = obj.properties.get(*f) {
-            let mut p = p.clone();
-            if let SchemaType::Array(types) = &p.schema_type {
-                let kept: Vec<Type> = types.iter().filter(|t| **t != Type::Null).cloned().collect();
-                p.schema_type = match kept.as_slice() {
-                    [one] => SchemaType::Type(one.clone()),
-                    _ => SchemaType::Array(kept),
-                };
-            }
-            alt = alt.property(*f, p);
-        }
-        any = any.item(alt.build());
+        any = any.item(alternative(&obj, name, f));
     }
     let all = utoipa::openapi::schema::AllOfBuilder::new()
         .item(Schema::Object(obj))
@@ -464,6 +500,10 @@ fn whatsapp_credentials(nullable: bool, complete: bool) -> Object {
         // Graph ids (`is_graph_id`).
         let s = if matches!(k, "phone_number_id" | "waba_id") {
             text(false, 1, 64, Some(atende_channels::whatsapp_cloud::GRAPH_ID_PATTERN))
+        } else if k == "verify_token" {
+            // `channels::setup::check_verify_token`: it goes into Meta's handshake URL.
+            let len = atende_core::channels::setup::VERIFY_TOKEN_LEN;
+            text(false, *len.start(), *len.end(), Some(r"^[A-Za-z0-9._~-]+$"))
         } else {
             text(false, 1, TEXT_MAX, Some(r"^[\x21-\x7E]+$"))
         };

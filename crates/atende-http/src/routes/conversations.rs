@@ -68,8 +68,10 @@ pub async fn list(
 #[into_params(parameter_in = Query)]
 pub struct CountsQuery {
     /// Comma-separated: `open,pending,waiting` (default), `resolved`, `archived`, `spam`, or `all`.
+    #[param(schema_with = super::contract::conversation_status_filter)]
     pub status: Option<String>,
     /// `me`, `none` or a user id: narrows every count.
+    #[param(schema_with = super::contract::assignee_filter)]
     pub assignee: Option<String>,
     pub team_id: Option<Uuid>,
     pub department_id: Option<Uuid>,

@@ -22,10 +22,7 @@ async fn the_setup_says_whether_meta_can_reach_the_public_url(engine: Engine) {
     assert_eq!(b["public_url"], public);
     assert_eq!(b["https"], false);
     assert_eq!(b["local"], true);
-    assert_eq!(
-        b["webhook_url_template"],
-        format!("{public}/api/v1/webhooks/whatsapp/{{channel_id}}")
-    );
+    assert_eq!(b["webhook_url_prefix"], format!("{public}/api/v1/webhooks/whatsapp/"));
     // Anyone who reads channels (an agent); not without signing in.
     let agent = app.member(&t, "agent").await;
     let (s, _) = app.get("/api/v1/channels/setup", &agent.access).await;
