@@ -9,19 +9,10 @@ import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-import { expectVisible, fail, log, shot, webRoot } from "./lib.mjs";
+import { expectVisible, fail, log, shot, until, webRoot } from "./lib.mjs";
 
 const fixtures = path.join(webRoot, "..", "..", "shared", "fixtures", "channels", "whatsapp");
 
-async function until(fn, what, timeout = 15_000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) fail(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 function delivery(phoneNumberId, value) {
   return {

@@ -12,7 +12,7 @@ import { isDeepStrictEqual } from "node:util";
 
 import { inboxListCounters, inboxListJourney } from "./inboxlist.mjs";
 import { queuedRowOffersTake, replyTookIt, resolveAndUndo, takeFromHeader } from "./lifecycle.mjs";
-import { expectVisible, fail, log, shot, signIn, watchErrors, webRoot } from "./lib.mjs";
+import { expectVisible, fail, log, shot, signIn, until, watchErrors, webRoot } from "./lib.mjs";
 
 const fixtures = path.join(webRoot, "..", "..", "shared", "fixtures", "channels", "whatsapp");
 const fixture = (p) => JSON.parse(readFileSync(path.join(fixtures, p), "utf8"));
@@ -43,16 +43,6 @@ function statusUpdate(phoneNumberId, { id, status, to }) {
   });
 }
 
-/** Polls `fn` until it returns a truthy value (or fails with `what`). */
-async function until(fn, what, timeout = 15_000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) fail(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 async function expectAttr(locator, name, value, what) {
   await until(async () => (await locator.first().getAttribute(name).catch(() => null)) === value, `${what} (${name}=${value})`);

@@ -58,3 +58,13 @@ export function watchErrors(page, errors, label) {
   });
 }
 
+/** Polls `fn` until it returns a truthy value (or fails with `what`). */
+export async function until(fn, what, timeout = 15_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) fail(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
