@@ -84,6 +84,28 @@ impl FromRequestParts<AppState> for Meta {
     }
 }
 
+/// The optional `Idempotency-Key` header of a send: a retried request with the same key returns
+/// the first one's result. 400 `invalid_header` when it is not visible ASCII.
+pub struct IdempotencyKey(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let Some(v) = parts.headers.get("idempotency-key") else {
+            return Ok(Self(None));
+        };
+        let key = v.to_str().map_err(|_| {
+            ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "invalid_header",
+                "Idempotency-Key must be visible ASCII",
+            )
+        })?;
+        Ok(Self(Some(key.to_owned())))
+    }
+}
+
 /// The client's address: the socket peer, or the last `X-Forwarded-For` hop when the
 /// deployment says a trusted proxy sits in front.
 #[must_use]

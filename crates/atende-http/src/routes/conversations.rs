@@ -1,8 +1,8 @@
 //! `/conversations`: the inbox, a conversation's messages, replies, assignment, take, transfer.
 
 use super::double_option;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, Meta, Tenant};
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, Meta, Tenant};
 use crate::state::AppState;
 use atende_core::inbox::conversations::{self, ListQuery, Target, Update};
 use atende_core::inbox::lifecycle;
@@ -11,7 +11,7 @@ use atende_core::inbox::{ConversationView, MessageView};
 use atende_core::views::Paged;
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -309,23 +309,9 @@ pub async fn send_message(
     Tenant(ctx, _): Tenant,
     Meta(meta): Meta,
     ApiPath(id): ApiPath<Uuid>,
-    headers: HeaderMap,
+    IdempotencyKey(key): IdempotencyKey,
     ApiJson(b): ApiJson<SendMessage>,
 ) -> ApiResult<(StatusCode, Json<MessageView>)> {
-    let key = match headers.get("idempotency-key") {
-        None => None,
-        Some(v) => Some(
-            v.to_str()
-                .map_err(|_| {
-                    ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_header",
-                        "Idempotency-Key must be visible ASCII",
-                    )
-                })?
-                .to_owned(),
-        ),
-    };
     let sent = send::send(&s.core, &ctx, id, b, key, &meta).await?;
     let code = if sent.created {
         StatusCode::CREATED

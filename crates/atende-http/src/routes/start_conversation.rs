@@ -1,13 +1,13 @@
 //! `POST /conversations`: write first to a contact or a new number with an approved WhatsApp
 //! template (see `atende_core::inbox::start`).
 
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, Meta, Tenant};
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, IdempotencyKey, Meta, Tenant};
 use crate::state::AppState;
 use atende_core::inbox::start::{self, StartConversation, Started};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 
 /// Start a conversation with an approved template (the only way to write first on WhatsApp).
 /// Reuses the contact's working conversation on the channel, or opens one assigned to the
@@ -27,23 +27,9 @@ pub async fn start_conversation(
     State(s): State<AppState>,
     Tenant(ctx, _): Tenant,
     Meta(meta): Meta,
-    headers: HeaderMap,
+    IdempotencyKey(key): IdempotencyKey,
     ApiJson(b): ApiJson<StartConversation>,
 ) -> ApiResult<(StatusCode, Json<Started>)> {
-    let key = match headers.get("idempotency-key") {
-        None => None,
-        Some(v) => Some(
-            v.to_str()
-                .map_err(|_| {
-                    ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_header",
-                        "Idempotency-Key must be visible ASCII",
-                    )
-                })?
-                .to_owned(),
-        ),
-    };
     let started = start::start(&s.core, &ctx, b, key, &meta).await?;
     let code = if started.created {
         StatusCode::CREATED
