@@ -49,12 +49,14 @@ export function ContactsPage() {
             </p>
           ) : null}
         </div>
-        {write ? (
-          <Button icon={<Plus aria-hidden className="size-4" />} onClick={() => setCreating(Date.now())}>
-            {t("contacts.create")}
-          </Button>
-        ) : null}
-        <NewConversationButton labelled />
+        <div className="flex flex-wrap gap-2">
+          <NewConversationButton labelled />
+          {write ? (
+            <Button icon={<Plus aria-hidden className="size-4" />} onClick={() => setCreating(Date.now())}>
+              {t("contacts.create")}
+            </Button>
+          ) : null}
+        </div>
       </div>
       <div className="relative mb-4 max-w-md">
         <Search aria-hidden className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-slate-400" />
