@@ -20,6 +20,9 @@ export function keysFor(tenant: string, e: RealtimeEvent): (readonly unknown[])[
       return id ? [inboxKeys.lists(tenant), inboxKeys.one(tenant, id), inboxKeys.messages(tenant, id)] : [inboxKeys.lists(tenant)];
     case "message.status_changed":
       return id ? [inboxKeys.messages(tenant, id), inboxKeys.lists(tenant)] : [];
+    case "message.updated":
+      // A file that arrived on "try again": only the thread shows it.
+      return id ? [inboxKeys.messages(tenant, id)] : [];
     case "conversation.created":
     case "conversation.updated":
     case "conversation.assigned":

@@ -60,6 +60,7 @@ describe("realtime events", () => {
     const e = (type: string) => ({ type, tenant_id: T, conversation_id: "c1" });
     expect(keysFor(T, e("message.created"))).toEqual([inboxKeys.lists(T), inboxKeys.one(T, "c1"), inboxKeys.messages(T, "c1")]);
     expect(keysFor(T, e("message.status_changed"))).toEqual([inboxKeys.messages(T, "c1"), inboxKeys.lists(T)]);
+    expect(keysFor(T, e("message.updated"))).toEqual([inboxKeys.messages(T, "c1")]);
     expect(keysFor(T, e("conversation.assigned"))).toEqual([inboxKeys.lists(T), inboxKeys.one(T, "c1")]);
     expect(keysFor(T, e("typing"))).toEqual([]);
     expect(keysFor(T, e("presence"))).toEqual([]);

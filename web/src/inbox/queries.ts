@@ -214,6 +214,13 @@ export function useRetryMessage(id: string) {
   );
 }
 
+/** Asks for an inbound message's file again (its download failed): the server queues it. */
+export function useRetryMedia(id: string) {
+  return useConversationMutation(id, (messageId: string) =>
+    unwrap(api.POST("/api/v1/conversations/{id}/messages/{message_id}/media/retry", { params: { path: { id, message_id: messageId } } })),
+  );
+}
+
 export function useUpdateConversation(id: string) {
   return useConversationMutation(id, (body: Schemas["UpdateConversationBody"]) =>
     unwrap(api.PATCH("/api/v1/conversations/{id}", { params: { path: { id } }, body })),

@@ -15,6 +15,9 @@ pub enum EventKind {
     MessageCreated,
     #[serde(rename = "message.status_changed")]
     MessageStatusChanged,
+    /// A message's content changed after it was stored (its file arrived on "try again").
+    #[serde(rename = "message.updated")]
+    MessageUpdated,
     #[serde(rename = "conversation.created")]
     ConversationCreated,
     #[serde(rename = "conversation.updated")]
@@ -30,9 +33,10 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::MessageCreated,
         Self::MessageStatusChanged,
+        Self::MessageUpdated,
         Self::ConversationCreated,
         Self::ConversationUpdated,
         Self::ConversationAssigned,
@@ -47,6 +51,7 @@ impl EventKind {
         match self {
             Self::MessageCreated => "message.created",
             Self::MessageStatusChanged => "message.status_changed",
+            Self::MessageUpdated => "message.updated",
             Self::ConversationCreated => "conversation.created",
             Self::ConversationUpdated => "conversation.updated",
             Self::ConversationAssigned => "conversation.assigned",

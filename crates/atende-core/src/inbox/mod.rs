@@ -7,6 +7,7 @@
 //! - [`send`]: an agent's message (text, media, template, interactive, reaction, reply, private
 //!   note) checked against the 24-hour window and stored `queued` with its delivery job in one
 //!   transaction; `Idempotency-Key`; retry of a failed message; uploads.
+//! - [`media_retry`]: "tentar novamente" on an inbound file that could not be downloaded.
 //! - [`deliver`]: the `message.deliver` job (pacing, retries, provider errors, never twice).
 //! - [`templates`]: WhatsApp templates synced from Graph and their review status.
 //! - views ([`ConversationView`], [`MessageView`]) here.
@@ -14,6 +15,7 @@
 pub mod conversations;
 pub mod deliver;
 pub mod lifecycle;
+pub mod media_retry;
 pub mod send;
 pub mod start;
 mod template_sync;
@@ -188,21 +190,24 @@ impl MessageView {
     /// The view, with a signed link for its file.
     #[must_use]
     pub fn of(core: &Core, m: &messages::Model) -> Self {
-        let media = (m.media_object_key.is_some() || m.media_mime.is_some()).then(|| MediaView {
-            url: m.media_object_key.as_ref().map(|k| {
-                crate::media::media_url(
-                    &core.keys,
-                    k,
-                    m.media_mime.as_deref(),
-                    core.config.media_link_ttl,
-                    Utc::now(),
-                )
-            }),
-            mime: m.media_mime.clone(),
-            size: m.media_size,
-            file_name: m.media_file_name.clone(),
-            sha256: m.media_sha256.clone(),
-        });
+        let media =
+            (m.media_object_key.is_some() || m.media_mime.is_some() || m.media_file_name.is_some()).then(|| {
+                MediaView {
+                    url: m.media_object_key.as_ref().map(|k| {
+                        crate::media::media_url(
+                            &core.keys,
+                            k,
+                            m.media_mime.as_deref(),
+                            core.config.media_link_ttl,
+                            Utc::now(),
+                        )
+                    }),
+                    mime: m.media_mime.clone(),
+                    size: m.media_size,
+                    file_name: m.media_file_name.clone(),
+                    sha256: m.media_sha256.clone(),
+                }
+            });
         let error = (m.error_code.is_some() || m.error_title.is_some()).then(|| FailureView {
             code: m.error_code.clone(),
             title: m.error_title.clone(),

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 /// What happened to an inbound message's file.
 #[derive(Clone, Debug)]
-pub(super) enum MediaOutcome {
+pub(crate) enum MediaOutcome {
     Stored(MediaRef),
     /// Kept as a message without its file, with the reason (code, detail) in its payload.
     Failed(&'static str, String),
@@ -23,6 +23,17 @@ pub(super) fn new_message(channel_id: Uuid, m: &InboundMessage, media: Option<Me
         Some(MediaOutcome::Stored(r)) => media_ref = Some(r),
         Some(MediaOutcome::Failed(code, detail)) => {
             payload["media_error"] = json!({ "code": code, "detail": detail });
+            // The file is missing, not what it was: its type and name stay on the message (the
+            // caption is its body), so the agent reads "comprovante.pdf (PDF)" and can try again.
+            if let MessageContent::Media(x) = &m.content {
+                media_ref = Some(MediaRef {
+                    object_key: None,
+                    mime: x.mime_type.clone(),
+                    size: None,
+                    file_name: x.filename.clone(),
+                    sha256: None,
+                });
+            }
         }
         None => {}
     }

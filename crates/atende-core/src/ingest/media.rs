@@ -107,28 +107,57 @@ async fn download(core: &Core, tenant: TenantId, w: &Wanted<'_>) -> Result<Media
     let MessageContent::Media(media_ref) = &w.message.content else {
         return Err("not a media message".into());
     };
-    let Some(adapter) = core.adapters.get(&w.channel.kind) else {
+    let file = FileToFetch {
+        kind: media_ref.kind.as_str(),
+        media_id: &media_ref.media_id,
+        mime: media_ref.mime_type.as_deref(),
+        file_name: media_ref.filename.as_deref(),
+    };
+    download_file(core, tenant, w.channel, &file).await
+}
+
+/// A file the provider keeps for us, by its media id.
+pub(crate) struct FileToFetch<'a> {
+    /// `image`, `audio`, `video`, `document`, `sticker` (it picks the size limit).
+    pub kind: &'a str,
+    pub media_id: &'a str,
+    /// What the provider said the type is (kept when the download does not say).
+    pub mime: Option<&'a str>,
+    pub file_name: Option<&'a str>,
+}
+
+/// Downloads `file` through `channel`'s adapter into the media store: what the message keeps
+/// ([`MediaOutcome`]), or `Err` when trying again later may succeed (network trouble, a 5xx).
+/// Used by the ingest and by "try again" on a message whose file failed
+/// ([`crate::inbox::media_retry`]).
+pub(crate) async fn download_file(
+    core: &Core,
+    tenant: TenantId,
+    channel: &Channel,
+    file: &FileToFetch<'_>,
+) -> Result<MediaOutcome, String> {
+    let Some(adapter) = core.adapters.get(&channel.kind) else {
         return Ok(MediaOutcome::Failed(
             "media_unavailable",
-            format!("channels of kind {} have no downloads", w.channel.kind),
+            format!("channels of kind {} have no downloads", channel.kind),
         ));
     };
-    let Ok(creds) = credentials_of(core, w.channel) else {
+    let Ok(creds) = credentials_of(core, channel) else {
         return Ok(MediaOutcome::Failed(
             "media_unavailable",
             "the channel's credentials cannot be read".into(),
         ));
     };
-    let limit = crate::media::max_bytes(media_ref.kind.as_str());
-    match adapter.fetch_media(&creds, &media_ref.media_id, limit).await {
+    let limit = crate::media::max_bytes(file.kind);
+    match adapter.fetch_media(&creds, file.media_id, limit).await {
         Ok(d) => {
             let size = i64::try_from(d.bytes.len()).unwrap_or(i64::MAX);
             let key = core.media.put(tenant, d.bytes).await.map_err(|e| e.to_string())?;
             Ok(MediaOutcome::Stored(MediaRef {
                 object_key: Some(key),
-                mime: d.mime_type.or_else(|| media_ref.mime_type.clone()),
+                mime: d.mime_type.or_else(|| file.mime.map(str::to_owned)),
                 size: Some(size),
-                file_name: media_ref.filename.clone(),
+                file_name: file.file_name.map(str::to_owned),
                 sha256: Some(d.sha256_hex),
             }))
         }

@@ -16,12 +16,15 @@
 //! - [`receive`](mod@receive): handshake, signature, storing; the channel cache.
 //! - `apply`: a batch of deliveries, per tenant, with halving on failure.
 //! - `content`: what a provider message becomes in `messages`.
-//! - `media`: downloads before the transaction.
+//! - `media`: downloads before the transaction (and the one download "try again" reuses).
 
 mod apply;
 mod content;
 mod media;
 pub mod receive;
+
+pub(crate) use content::MediaOutcome;
+pub(crate) use media::{FileToFetch, download_file};
 
 pub use receive::{WebhookChannels, receive, verify_subscription};
 

@@ -87,6 +87,10 @@ impl Registry {
             Arc::new(crate::inbox::templates::SyncTemplates),
         );
         r.register(
+            crate::inbox::media_retry::REFETCH_KIND,
+            Arc::new(crate::inbox::media_retry::RefetchMedia),
+        );
+        r.register(
             crate::inbox::conversations::READ_RECEIPT_KIND,
             Arc::new(crate::inbox::deliver::SendReadReceipt),
         );

@@ -578,21 +578,39 @@ pub struct Preview {
     pub created_at: DateTime<Utc>,
 }
 
-/// The previews of a page of conversations, in one statement (see [`previews_query`]).
-/// Conversations without a visible message are absent from the map.
+/// The previews of a page of conversations, in one statement (see [`previews_query`]), plus a
+/// second one only for conversations where nobody but the bot has written. Conversations without
+/// a visible message are absent from the map.
 ///
 /// # Errors
 /// Database failure.
 pub async fn previews_of(tx: &TenantTx, conversation_ids: &[Uuid]) -> Result<HashMap<Uuid, Preview>, DbError> {
-    let Some(stmt) = previews_query(tx.conn().get_database_backend(), tx.tenant_id(), conversation_ids) else {
+    let backend = tx.conn().get_database_backend();
+    let Some(stmt) = preview_statement(backend, tx.tenant_id(), conversation_ids, true) else {
         return Ok(HashMap::new());
     };
     let rows = in_index_order(tx, Preview::find_by_statement(stmt).all(tx.conn())).await?;
-    Ok(rows.into_iter().map(|p| (p.conversation_id, p)).collect())
+    let mut previews: HashMap<Uuid, Preview> = rows.into_iter().map(|p| (p.conversation_id, p)).collect();
+    // A conversation only the bot has written in (a campaign's message, a greeting nobody
+    // answered) still shows that message: a second, rare statement for those alone.
+    let bot_only: Vec<Uuid> = conversation_ids
+        .iter()
+        .copied()
+        .filter(|id| !previews.contains_key(id))
+        .collect();
+    if let Some(stmt) = preview_statement(backend, tx.tenant_id(), &bot_only, false) {
+        let rows = in_index_order(tx, Preview::find_by_statement(stmt).all(tx.conn())).await?;
+        previews.extend(rows.into_iter().map(|p| (p.conversation_id, p)));
+    }
+    Ok(previews)
 }
 
 /// The statement [`previews_of`] runs (in index order, see [`in_index_order`]); `None` for no
 /// conversations.
+///
+/// Visible: not a private note, not a system line, and not written by the bot (the greeting,
+/// the away message: the agent scanning the queue wants what the customer wrote, not "Você:"
+/// before an automatic reply nobody typed).
 ///
 /// For each conversation id it walks `ix_messages__conversation` backwards from the newest
 /// message and stops at the first visible one (usually the first or second entry): the work is
@@ -610,6 +628,16 @@ pub async fn previews_of(tx: &TenantTx, conversation_ids: &[Uuid]) -> Result<Has
 ///   `ix_messages__conversation` instead.
 #[must_use]
 pub fn previews_query(backend: DbBackend, tenant: TenantId, conversation_ids: &[Uuid]) -> Option<Statement> {
+    preview_statement(backend, tenant, conversation_ids, true)
+}
+
+/// [`previews_query`], or with `skip_bot` off the same probe that takes the bot's messages too.
+fn preview_statement(
+    backend: DbBackend,
+    tenant: TenantId,
+    conversation_ids: &[Uuid],
+    skip_bot: bool,
+) -> Option<Statement> {
     const V: &str = "v";
     const LATEST: &str = "latest";
     const M: &str = "m";
@@ -627,6 +655,7 @@ pub fn previews_query(backend: DbBackend, tenant: TenantId, conversation_ids: &[
             .and_where(Expr::col((LATEST, Column::ConversationId)).equals((V, "column1")))
             .and_where(Expr::col((LATEST, Column::IsPrivateNote)).eq(false))
             .and_where(Expr::col((LATEST, Column::Kind)).ne(MessageType::System.as_str()))
+            .and_where_option(skip_bot.then(|| Expr::col((LATEST, Column::AuthorKind)).ne(Author::Bot.as_str())))
             .order_by((LATEST, Column::Id), Order::Desc)
             .limit(1)
             .to_owned()
@@ -686,6 +715,34 @@ pub async fn set_payload(tx: &TenantTx, id: Uuid, payload: serde_json::Value) ->
     Entity::update_many()
         .col_expr(Column::Payload, Expr::value(payload))
         .filter(Column::TenantId.eq(tx.tenant_id().uuid()))
+        .filter(Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Sets an inbound message's file (a download that succeeded later, after "try again") and its
+/// payload in one statement: the file's columns come from `media`, `None` leaves them as they
+/// are.
+///
+/// # Errors
+/// Database failure.
+pub async fn set_media(
+    tx: &TenantTx,
+    id: Uuid,
+    media: Option<MediaRef>,
+    payload: serde_json::Value,
+) -> Result<(), DbError> {
+    let mut q = Entity::update_many().col_expr(Column::Payload, Expr::value(payload));
+    if let Some(m) = media {
+        q = q
+            .col_expr(Column::MediaObjectKey, Expr::value(m.object_key))
+            .col_expr(Column::MediaMime, Expr::value(m.mime))
+            .col_expr(Column::MediaSize, Expr::value(m.size))
+            .col_expr(Column::MediaFileName, Expr::value(m.file_name))
+            .col_expr(Column::MediaSha256, Expr::value(m.sha256));
+    }
+    q.filter(Column::TenantId.eq(tx.tenant_id().uuid()))
         .filter(Column::Id.eq(id))
         .exec(tx.conn())
         .await?;

@@ -331,6 +331,41 @@ async fn messages_of_another_tenant_are_out_of_reach(t: TestDb) {
     );
 }
 
+/// A bot message of `conversation`.
+fn bot(conversation: Uuid, channel: Uuid, body: &str) -> messages::NewMessage {
+    messages::NewMessage {
+        author: atende_domain::Author::Bot,
+        ..outbound(conversation, channel, body)
+    }
+}
+
+async fn previews_show_what_people_wrote_and_the_bot_only_when_nobody_else_did(t: TestDb) {
+    // Arrange: the fixture's conversation has the customer's "Oi", then the greeting; a second
+    // conversation has only a bot message (a campaign's).
+    let a = msg_fixtures::inbox(&t.db, "p", 1).await;
+    let tx = t.db.tenant_tx(a.tenant).await.unwrap();
+    messages::insert(&tx, bot(a.conversation, a.channel, "Olá! Bem-vindo."))
+        .await
+        .unwrap();
+    let contact = atende_db::repo::conversations::get(&tx, a.conversation)
+        .await
+        .unwrap()
+        .contact_id;
+    let mut other = atende_db::repo::conversations::NewConversation::open(a.channel, contact);
+    other.status = atende_domain::ConversationStatus::Resolved;
+    let lonely = atende_db::repo::conversations::create(&tx, other).await.unwrap();
+    messages::insert(&tx, bot(lonely.id, a.channel, "Promoção de dezembro"))
+        .await
+        .unwrap();
+
+    // Act
+    let previews = messages::previews_of(&tx, &[a.conversation, lonely.id]).await.unwrap();
+
+    // Assert
+    assert_eq!(previews[&a.conversation].body.as_deref(), Some("Oi"));
+    assert_eq!(previews[&lonely.id].body.as_deref(), Some("Promoção de dezembro"));
+}
+
 both_engines!(
     a_repeated_provider_id_returns_the_existing_row,
     concurrent_inserts_of_one_provider_id_store_exactly_one_row,
@@ -341,4 +376,5 @@ both_engines!(
     a_status_for_an_unknown_message_is_reported_not_an_error,
     history_pages_backwards_with_before,
     messages_of_another_tenant_are_out_of_reach,
+    previews_show_what_people_wrote_and_the_bot_only_when_nobody_else_did,
 );

@@ -321,6 +321,22 @@ pub async fn send_message(
     Ok((code, Json(sent.message)))
 }
 
+/// Download a message's file again: for an inbound message whose file could not be fetched
+/// (`payload.media_error`). Answers at once with `payload.media_error.retrying`; the download
+/// runs as a job, and `message.updated` tells the screens when the file (or the new reason) is
+/// stored.
+#[utoipa::path(post, path = "/conversations/{id}/messages/{message_id}/media/retry", tag = "conversations",
+    params(("id" = Uuid, Path), ("message_id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 202, body = MessageView, description = "The download is queued")))]
+pub async fn retry_media(
+    State(s): State<AppState>,
+    Tenant(ctx, _): Tenant,
+    ApiPath((id, message_id)): ApiPath<(Uuid, Uuid)>,
+) -> ApiResult<(StatusCode, Json<MessageView>)> {
+    let m = atende_core::inbox::media_retry::request(&s.core, &ctx, id, message_id).await?;
+    Ok((StatusCode::ACCEPTED, Json(m)))
+}
+
 /// Send a failed message again.
 #[utoipa::path(post, path = "/conversations/{id}/messages/{message_id}/retry", tag = "conversations",
     params(("id" = Uuid, Path), ("message_id" = Uuid, Path)), security(("bearer" = [])), responses((status = 200, body = MessageView)))]

@@ -146,6 +146,7 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(routes!(conversations::transfer))
         .routes(routes!(conversations::read))
         .routes(routes!(conversations::messages, conversations::send_message))
+        .routes(routes!(conversations::retry_media))
         .routes(routes!(conversations::retry))
         .routes(routes!(templates::list))
         .routes(routes!(templates::sync))

@@ -61,6 +61,9 @@ async fn a_new_whatsapp_conversation_gets_the_greeting_once(engine: Engine) {
     assert_eq!(newest["body"], HELLO);
     assert_eq!(newest["status"], "sent");
     assert_eq!(conv[0]["unread_count"], 1, "the greeting is not unread");
+    // The list previews what the customer wrote, not the automatic reply.
+    assert_eq!(conv[0]["last_message"]["body"], "oi, bom dia");
+    assert_eq!(conv[0]["last_message"]["direction"], "inbound");
 
     // A second message in the same conversation, and the same webhook again: nothing more.
     deliver(&app, &id, &fresh_text("quero saber do meu pedido")).await;

@@ -23,6 +23,7 @@ mod inbox_list;
 mod ingest_batch;
 mod invitations;
 mod lifecycle;
+mod media_retry;
 mod openapi;
 mod ops;
 mod ordering;

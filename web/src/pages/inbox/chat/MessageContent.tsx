@@ -6,6 +6,7 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 import type { Message } from "../../../inbox/queries";
+import { MediaMissing } from "./MediaMissing";
 import { formatBytes } from "./text";
 
 type Payload = Record<string, unknown>;
@@ -53,16 +54,20 @@ function Caption({ m }: { m: Message }) {
   return m.body ? <div className="mt-1">{<RichText text={m.body} />}</div> : null;
 }
 
-function MediaMissing({ m }: { m: Message }) {
-  const { t } = useTranslation();
-  const reason = m.payload?.media_error ? t("chat.media.failed") : t("chat.media.unavailable");
-  return <Notice>{reason}</Notice>;
+/** A file we do not have, and its caption (a Pix receipt's text matters even without the PDF). */
+function Missing({ m }: { m: Message }) {
+  return (
+    <>
+      <MediaMissing m={m} />
+      <Caption m={m} />
+    </>
+  );
 }
 
 function ImageContent({ m, sticker }: { m: Message; sticker?: boolean }) {
   const { t } = useTranslation();
   const url = m.media?.url;
-  if (!url) return <MediaMissing m={m} />;
+  if (!url) return <Missing m={m} />;
   const alt = m.body || m.media?.file_name || (sticker ? t("chat.media.sticker") : t("chat.media.image"));
   if (sticker) return <img src={url} alt={alt} loading="lazy" className="size-32 object-contain" />;
   return (
@@ -79,7 +84,7 @@ function ImageContent({ m, sticker }: { m: Message; sticker?: boolean }) {
 function DocumentContent({ m }: { m: Message }) {
   const { t, i18n } = useTranslation();
   const url = m.media?.url;
-  if (!url) return <MediaMissing m={m} />;
+  if (!url) return <Missing m={m} />;
   const name = m.media?.file_name || t("chat.media.document");
   const meta = [formatBytes(m.media?.size, i18n.language), m.media?.mime?.split("/").pop()?.toUpperCase()].filter(Boolean).join(" · ");
   return (
@@ -240,7 +245,7 @@ export function MessageContent({ message: m }: { message: Message }) {
     case "sticker":
       return <ImageContent m={m} sticker />;
     case "audio":
-      return m.media?.url ? <audio controls preload="metadata" src={m.media.url} className="h-10 w-64 max-w-full" aria-label={t("chat.media.audio")} /> : <MediaMissing m={m} />;
+      return m.media?.url ? <audio controls preload="metadata" src={m.media.url} className="h-10 w-64 max-w-full" aria-label={t("chat.media.audio")} /> : <Missing m={m} />;
     case "video":
       return m.media?.url ? (
         <>
@@ -248,7 +253,7 @@ export function MessageContent({ message: m }: { message: Message }) {
           <Caption m={m} />
         </>
       ) : (
-        <MediaMissing m={m} />
+        <Missing m={m} />
       );
     case "document":
       return <DocumentContent m={m} />;
