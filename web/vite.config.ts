@@ -11,6 +11,8 @@ import { defineConfig } from "vite";
 const CSP =
   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'";
 const API = process.env.ATENDE_DEV_API ?? "http://127.0.0.1:8080";
+// `ws`: the inbox's realtime socket (/api/v1/ws) goes through the proxy too.
+const proxy = { "/api": { target: API, ws: true } };
 
 export default defineConfig({
   plugins: [react(), tailwindcss()],
@@ -25,11 +27,11 @@ export default defineConfig({
   server: {
     port: 5173,
     // `npm run dev` talks to a running `atende serve` (ATENDE_DEV_API, default 127.0.0.1:8080).
-    proxy: { "/api": API },
+    proxy,
   },
   preview: {
     port: 4173,
-    proxy: { "/api": API },
+    proxy,
     headers: { "Content-Security-Policy": CSP },
   },
   test: {

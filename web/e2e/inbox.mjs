@@ -178,7 +178,8 @@ export async function inboxJourney({ browser, page, base, server, graph, webhook
   const wctx = await browser.newContext({ locale: "pt-BR", viewport: { width: 1000, height: 760 } });
   const w = await wctx.newPage();
   watchErrors(w, errors, "widget");
-  await w.goto(`${base}/demo/widget`);
+  // The widget and its demo page are the server's own (not the web app's): under E2E_PREVIEW too.
+  await w.goto(`${server.base}/demo/widget`);
   // The demo page opens the chat by itself; a customer's site shows the launcher first.
   await expectVisible(w.getByRole("button", { name: /^(Abrir|Fechar) o chat/ }), "the widget's launcher");
   if (await w.getByRole("button", { name: /^Abrir o chat/ }).isVisible()) await w.getByRole("button", { name: /^Abrir o chat/ }).click();

@@ -127,9 +127,23 @@ export async function inboxListJourney({ browser, page, base, adminPassword, err
   if (await tabs.isVisible()) fail("the bottom tab bar shows inside a chat at 375 px");
   const phoneEl = m.getByTestId("chat-phone");
   await expectVisible(phoneEl, "the phone number in the chat header");
-  const cut = await phoneEl.evaluate((el) => el.scrollWidth > el.clientWidth);
-  if (cut) fail("the phone number is cut in the chat header at 375 px");
+  // Ana waits in her team's queue: "Atender" (an icon here), and the whole number beside it.
+  const header = m.locator(`section[aria-label="${CHAT_LABEL}"] header`);
+  await expectVisible(header.getByRole("button", { name: "Atender" }), "Atender in the chat header at 375 px");
+  const fit = await header.evaluate((h) => {
+    const el = h.querySelector('[data-testid="chat-phone"]');
+    const r = el.getBoundingClientRect();
+    const right = h.getBoundingClientRect().right - parseFloat(getComputedStyle(h).paddingRight);
+    // The buttons after the contact's text: Atender, the details toggle (the badge is hidden here).
+    const buttons = [...h.querySelectorAll("button")].map((b) => b.getBoundingClientRect()).filter((b) => b.width > 0 && b.left >= r.left);
+    const limit = Math.min(right, window.innerWidth, ...buttons.map((b) => b.left));
+    return { scroll: el.scrollWidth, client: el.clientWidth, right: r.right, limit, text: el.textContent };
+  });
+  if (fit.scroll > fit.client) fail(`the phone number is cut in the chat header at 375 px (${fit.scroll} > ${fit.client})`);
+  if (fit.right > fit.limit) fail(`the phone number runs under the header's buttons at 375 px (its right edge ${fit.right} > ${fit.limit})`);
+  if (!/97654-?3210$/.test(fit.text?.replace(/\s/g, "") ?? "")) fail(`the chat header shows a partial number: ${fit.text}`);
   await shot(m, "47-chat-375-no-tabs");
+  await shot(m, "49-chat-375-atender-whole-number");
   await m.getByTestId("chat-back").click();
   await m.getByTestId("account-menu").click();
   await m.getByTestId("account-sign-out").click();
@@ -138,5 +152,5 @@ export async function inboxListJourney({ browser, page, base, adminPassword, err
   await m.getByRole("button", { name: "Cancelar" }).click();
   if (m.url().includes("/login")) fail("cancelling the confirmation signed out");
   await phone.close();
-  log("375 px: no tab bar in a chat, whole phone number, sign-out confirmed from the account menu");
+  log("375 px: no tab bar in a chat, the whole phone number beside Atender, sign-out confirmed from the account menu");
 }

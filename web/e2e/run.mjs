@@ -529,19 +529,28 @@ async function main() {
     watchErrors(spage, errors, "super admin");
     await signIn(spage, base, SUPER.email, SUPER.password);
     await spage.waitForURL("**/admin/tenants");
-    const createTenant = async (name, adminEmail) => {
+    // `zone`: typed into the searchable time-zone picker and chosen with Enter (São Paulo if none).
+    const createTenant = async (name, adminEmail, zone) => {
       await spage.getByRole("button", { name: "Nova empresa" }).click();
       const d = spage.getByRole("dialog");
       await d.getByLabel("Nome", { exact: true }).fill(name);
+      if (zone) {
+        const picker = d.getByRole("combobox", { name: "Fuso horário" });
+        await picker.fill(zone);
+        await expectVisible(d.getByRole("listbox", { name: "Fuso horário" }).getByRole("option").first(), `the time zones matching "${zone}"`);
+        await picker.press("Enter");
+      }
       await d.getByLabel("E-mail").fill(adminEmail);
       await d.getByRole("button", { name: "Nova empresa" }).click();
       await expectVisible(spage.getByText(`${name} criada.`, { exact: false }), `${name} created`);
     };
     await createTenant("Loja Dois", "admin@demo.atende.local");
     const outputBeforeBia = server.output.length;
-    await createTenant("Loja Tres", "bia@example.com");
+    await createTenant("Loja Tres", "bia@example.com", "manaus");
+    await expectVisible(spage.getByRole("listitem").filter({ hasText: "Loja Tres" }).filter({ hasText: "America/Manaus" }), "Loja Tres in Manaus' time zone");
+    await expectVisible(spage.getByRole("listitem").filter({ hasText: "Loja Dois" }).filter({ hasText: "America/Sao_Paulo" }), "Loja Dois in São Paulo's time zone");
     await shot(spage, "10-tenants");
-    log("the super admin created two tenants");
+    log("the super admin created two tenants (one in another time zone, from the searchable picker)");
 
     // The demo admin now belongs to two tenants: switch to the new one and back.
     await page.reload();

@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
 import { Building2, LogIn, Plus } from "lucide-react";
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { api, unwrap } from "../../api/client";
@@ -16,9 +16,10 @@ import { Segmented } from "../../components/ui/Segmented";
 import { Alert, EmptyState, ErrorState, LoadingBlock } from "../../components/ui/States";
 import { toast } from "../../components/ui/Toaster";
 import { LANGUAGES } from "../../i18n";
-import { formatDate, timeZones } from "../../lib/format";
+import { formatDate } from "../../lib/format";
 import { useMe } from "../../lib/me";
 import { useApiError } from "../../lib/useApiError";
+import { TimeZonePicker } from "../settings/TimeZonePicker";
 
 type Tenant = Schemas["TenantView"];
 type StatusFilter = "all" | "active" | "suspended";
@@ -39,7 +40,6 @@ function CreateTenantDialog({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const { message, field } = useApiError();
   const qc = useQueryClient();
-  const zones = useMemo(() => timeZones(), []);
   const [name, setName] = useState("");
   const [slug, setSlug] = useState("");
   const [slugTouched, setSlugTouched] = useState(false);
@@ -104,13 +104,7 @@ function CreateTenantDialog({ onClose }: { onClose: () => void }) {
         </Field>
         <div className="grid gap-x-4 sm:grid-cols-2">
           <Field label={t("settings.tenant.timeZone")} error={field(err, "time_zone")}>
-            <Select value={timeZone} onChange={(e) => setTimeZone(e.target.value)}>
-              {zones.map((z) => (
-                <option key={z} value={z}>
-                  {z.replaceAll("_", " ")}
-                </option>
-              ))}
-            </Select>
+            <TimeZonePicker name="new-tenant-time-zone" value={timeZone} onChange={setTimeZone} />
           </Field>
           <Field label={t("settings.tenant.locale")} error={field(err, "locale")}>
             <Select value={locale} onChange={(e) => setLocale(e.target.value)}>

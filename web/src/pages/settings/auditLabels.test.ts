@@ -19,6 +19,20 @@ describe("audit action labels", () => {
     await i18n.changeLanguage("pt-BR");
   });
 
+  it("translates starting a conversation and undoing a resolution in every language", async () => {
+    const labels = {
+      "pt-BR": ["Iniciou conversa", "Desfez a resolução de conversa"],
+      en: ["Started a conversation", "Undid a conversation's resolution"],
+      es: ["Inició una conversación", "Deshizo la resolución de una conversación"],
+    };
+    for (const [lang, [start, undo]] of Object.entries(labels)) {
+      await i18n.changeLanguage(lang);
+      expect(auditActionLabel(i18n, "conversations.start")).toBe(start);
+      expect(auditActionLabel(i18n, "conversations.undo_resolve")).toBe(undo);
+    }
+    await i18n.changeLanguage("pt-BR");
+  });
+
   it("falls back to the raw code for unknown or malformed codes", () => {
     expect(auditActionLabel(i18n, "robots.take_over")).toBe("robots.take_over");
     expect(auditActionLabel(i18n, "members")).toBe("members");

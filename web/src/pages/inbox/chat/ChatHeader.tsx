@@ -1,5 +1,7 @@
 // The open conversation's header: back (phones), the contact, channel, status, who is typing,
-// "Atender" while nobody handles it, and the button for the contact/actions panel.
+// "Atender" while nobody handles it, and the button for the contact/actions panel. When the header
+// is narrow (a 375 px phone, the chat beside the list on a tablet) the number stays whole: the name
+// truncates, "Atender" is an icon and the status badge steps aside.
 
 import { useNavigate } from "@tanstack/react-router";
 import { ArrowLeft, PanelRight } from "lucide-react";
@@ -37,8 +39,9 @@ export function ChatHeader({ conversation }: { conversation: Conversation }) {
   const role = useRole();
   const kind = channel ? t(`conv.channel.${channelFamily(channel.kind)}`) : null;
   const phone = conversation.contact.phone;
+  const takeable = canTake(conversation, role);
   return (
-    <header className="flex h-16 shrink-0 items-center gap-2 border-b border-slate-200 bg-[#f0f2f5] px-2 sm:px-4">
+    <header className="@container flex h-16 shrink-0 items-center gap-2 border-b border-slate-200 bg-[#f0f2f5] px-2 sm:px-4">
       <IconButton data-testid="chat-back" label={t("chat.back")} icon={<ArrowLeft aria-hidden className="size-5" />} onClick={() => void navigate({ to: "/inbox" })} className="md:hidden" />
       <Avatar id={conversation.contact.id} name={conversation.contact.name} className="size-10" />
       <div className="min-w-0 flex-1">
@@ -57,8 +60,12 @@ export function ChatHeader({ conversation }: { conversation: Conversation }) {
           )}
         </p>
       </div>
-      {canTake(conversation, role) ? <TakeButton conversationId={conversation.id} /> : null}
-      <StatusBadge status={conversation.status} />
+      {/* In a narrow header the number must fit: "Atender" shrinks to its icon and, beside it, the
+          status badge steps aside (the button already says the conversation waits for someone). */}
+      {takeable ? <TakeButton conversationId={conversation.id} iconOnlyWhenNarrow /> : null}
+      <span className={cn("shrink-0", takeable && "@max-lg:hidden")}>
+        <StatusBadge status={conversation.status} />
+      </span>
       <IconButton
         data-testid="details-toggle"
         aria-pressed={detailsOpen}

@@ -55,4 +55,12 @@ describe("TakeButton", () => {
       expect(useToasts.getState().toasts.map((t) => t.text)).toEqual(["Outra pessoa já está atendendo esta conversa."]),
     );
   });
+
+  it("keeps its name for screen readers when only the icon shows in a narrow header", () => {
+    fakeApi(() => undefined);
+    renderWithClient(<TakeButton conversationId="c1" iconOnlyWhenNarrow />);
+    const button = screen.getByRole("button", { name: "Atender" });
+    expect(button.getAttribute("data-testid")).toBe("take-conversation");
+    expect(button.querySelector("span.sr-only")?.textContent).toBe("Atender");
+  });
 });

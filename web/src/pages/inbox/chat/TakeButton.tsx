@@ -9,7 +9,18 @@ import { toast } from "../../../components/ui/Toaster";
 import { useTake } from "../../../inbox/lifecycle";
 import { useApiError } from "../../../lib/useApiError";
 
-export function TakeButton({ conversationId, compact = false }: { conversationId: string; compact?: boolean }) {
+interface Props {
+  conversationId: string;
+  /** A list row's small button. */
+  compact?: boolean;
+  /**
+   * Inside a narrow `@container` (under 32rem: the chat header on a phone, or beside the list on a
+   * tablet) only the hand shows, so the contact's number fits; the label stays for screen readers.
+   */
+  iconOnlyWhenNarrow?: boolean;
+}
+
+export function TakeButton({ conversationId, compact = false, iconOnlyWhenNarrow = false }: Props) {
   const { t } = useTranslation();
   const { message } = useApiError();
   const take = useTake(conversationId);
@@ -32,7 +43,7 @@ export function TakeButton({ conversationId, compact = false }: { conversationId
         });
       }}
     >
-      {t("lifecycle.take")}
+      {iconOnlyWhenNarrow ? <span className="sr-only @lg:not-sr-only">{t("lifecycle.take")}</span> : t("lifecycle.take")}
     </Button>
   );
 }
