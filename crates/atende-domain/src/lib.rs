@@ -17,6 +17,7 @@
 //! - [`permission`]: the one permission matrix (role × action).
 //! - [`ctx`]: `TenantCtx`, the authenticated caller inside one tenant.
 //! - [`tenant`]: tenant status.
+//! - [`hours`]: business hours and campaign sending windows in a time zone (DST-correct).
 //! - [`backoff`]: retry delays for jobs (2^n with jitter, capped).
 //! - [`error`]: field-level validation errors shared by all parsers.
 
@@ -28,6 +29,7 @@ pub mod conversation;
 pub mod ctx;
 pub mod delivery;
 pub mod error;
+pub mod hours;
 pub mod ids;
 pub mod message;
 mod names;
@@ -42,6 +44,7 @@ pub use conversation::{ConversationStatus, InboundOutcome, Priority, Transition,
 pub use ctx::{Actor, TenantCtx};
 pub use delivery::MessageStatus;
 pub use error::{FieldErrors, ValidationError};
+pub use hours::{BusinessHours, DayHours, SendWindow};
 pub use ids::*;
 pub use message::{Author, Direction, MessageType, SystemEvent};
 pub use permission::{Action, ConversationScope};
