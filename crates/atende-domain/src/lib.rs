@@ -17,6 +17,7 @@
 //! - [`permission`]: the one permission matrix (role × action).
 //! - [`ctx`]: `TenantCtx`, the authenticated caller inside one tenant.
 //! - [`tenant`]: tenant status.
+//! - [`cpf_cnpj`]: CPF and CNPJ (alphanumeric CNPJ included), check digits verified.
 //! - [`hours`]: business hours and campaign sending windows in a time zone (DST-correct).
 //! - [`backoff`]: retry delays for jobs (2^n with jitter, capped).
 //! - [`error`]: field-level validation errors shared by all parsers.
@@ -26,6 +27,7 @@
 
 pub mod backoff;
 pub mod conversation;
+pub mod cpf_cnpj;
 pub mod ctx;
 pub mod delivery;
 pub mod error;
@@ -41,6 +43,7 @@ pub mod values;
 pub mod window;
 
 pub use conversation::{ConversationStatus, InboundOutcome, Priority, Transition, TransitionError};
+pub use cpf_cnpj::CpfCnpj;
 pub use ctx::{Actor, TenantCtx};
 pub use delivery::MessageStatus;
 pub use error::{FieldErrors, ValidationError};
