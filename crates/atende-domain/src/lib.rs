@@ -18,6 +18,8 @@
 //! - [`ctx`]: `TenantCtx`, the authenticated caller inside one tenant.
 //! - [`tenant`]: tenant status.
 //! - [`cpf_cnpj`]: CPF and CNPJ (alphanumeric CNPJ included), check digits verified.
+//! - [`flows`]: chatbot flows — definition, publishing checks, the pure interpreter, triggers,
+//!   preview.
 //! - [`hours`]: business hours and campaign sending windows in a time zone (DST-correct).
 //! - [`backoff`]: retry delays for jobs (2^n with jitter, capped).
 //! - [`error`]: field-level validation errors shared by all parsers.
@@ -31,6 +33,7 @@ pub mod cpf_cnpj;
 pub mod ctx;
 pub mod delivery;
 pub mod error;
+pub mod flows;
 pub mod hours;
 pub mod ids;
 pub mod message;
