@@ -26,7 +26,7 @@ pub const ELSE: &str = "else";
 ///  "edges": [{"from": "n1", "handle": "default", "to": "n2"}]}
 /// ```
 ///
-/// Deserializing only checks shapes; [`super::validate`] checks the graph before publishing.
+/// Deserializing only checks shapes; [`super::validate()`] checks the graph before publishing.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FlowDefinition {
     pub nodes: Vec<Node>,

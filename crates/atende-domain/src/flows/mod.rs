@@ -2,7 +2,7 @@
 //! interpreter that runs sessions, triggers, and the preview.
 //!
 //! # How the caller drives it
-//! 1. **Publish**: [`validate`] the [`FlowDefinition`]; on `Err` answer 422 with the
+//! 1. **Publish**: [`validate()`] the [`FlowDefinition`]; on `Err` answer 422 with the
 //!    [`FlowIssue`]s (each names its node). Store the definition as a version.
 //! 2. **Start**: on an inbound message with no running session, [`pick_flow`] among the published
 //!    flows' [`Trigger`]s; then [`start`] with a fresh [`FlowContext`].
@@ -22,7 +22,7 @@
 //! - [`nodes`]: configs of message, question, delay, tag, transfer and end; WhatsApp's limits.
 //! - [`condition`]: condition branches and rules, and their evaluation.
 //! - [`webhook`]: webhook config, the rendered request, mapping the answer into variables.
-//! - [`validate`], [`validate_nodes`]: publishing checks, with their error codes.
+//! - [`mod@validate`], [`validate_nodes`]: publishing checks, with their error codes.
 //! - [`session`]: `SessionState`, `SessionStatus`, `Input`, `Effect`, `Step`.
 //! - [`interpreter`]: `start` and `resume`.
 //! - [`question`]: how a question and its options are shown.
@@ -31,7 +31,7 @@
 //! - [`template`]: the sandboxed template engine for texts.
 //! - [`context`]: `FlowContext`, the facts a step reads.
 //! - [`trigger`]: triggers and `pick_flow`.
-//! - [`simulate`]: the preview.
+//! - [`mod@simulate`]: the preview.
 //! - [`text`]: case- and accent-folding.
 
 pub mod answer;
@@ -67,4 +67,6 @@ pub use simulate::{Simulation, simulate};
 pub use template::TemplateError;
 pub use trigger::{FlowCandidate, InboundEvent, KeywordMatch, Trigger, pick_flow};
 pub use validate::{FlowIssue, validate};
-pub use webhook::{Header, HttpMethod, ResponseMapping, WebhookConfig, WebhookOutcome, WebhookRequest};
+pub use webhook::{
+    Header, HttpMethod, ResponseMapping, WebhookConfig, WebhookOutcome, WebhookRequest, is_blocked_address,
+};

@@ -5,6 +5,7 @@
 use super::template::{TemplateError, render};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::net::IpAddr;
 
 /// Shortest and longest timeout of one call, in seconds.
 pub const TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 1..=30;
@@ -131,6 +132,40 @@ pub fn is_http_url(url: &str) -> bool {
     })
 }
 
+/// Whether a webhook must not reach `ip` unless the operator allows private targets: loopback,
+/// private and shared (CGNAT) ranges, link-local (cloud metadata at `169.254.169.254`),
+/// unspecified, broadcast, multicast, documentation ranges, IPv6 unique-local and link-local,
+/// and IPv4 addresses mapped or compatible into IPv6. The caller checks every address the host
+/// resolves to, at connect time (a DNS answer can change between check and use).
+#[must_use]
+pub fn is_blocked_address(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (b == 18 || b == 19))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4() {
+                return is_blocked_address(IpAddr::V4(v4));
+            }
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || v6.is_unique_local()
+                || v6.is_unicast_link_local()
+        }
+    }
+}
+
 /// Looks a path up in a JSON value: a JSON pointer when it starts with `/`, else dot-separated
 /// keys and array indexes; empty is the whole value.
 #[must_use]
@@ -162,6 +197,40 @@ mod tests {
         assert_eq!(lookup(&body, "/a.b"), Some(&json!(1)));
         assert_eq!(lookup(&body, "data.1.status"), None);
         assert_eq!(lookup(&body, ""), Some(&body));
+    }
+
+    #[test]
+    fn private_loopback_and_metadata_addresses_are_blocked() {
+        let blocked = [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.0.10",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.1",
+            "198.18.0.1",
+            "::1",
+            "::",
+            "fc00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+        ];
+        for ip in blocked {
+            assert!(is_blocked_address(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in [
+            "8.8.8.8",
+            "200.147.67.142",
+            "2001:4860:4860::8888",
+            "100.128.0.1",
+            "172.32.0.1",
+        ] {
+            assert!(!is_blocked_address(ip.parse().unwrap()), "{ip}");
+        }
     }
 
     #[test]

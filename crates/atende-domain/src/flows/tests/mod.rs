@@ -2,6 +2,7 @@
 
 mod answers;
 mod nodes;
+mod properties;
 mod questions;
 mod schema;
 mod simulate;
