@@ -17,6 +17,10 @@
 //! - [`permission`]: the one permission matrix (role × action).
 //! - [`ctx`]: `TenantCtx`, the authenticated caller inside one tenant.
 //! - [`tenant`]: tenant status.
+//! - [`cpf_cnpj`]: CPF and CNPJ (alphanumeric CNPJ included), check digits verified.
+//! - [`flows`]: chatbot flows — definition, publishing checks, the pure interpreter, triggers,
+//!   preview.
+//! - [`hours`]: business hours and campaign sending windows in a time zone (DST-correct).
 //! - [`backoff`]: retry delays for jobs (2^n with jitter, capped).
 //! - [`error`]: field-level validation errors shared by all parsers.
 
@@ -25,9 +29,12 @@
 
 pub mod backoff;
 pub mod conversation;
+pub mod cpf_cnpj;
 pub mod ctx;
 pub mod delivery;
 pub mod error;
+pub mod flows;
+pub mod hours;
 pub mod ids;
 pub mod message;
 mod names;
@@ -39,9 +46,11 @@ pub mod values;
 pub mod window;
 
 pub use conversation::{ConversationStatus, InboundOutcome, Priority, Transition, TransitionError};
+pub use cpf_cnpj::CpfCnpj;
 pub use ctx::{Actor, TenantCtx};
 pub use delivery::MessageStatus;
 pub use error::{FieldErrors, ValidationError};
+pub use hours::{BusinessHours, DayHours, SendWindow};
 pub use ids::*;
 pub use message::{Author, Direction, MessageType, SystemEvent};
 pub use permission::{Action, ConversationScope};
