@@ -1,9 +1,10 @@
 // The inbox journey, run by run.mjs once the demo admin has a WhatsApp channel (on the fake Graph
 // API) and a team: a signed WhatsApp webhook → the conversation appears live → open it → reply →
 // the fake Graph API receives the documented body → delivered then read statuses → the ticks
-// change; a private note is never sent; assign and transfer with a note; the window-closed banner
-// and a template send (compared with the documented body); a web-chat widget round trip; the inbox
-// on a 375 px phone. Screenshots go to web/e2e/screenshots/ (20-…).
+// change; a file the provider would not give, and "Tentar novamente"; a private note is never
+// sent; assign and transfer with a note; the window-closed banner and a template send (compared
+// with the documented body); a web-chat widget round trip; the inbox on a 375 px phone.
+// Screenshots go to web/e2e/screenshots/ (20-…).
 
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -11,6 +12,7 @@ import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 
 import { inboxListCounters, inboxListJourney } from "./inboxlist.mjs";
+import { failedMediaJourney } from "./media.mjs";
 import { queuedRowOffersTake, replyTookIt, resolveAndUndo, takeFromHeader } from "./lifecycle.mjs";
 import { expectVisible, fail, log, shot, signIn, until, watchErrors, webRoot } from "./lib.mjs";
 
@@ -118,6 +120,7 @@ export async function inboxJourney({ browser, page, base, server, graph, webhook
   await shot(page, "22-chat-read");
   log("replied: the documented body reached the fake Graph API; delivered then read ticks");
   await replyTookIt(page);
+  await failedMediaJourney({ page, post, graph, phoneNumberId, from: ana.from });
 
   // A private note is shown to the team and never sent.
   const noteToggle = page.getByTestId("composer-note-toggle");

@@ -86,11 +86,15 @@ function totp(secret, step = Math.floor(Date.now() / 1000 / 30)) {
  * A fake Graph API speaking the documented formats (../shared/fixtures/channels/whatsapp/outbound):
  * `GET /{phone-number-id}` (the credential check), `POST /{phone-number-id}/messages` (answers a
  * new `wamid` and keeps the body in `sent`) and `GET /{waba-id}/message_templates` (the fixture's
- * templates, one page). Only the token "good-token" is accepted (else 401 with code 190).
+ * templates, one page), `GET /{media-id}` and its download for the Pix receipt of
+ * inbound/document.json (404 until `media.available`). Only the token "good-token" is accepted
+ * (else 401 with code 190).
  */
 async function startFakeGraph() {
   const seen = [];
   const sent = [];
+  // The Pix receipt of inbound/document.json: gone at first, there after "Tentar novamente".
+  const media = { id: "1413728596047182", available: false };
   const templates = JSON.parse(readFileSync(path.join(repoRoot, "..", "shared", "fixtures", "channels", "whatsapp", "outbound", "templates-list.json"), "utf8"));
   const server = createHttpServer((req, res) => {
     let raw = "";
@@ -112,6 +116,16 @@ async function startFakeGraph() {
         }
         sent.push(body);
         res.end(JSON.stringify({ messaging_product: "whatsapp", contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: `wamid.e2e-${sent.length}` }] }));
+      } else if (req.method === "GET" && parts.at(-1) === media.id) {
+        if (!media.available) {
+          res.statusCode = 404;
+          res.end(JSON.stringify({ error: { message: `Unsupported get request. Object with ID '${media.id}' does not exist`, type: "GraphMethodException", code: 100, fbtrace_id: "e2e" } }));
+        } else {
+          res.end(JSON.stringify({ messaging_product: "whatsapp", url: `http://127.0.0.1:${port}/lookaside/receipt`, mime_type: "application/pdf", id: media.id }));
+        }
+      } else if (req.method === "GET" && url.pathname === "/lookaside/receipt") {
+        res.setHeader("Content-Type", "application/pdf");
+        res.end("%PDF-1.4 comprovante e2e");
       } else if (req.method === "GET" && parts.at(-1) === "message_templates") {
         res.end(JSON.stringify({ data: templates.response.body.data }));
       } else if (req.method === "GET") {
@@ -124,7 +138,7 @@ async function startFakeGraph() {
   });
   const port = await freePort();
   await new Promise((r) => server.listen(port, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${port}/v23.0`, seen, sent, close: () => new Promise((r) => server.close(r)) };
+  return { url: `http://127.0.0.1:${port}/v23.0`, seen, sent, media, close: () => new Promise((r) => server.close(r)) };
 }
 
 // --- the server ------------------------------------------------------------------------------------
