@@ -578,74 +578,51 @@ pub struct Preview {
     pub created_at: DateTime<Utc>,
 }
 
-/// The previews of a page of conversations, in one statement (see [`previews_query`]), plus a
-/// second one only for conversations where nobody but the bot has written. Conversations without
-/// a visible message are absent from the map.
+/// The previews of a page of conversations, in one statement (see [`previews_query`]).
+/// Conversations without a visible message are absent from the map.
 ///
 /// # Errors
 /// Database failure.
 pub async fn previews_of(tx: &TenantTx, conversation_ids: &[Uuid]) -> Result<HashMap<Uuid, Preview>, DbError> {
-    let backend = tx.conn().get_database_backend();
-    let Some(stmt) = preview_statement(backend, tx.tenant_id(), conversation_ids, true) else {
+    let Some(stmt) = previews_query(tx.conn().get_database_backend(), tx.tenant_id(), conversation_ids) else {
         return Ok(HashMap::new());
     };
     let rows = in_index_order(tx, Preview::find_by_statement(stmt).all(tx.conn())).await?;
-    let mut previews: HashMap<Uuid, Preview> = rows.into_iter().map(|p| (p.conversation_id, p)).collect();
-    // A conversation only the bot has written in (a campaign's message, a greeting nobody
-    // answered) still shows that message: a second, rare statement for those alone.
-    let bot_only: Vec<Uuid> = conversation_ids
-        .iter()
-        .copied()
-        .filter(|id| !previews.contains_key(id))
-        .collect();
-    if let Some(stmt) = preview_statement(backend, tx.tenant_id(), &bot_only, false) {
-        let rows = in_index_order(tx, Preview::find_by_statement(stmt).all(tx.conn())).await?;
-        previews.extend(rows.into_iter().map(|p| (p.conversation_id, p)));
-    }
-    Ok(previews)
+    Ok(rows.into_iter().map(|p| (p.conversation_id, p)).collect())
 }
 
 /// The statement [`previews_of`] runs (in index order, see [`in_index_order`]); `None` for no
 /// conversations.
 ///
-/// Visible: not a private note, not a system line, and not written by the bot (the greeting,
-/// the away message: the agent scanning the queue wants what the customer wrote, not "Você:"
-/// before an automatic reply nobody typed).
+/// Visible: not a private note, not a system line. People's messages come first: the newest
+/// message not written by the bot (the greeting, the away message: the agent scanning the queue
+/// wants what the customer wrote, not "Você:" before an automatic reply nobody typed), and only
+/// when there is none, the bot's newest (a campaign's message nobody answered yet).
 ///
 /// For each conversation id it walks `ix_messages__conversation` backwards from the newest
-/// message and stops at the first visible one (usually the first or second entry): the work is
-/// one short index probe per conversation of the page, never a pass over a tenant's messages.
-/// The ids come in as a `VALUES` list, so the planner knows exactly how many probes it makes.
+/// message and stops at the first visible one (usually the first or second entry), and walks
+/// again without skipping the bot only when the first walk found nothing: a few short index
+/// probes per conversation of the page, never a pass over a tenant's messages. The ids come in
+/// as a `VALUES` list, so the planner knows exactly how many probes it makes.
 ///
-/// The probe is the same correlated `ORDER BY id DESC LIMIT 1` subquery on both engines; how its
-/// row is joined differs, because each planner, without statistics, turns the other engine's
-/// natural form into a scan of every message of the tenant:
-/// - PostgreSQL: `VALUES … JOIN LATERAL (probe) ON TRUE`, a nested loop by construction. The
-///   portable `m.id = (probe)` join and `m.id IN (SELECT probe …)` both become a hash join over a
-///   bitmap scan of the tenant's messages (measured with `EXPLAIN ANALYZE`).
-/// - SQLite (no `LATERAL`): `VALUES … JOIN messages m ON m.id = (probe)`, one primary-key lookup
-///   per row. Its `m.id IN (SELECT probe …)` form scans the tenant's range of
+/// How the picked row is joined differs, because each planner, without statistics, turns the
+/// other engine's natural form into a scan of every message of the tenant:
+/// - PostgreSQL: `VALUES … JOIN LATERAL ((probe) UNION ALL (probe) LIMIT 1) ON TRUE`, a nested
+///   loop by construction. The portable `m.id = (probe)` join and `m.id IN (SELECT probe …)` both become
+///   a hash join over a bitmap scan of the tenant's messages (measured with `EXPLAIN ANALYZE`).
+/// - SQLite (no `LATERAL`): `VALUES … JOIN messages m ON m.id = COALESCE(probe, probe)`, one
+///   primary-key lookup per row. Its `m.id IN (SELECT probe …)` form scans the tenant's range of
 ///   `ix_messages__conversation` instead.
 #[must_use]
 pub fn previews_query(backend: DbBackend, tenant: TenantId, conversation_ids: &[Uuid]) -> Option<Statement> {
-    preview_statement(backend, tenant, conversation_ids, true)
-}
-
-/// [`previews_query`], or with `skip_bot` off the same probe that takes the bot's messages too.
-fn preview_statement(
-    backend: DbBackend,
-    tenant: TenantId,
-    conversation_ids: &[Uuid],
-    skip_bot: bool,
-) -> Option<Statement> {
     const V: &str = "v";
     const LATEST: &str = "latest";
     const M: &str = "m";
     if conversation_ids.is_empty() {
         return None;
     }
-    // The probe: the newest visible message of the conversation `v.column1`.
-    let probe = |cols: &[(Column, &'static str)]| {
+    // A probe: the newest visible message of the conversation `v.column1`, with `cols`.
+    let probe = |skip_bot: bool, cols: &[(Column, &'static str)]| {
         let mut q = Query::select();
         for (col, alias) in cols {
             q.expr_as(preview_column(LATEST, *col), *alias);
@@ -673,21 +650,37 @@ fn preview_statement(
         .from_values(conversation_ids.iter().copied(), V);
     if backend == DbBackend::Postgres {
         const L: &str = "l";
+        const U: &str = "u";
         for (_, alias) in &columns {
             q.expr(Expr::col((L, *alias)));
         }
-        q.join_lateral(JoinType::InnerJoin, probe(&columns), L, Expr::Constant(true.into()));
+        // `(people's probe) UNION ALL (any probe) LIMIT 1`: the append runs the second probe
+        // only when the first found nothing.
+        let wrap = |inner: sea_orm::sea_query::SelectStatement, alias: &'static str| {
+            Query::select()
+                .column(sea_orm::sea_query::Asterisk)
+                .from_subquery(inner, alias)
+                .to_owned()
+        };
+        let mut both = wrap(probe(true, &columns), "people");
+        both.union(
+            sea_orm::sea_query::UnionType::All,
+            wrap(probe(false, &columns), "anyone"),
+        );
+        let first = Query::select()
+            .column(sea_orm::sea_query::Asterisk)
+            .from_subquery(both, U)
+            .limit(1)
+            .to_owned();
+        q.join_lateral(JoinType::InnerJoin, first, L, Expr::Constant(true.into()));
     } else {
         for (col, alias) in &columns {
             q.expr_as(preview_column(M, *col), *alias);
         }
-        q.join_as(
-            JoinType::InnerJoin,
-            Entity,
-            M,
-            Expr::col((M, Column::Id)).eq(Expr::from(probe(&[(Column::Id, "id")]))),
-        )
-        .and_where(Expr::col((M, Column::TenantId)).eq(tenant.uuid()));
+        let id = |skip_bot| Expr::from(probe(skip_bot, &[(Column::Id, "id")]));
+        let pick = Expr::from(Func::coalesce([id(true), id(false)]));
+        q.join_as(JoinType::InnerJoin, Entity, M, Expr::col((M, Column::Id)).eq(pick))
+            .and_where(Expr::col((M, Column::TenantId)).eq(tenant.uuid()));
     }
     Some(backend.build(&q))
 }
