@@ -32,6 +32,23 @@ export function toCanvasEdge(e: FlowEdge): CanvasEdge {
   return { id: edgeId(e), source: e.from, sourceHandle: e.handle, target: e.to, targetHandle: INPUT_HANDLE };
 }
 
+/**
+ * A definition with serde's defaults filled in (a start node may come without `config`, a node
+ * without `position`, an edge without `handle`), as the API accepts them from other clients.
+ */
+export function withDefaults(def: FlowDefinition): FlowDefinition {
+  const nodes = (def.nodes ?? []).map(
+    (n) =>
+      ({
+        ...n,
+        config: n.config ?? (n.type === "start" ? {} : n.config),
+        position: { x: n.position?.x ?? 0, y: n.position?.y ?? 0 },
+      }) as FlowNode,
+  );
+  const edges = (def.edges ?? []).map((e) => ({ from: e.from, handle: e.handle ?? DEFAULT, to: e.to }));
+  return { nodes, edges };
+}
+
 /** Whether `e` can be drawn: both ends exist, the source has its handle, the target takes edges. */
 function drawable(e: FlowEdge, byId: Map<string, FlowNode>): boolean {
   const from = byId.get(e.from);
@@ -43,11 +60,12 @@ function drawable(e: FlowEdge, byId: Map<string, FlowNode>): boolean {
  * The canvas of a definition. Edges that cannot be drawn (a node that is gone, a handle the node
  * does not have) are left out and returned in `dropped`, so the builder can say so.
  */
-export function toGraph(def: FlowDefinition): { nodes: CanvasNode[]; edges: CanvasEdge[]; dropped: FlowEdge[] } {
+export function toGraph(raw: FlowDefinition): { nodes: CanvasNode[]; edges: CanvasEdge[]; dropped: FlowEdge[] } {
+  const def = withDefaults(raw);
   const byId = new Map(def.nodes.map((n) => [n.id, n]));
   const edges: CanvasEdge[] = [];
   const dropped: FlowEdge[] = [];
-  for (const e of def.edges ?? []) {
+  for (const e of def.edges) {
     if (drawable(e, byId)) edges.push(toCanvasEdge(e));
     else dropped.push(e);
   }

@@ -1,0 +1,157 @@
+// @vitest-environment jsdom
+// The builder in the whole app against a fake API: nodes with one handle per way out, an edit
+// saved as the definition (configs, positions, edges by handle), a refused publish marking the
+// offending nodes and listing flow-level issues, and the simulator showing the bot's replies as
+// bubbles and lighting up the path.
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import i18n from "i18next";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+
+import "../../i18n";
+import type { FlowDefinition, Preview } from "../../automation/flows/types";
+import { fakeApi, json, renderApp } from "../inbox/list/testkit";
+import type { Call, Handler } from "../inbox/list/testkit";
+import { flow, menuDefinition, stubCanvasDom } from "./testkit";
+
+const team = { id: "tm1", name: "Vendas SP", department_id: null, description: null, member_ids: [], created_at: "", updated_at: "" };
+const menu = flow("f1", { name: "Menu", definition: menuDefinition, published_version: 2 });
+
+beforeAll(async () => {
+  await i18n.changeLanguage("pt-BR");
+  window.scrollTo = () => {};
+});
+beforeEach(() => {
+  localStorage.clear();
+});
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+function builderApi(extra: Handler = () => undefined): Call[] {
+  const calls = fakeApi((c) => {
+    const out = extra(c);
+    if (out !== undefined) return out;
+    if (c.method === "GET" && c.path === "/api/v1/flows/f1") return menu;
+    if (c.method === "GET" && c.path === "/api/v1/flows/f1/versions") return { items: [{ id: "v2", flow_id: "f1", version: 2, created_at: "2026-03-09T12:00:00Z" }, { id: "v1", flow_id: "f1", version: 1, created_at: "2026-03-01T12:00:00Z" }] };
+    if (c.method === "GET" && c.path === "/api/v1/teams") return { items: [team], next_cursor: null };
+    if (c.method === "PATCH" && c.path === "/api/v1/flows/f1") return { ...menu, ...c.body };
+    return undefined;
+  }, "supervisor");
+  stubCanvasDom();
+  return calls;
+}
+
+const nodeEl = (id: string) => document.querySelector<HTMLElement>(`[data-testid='flow-node'][data-node-id='${id}']`)!;
+const handles = (id: string) => [...nodeEl(id).querySelectorAll<HTMLElement>("[data-handle]")].map((h) => h.dataset.handle);
+
+async function openBuilder() {
+  const r = renderApp("/automation/flows/f1");
+  await waitFor(() => expect(nodeEl("q1")).toBeTruthy(), { timeout: 8000 });
+  return r;
+}
+
+describe("flow builder", () => {
+  it("draws every node with its summary and one handle per way out", async () => {
+    builderApi();
+    await openBuilder();
+    expect(handles("n1")).toEqual(["default"]);
+    expect(handles("n2")).toEqual(["default"]);
+    expect(handles("q1")).toEqual(["default", "invalid", "timeout", "vendas", "suporte"]);
+    expect(handles("t1")).toEqual([]);
+    expect(within(nodeEl("q1")).getByText("Com quem quer falar?")).toBeTruthy();
+    expect(within(nodeEl("q1")).getByText("Sem resposta")).toBeTruthy();
+    expect(within(nodeEl("q1")).getByText("Vendas")).toBeTruthy();
+    await waitFor(() => expect(within(nodeEl("t1")).getByText("Equipe: Vendas SP")).toBeTruthy());
+    expect(screen.getByText("v2")).toBeTruthy();
+  }, 20_000);
+
+  it("saves an edited node as the definition, positions and edges included", async () => {
+    const calls = builderApi();
+    await openBuilder();
+    fireEvent.click(within(nodeEl("n2")).getByText("Olá, {{contact.name}}!"));
+    const text = await screen.findByLabelText(/^Texto/);
+    fireEvent.change(text, { target: { value: "Bem-vindo à Loja, {{contact.name}}!" } });
+    expect(screen.getByText("Alterações não salvas")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Salvar" }));
+    await waitFor(() => expect(calls.some((c) => c.method === "PATCH")).toBe(true));
+    const body = calls.find((c) => c.method === "PATCH")!.body as { definition: FlowDefinition; name: string };
+    expect(body.name).toBe("Menu");
+    expect(body.definition).toEqual({
+      nodes: menuDefinition.nodes.map((n) => (n.id === "n2" ? { ...n, config: { type: "text", text: "Bem-vindo à Loja, {{contact.name}}!" } } : n)),
+      edges: menuDefinition.edges,
+    });
+    await waitFor(() => expect(screen.queryByText("Alterações não salvas")).toBeNull());
+  }, 20_000);
+
+  it("marks the nodes a refused publish names, and lists the flow's own issues", async () => {
+    const calls = builderApi((c) => {
+      if (c.method === "POST" && c.path === "/api/v1/flows/f1/publish") {
+        return json(422, {
+          error: {
+            code: "flow_invalid",
+            message: "the flow cannot be published",
+            fields: { q1: ["connect the question's default handle: where a valid answer goes"], flow: ["an edge leaves \"zz\", which is not a node"] },
+            field_codes: { q1: ["question_without_answer_path"], flow: ["unknown_edge_node"] },
+          },
+        });
+      }
+      return undefined;
+    });
+    await openBuilder();
+    fireEvent.click(screen.getByRole("button", { name: "Publicar" }));
+    await waitFor(() => expect(nodeEl("q1").dataset.invalid).toBe("true"));
+    expect(within(nodeEl("q1")).getByTestId("node-issues").textContent).toBe("Ligue a saída Resposta válida da pergunta.");
+    expect(nodeEl("n2").dataset.invalid).toBeUndefined();
+    const banner = screen.getByTestId("issues-banner");
+    expect(banner.textContent).toContain("1 bloco precisa de ajustes");
+    expect(banner.textContent).toContain("Uma ligação aponta para um bloco que não existe.");
+    // Nothing was unsaved, so publishing did not save first.
+    expect(calls.some((c) => c.method === "PATCH")).toBe(false);
+
+    // Fixing the node clears its mark.
+    fireEvent.click(within(nodeEl("q1")).getByText("Com quem quer falar?"));
+    fireEvent.change(await screen.findByLabelText(/^Pergunta/), { target: { value: "Com qual setor?" } });
+    await waitFor(() => expect(nodeEl("q1").dataset.invalid).toBeUndefined());
+  }, 20_000);
+
+  it("simulates: the bot's messages as bubbles, a tapped button as the next answer, the path lit up", async () => {
+    const first: Preview = {
+      replies: [
+        { type: "send_text", text: "Olá, Maria!" },
+        { type: "send_buttons", text: "Com quem quer falar?", buttons: [{ id: "vendas", title: "Vendas" }, { id: "suporte", title: "Suporte" }] },
+      ],
+      path: ["n1", "n2", "q1"],
+      status: "waiting_input",
+    };
+    const second: Preview = {
+      replies: [...first.replies, { type: "transfer", target: { to: "team", id: "tm1" } }, { type: "ended", reason: "transferred" }],
+      path: ["n1", "n2", "q1", "t1"],
+      status: "handed_off",
+    };
+    const calls = builderApi((c) => {
+      if (c.method === "POST" && c.path === "/api/v1/flows/f1/preview") return (c.body as { messages: string[] }).messages.length === 1 ? first : second;
+      return undefined;
+    });
+    await openBuilder();
+    fireEvent.mouseDown(screen.getByRole("tab", { name: "Simular" }));
+    fireEvent.change(screen.getByLabelText("Mensagem do cliente"), { target: { value: "oi" } });
+    fireEvent.click(screen.getByRole("button", { name: "Enviar" }));
+    await waitFor(() => expect(screen.getAllByTestId("sim-bot")).toHaveLength(2));
+    const conversation = screen.getByRole("list", { name: "Conversa simulada" });
+    expect(within(conversation).getByText("Olá, Maria!")).toBeTruthy();
+    expect(screen.getByTestId("sim-status").textContent).toBe("Situação: aguardando resposta");
+    expect(["n1", "n2", "q1"].every((id) => nodeEl(id).dataset.onPath === "true")).toBe(true);
+    expect(nodeEl("t1").dataset.onPath).toBeUndefined();
+
+    fireEvent.click(within(conversation).getByRole("button", { name: "Vendas" }));
+    await waitFor(() => expect(screen.getByTestId("sim-status").textContent).toBe("Situação: transferida para a equipe"));
+    expect(calls.filter((c) => c.path === "/api/v1/flows/f1/preview").map((c) => c.body)).toEqual([{ messages: ["oi"] }, { messages: ["oi", "Vendas"] }]);
+    // The transcript: oi, the greeting and the buttons, then Vendas and what followed it.
+    const turns = within(conversation)
+      .getAllByRole("listitem")
+      .map((li) => li.textContent);
+    expect(turns).toEqual(["oi", "Olá, Maria!", "Com quem quer falar?VendasSuporte", "Vendas", "Transferida para Equipe", "Fim: transferida"]);
+    expect(nodeEl("t1").dataset.onPath).toBe("true");
+  }, 20_000);
+});
