@@ -42,6 +42,7 @@ pub mod bus;
 pub mod channels;
 pub mod crypto;
 pub mod error;
+pub mod flows;
 pub mod inbox;
 pub mod ingest;
 pub mod intake;

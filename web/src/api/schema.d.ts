@@ -615,6 +615,104 @@ export interface paths {
         patch: operations["departments_update"];
         trace?: never;
     };
+    "/api/v1/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's flows, oldest first (everyone). */
+        get: operations["flows_list"];
+        put?: never;
+        /** Create a flow (supervisor, admin). */
+        post: operations["flows_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One flow, with its draft. */
+        get: operations["flows_get"];
+        put?: never;
+        post?: never;
+        /** Delete a flow and its versions (supervisor, admin). */
+        delete: operations["flows_delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a flow's draft, triggers or switches (supervisor, admin). What is published changes
+         *     only on the next publish.
+         */
+        patch: operations["flows_update"];
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run the draft on sample messages and see the bot's replies and path; nothing is sent
+         *     (supervisor, admin).
+         */
+        post: operations["preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish the draft as the next version (supervisor, admin). An invalid graph is a 422 whose
+         *     `fields` name the offending nodes by id (`flow` for the whole graph), with codes in
+         *     `field_codes` (`unreachable`, `dangling_edge`, `no_start`, …).
+         */
+        post: operations["publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flow's published versions, newest first. */
+        get: operations["versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/media": {
         parameters: {
             query?: never;
@@ -1281,6 +1379,21 @@ export interface components {
             name?: string | null;
             password?: string | null;
         };
+        /**
+         * @description How an answer is validated and what is stored.
+         *
+         *     | kind | accepts | stores |
+         *     |---|---|---|
+         *     | `text` | any non-blank text | the trimmed text |
+         *     | `number` | `42`, `-3.5`, `1.234,56` | a JSON number |
+         *     | `email` | an address | the lower-cased address |
+         *     | `phone` | a number as people type it | E.164 digits, `5511987654321` |
+         *     | `cpf_cnpj` | CPF or CNPJ, with or without punctuation | digits (check digits verified) |
+         *     | `date` | `dd/mm/yyyy` (also `-` `.`) or `yyyy-mm-dd` | `yyyy-mm-dd` |
+         *     | `options` | reply id, `1`…`n`, or the title (case/accents ignored) | the option's title |
+         * @enum {string}
+         */
+        AnswerKind: "text" | "number" | "email" | "phone" | "cpf_cnpj" | "date" | "options";
         /** @description A new key: the secret is shown this once and never again. */
         ApiKeyCreated: {
             key: components["schemas"]["ApiKeyView"];
@@ -1358,6 +1471,13 @@ export interface components {
             ip?: string | null;
             request_id?: string | null;
             user_agent?: string | null;
+        };
+        /** @description One branch: its id is the handle taken when its rules hold. */
+        Branch: {
+            id: string;
+            /** @description `all` (every rule holds) or `any` (one does). */
+            match?: components["schemas"]["MatchMode"];
+            rules: components["schemas"]["Rule"][];
         };
         /** @description Health of a channel: its stored state, refreshed from the provider. */
         ChannelHealth: {
@@ -1462,6 +1582,10 @@ export interface components {
         ChoiceSection: {
             rows: components["schemas"]["Choice"][];
             title?: string | null;
+        };
+        /** @description A condition's branches, tried in order. */
+        ConditionConfig: {
+            branches: components["schemas"]["Branch"][];
         };
         ConnectBody: {
             /** @description WhatsApp: `phone_number_id`, `waba_id`, `access_token`, `app_secret`, `verify_token`. Never returned afterwards. */
@@ -1708,6 +1832,16 @@ export interface components {
             admin: components["schemas"]["UserView"];
             tenant: components["schemas"]["TenantView"];
         };
+        CreateFlowBody: {
+            /** @description Whether its triggers start sessions once a version is published (default off). */
+            active?: boolean | null;
+            definition?: components["schemas"]["FlowDefinition"] | null;
+            description?: string | null;
+            name: string;
+            /** Format: int32 */
+            priority?: number;
+            triggers?: components["schemas"]["Trigger"][];
+        };
         CreateQuickReplyBody: {
             attachment?: components["schemas"]["AttachmentRef"] | null;
             category?: string | null;
@@ -1736,6 +1870,14 @@ export interface components {
              */
             time_zone?: string | null;
         };
+        /** @description A durable pause. */
+        DelayConfig: {
+            /**
+             * Format: int32
+             * @description 1 second to 30 days.
+             */
+            seconds: number;
+        };
         DepartmentView: {
             /** Format: date-time */
             created_at: string;
@@ -1758,6 +1900,99 @@ export interface components {
             /** Format: date-time */
             verified_at?: string | null;
         };
+        /** @description An arrow from one handle of a node to another node. */
+        Edge: {
+            /** @description Source node id. */
+            from: string;
+            /** @description Which way out of the source node (see [`NodeKind::handles`]); `default` when omitted. */
+            handle?: string;
+            /** @description Target node id. */
+            to: string;
+        };
+        /** @description What the core must do after a step, in order. Texts are already rendered. */
+        Effect: {
+            text: string;
+            /** @enum {string} */
+            type: "send_text";
+        } | {
+            caption?: string | null;
+            file_name?: string | null;
+            kind: components["schemas"]["MediaKind"];
+            /** @enum {string} */
+            type: "send_media";
+            url: string;
+        } | {
+            language: string;
+            name: string;
+            parameters: string[];
+            /** @enum {string} */
+            type: "send_template";
+        } | {
+            buttons: components["schemas"]["ReplyButton"][];
+            text: string;
+            /** @enum {string} */
+            type: "send_buttons";
+        } | {
+            button: string;
+            rows: components["schemas"]["ListRow"][];
+            text: string;
+            /** @enum {string} */
+            type: "send_list";
+        } | {
+            tag_ids: string[];
+            /** @enum {string} */
+            type: "add_tags";
+        } | {
+            tag_ids: string[];
+            /** @enum {string} */
+            type: "remove_tags";
+        } | {
+            target: components["schemas"]["TransferTarget"];
+            /** @enum {string} */
+            type: "transfer";
+        } | {
+            /** @enum {string} */
+            type: "resolve";
+        } | {
+            /** Format: date-time */
+            at: string;
+            /** Format: int64 */
+            token: number;
+            /** @enum {string} */
+            type: "schedule_timer";
+        } | {
+            /** Format: date-time */
+            at: string;
+            /** Format: int64 */
+            token: number;
+            /** @enum {string} */
+            type: "schedule_timeout";
+        } | {
+            request: components["schemas"]["WebhookRequest"];
+            /** Format: int64 */
+            token: number;
+            /** @enum {string} */
+            type: "call_webhook";
+        } | {
+            message: string;
+            node?: string | null;
+            /** @enum {string} */
+            type: "log";
+        } | {
+            reason: components["schemas"]["EndReason"];
+            /** @enum {string} */
+            type: "ended";
+        };
+        /** @description The end of the session. */
+        EndConfig: {
+            /** @description Also resolve the conversation. */
+            resolve?: boolean;
+        };
+        /**
+         * @description Why a session finished.
+         * @enum {string}
+         */
+        EndReason: "end_node" | "end_of_flow" | "transferred" | "invalid_answer" | "question_timeout" | "step_limit" | "broken_flow";
         /** @description The error body. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -1784,6 +2019,79 @@ export interface components {
             code?: string | null;
             title?: string | null;
         };
+        /**
+         * @description A chatbot flow: nodes and the edges between their handles.
+         *
+         *     ```json
+         *     {"nodes": [{"id": "n1", "type": "message", "config": {"type": "text", "text": "Oi!"},
+         *                 "position": {"x": 0, "y": 0}}],
+         *      "edges": [{"from": "n1", "handle": "default", "to": "n2"}]}
+         *     ```
+         *
+         *     Deserializing only checks shapes; [`super::validate()`] checks the graph before publishing.
+         */
+        FlowDefinition: {
+            edges?: components["schemas"]["Edge"][];
+            nodes: components["schemas"]["Node"][];
+        };
+        /** @description A published snapshot of a flow. */
+        FlowVersionView: {
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: uuid
+             * @description Who published it (`null` for an API key).
+             */
+            created_by?: string | null;
+            definition: components["schemas"]["FlowDefinition"];
+            /** Format: uuid */
+            flow_id: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @description 1, 2, …
+             */
+            version: number;
+        };
+        /** @description A flow: its draft graph, triggers and what is published. */
+        FlowView: {
+            /** @description Whether its triggers start sessions (only once a version is published). */
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** @description The draft the builder edits; publishing snapshots it as a version. */
+            definition: components["schemas"]["FlowDefinition"];
+            description?: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /**
+             * Format: int32
+             * @description 0–1000; a higher one wins when two flows match.
+             */
+            priority: number;
+            /** Format: date-time */
+            published_at?: string | null;
+            /**
+             * Format: int32
+             * @description The published version's number, `null` before the first publish.
+             */
+            published_version?: number | null;
+            triggers: components["schemas"]["Trigger"][];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description One request header. */
+        Header: {
+            name: string;
+            value: string;
+        };
+        /**
+         * @description The HTTP method.
+         * @enum {string}
+         */
+        HttpMethod: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
         /** @description How a contact is known on a channel (`whatsapp_cloud` + its `wa_id`, …). */
         IdentityView: {
             channel_kind: string;
@@ -1834,6 +2142,17 @@ export interface components {
             role: components["schemas"]["Role"];
         };
         /**
+         * @description How a keyword compares with the message.
+         * @enum {string}
+         */
+        KeywordMatch: "equals" | "contains" | "starts_with";
+        /** @description One row of a list message; `id` comes back as the reply id when picked. */
+        ListRow: {
+            description?: string | null;
+            id: string;
+            title: string;
+        };
+        /**
          * @description The languages the product speaks. pt-BR is the default.
          * @enum {string}
          */
@@ -1862,6 +2181,16 @@ export interface components {
             token: string;
             totp_code?: string | null;
         };
+        /**
+         * @description How a branch combines its rules.
+         * @enum {string}
+         */
+        MatchMode: "all" | "any";
+        /**
+         * @description The kind of a media message.
+         * @enum {string}
+         */
+        MediaKind: "image" | "video" | "audio" | "document" | "sticker";
         /** @description A file of a message: `url` is a signed link that expires (an `<img>` needs no token). */
         MediaView: {
             file_name?: string | null;
@@ -1888,6 +2217,36 @@ export interface components {
             role: components["schemas"]["Role"];
             /** Format: uuid */
             user_id: string;
+        };
+        /** @description What a message node sends (`"type"` inside `config`). Texts are templates. */
+        MessageConfig: {
+            text: string;
+            /** @enum {string} */
+            type: "text";
+        } | {
+            caption?: string | null;
+            file_name?: string | null;
+            kind: components["schemas"]["MediaKind"];
+            /** @enum {string} */
+            type: "media";
+            url: string;
+        } | {
+            language: string;
+            name: string;
+            parameters?: string[];
+            /** @enum {string} */
+            type: "template";
+        } | {
+            buttons: components["schemas"]["ReplyButton"][];
+            text: string;
+            /** @enum {string} */
+            type: "buttons";
+        } | {
+            button: string;
+            rows: components["schemas"]["ListRow"][];
+            text: string;
+            /** @enum {string} */
+            type: "list";
         };
         /** @description A one-line preview of a message. */
         MessagePreview: {
@@ -1956,6 +2315,74 @@ export interface components {
             tenants: components["schemas"]["TenantBrief"][];
             user: components["schemas"]["UserView"];
         };
+        /**
+         * @description One node: its id (unique in the flow), its type with its typed config, and where the builder
+         *     draws it.
+         */
+        Node: components["schemas"]["NodeKind"] & {
+            /** @description Unique within the flow; 1–64 characters. */
+            id: string;
+            /** @description Canvas position; ignored by the interpreter. */
+            position?: components["schemas"]["Position"];
+        };
+        /** @description The nine node types, each with its config (`"type"` and `"config"` in JSON). */
+        NodeKind: {
+            /** @description Where every session begins; exactly one per flow. Its config is empty and may be omitted. */
+            config: components["schemas"]["StartConfig"];
+            /** @enum {string} */
+            type: "start";
+        } | {
+            /** @description Sends one message and goes on at once. */
+            config: components["schemas"]["MessageConfig"];
+            /** @enum {string} */
+            type: "message";
+        } | {
+            /** @description Sends a prompt and waits for a valid answer, re-asking, with an optional timeout. */
+            config: components["schemas"]["QuestionConfig"];
+            /** @enum {string} */
+            type: "question";
+        } | {
+            /** @description Picks the first branch whose rules hold, else `else`. */
+            config: components["schemas"]["ConditionConfig"];
+            /** @enum {string} */
+            type: "condition";
+        } | {
+            /** @description Waits a fixed time (a durable timer, never a sleep). */
+            config: components["schemas"]["DelayConfig"];
+            /** @enum {string} */
+            type: "delay";
+        } | {
+            /** @description Calls an HTTP endpoint and maps its JSON answer into variables. */
+            config: components["schemas"]["WebhookConfig"];
+            /** @enum {string} */
+            type: "webhook";
+        } | {
+            /** @description Adds and removes contact tags. */
+            config: components["schemas"]["TagConfig"];
+            /** @enum {string} */
+            type: "tag";
+        } | {
+            /** @description Hands the conversation to an agent, a team or a department; the bot stops. */
+            config: components["schemas"]["TransferTarget"];
+            /** @enum {string} */
+            type: "transfer";
+        } | {
+            /** @description Ends the session, optionally resolving the conversation. */
+            config: components["schemas"]["EndConfig"];
+            /** @enum {string} */
+            type: "end";
+        };
+        /**
+         * @description The comparisons. Text comparisons ignore case and accents; `greater`/`less` compare numbers
+         *     (`1.234,5` counts) or, failing that, dates (`dd/mm/yyyy` or ISO); anything else is false.
+         * @enum {string}
+         */
+        Op: "equals" | "not_equals" | "contains" | "starts_with" | "greater" | "less" | "is_set" | "is_empty";
+        /**
+         * @description How a question's options reach the customer.
+         * @enum {string}
+         */
+        OptionsDisplay: "auto" | "buttons" | "list" | "text";
         /** @description One page of a list. `next_cursor` goes back as `?cursor=` for the next page; `null` at the end. */
         Paged_ApiKeyView: {
             items: {
@@ -2090,6 +2517,37 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 name: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. `next_cursor` goes back as `?cursor=` for the next page; `null` at the end. */
+        Paged_FlowView: {
+            items: {
+                /** @description Whether its triggers start sessions (only once a version is published). */
+                active: boolean;
+                /** Format: date-time */
+                created_at: string;
+                /** @description The draft the builder edits; publishing snapshots it as a version. */
+                definition: components["schemas"]["FlowDefinition"];
+                description?: string | null;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /**
+                 * Format: int32
+                 * @description 0–1000; a higher one wins when two flows match.
+                 */
+                priority: number;
+                /** Format: date-time */
+                published_at?: string | null;
+                /**
+                 * Format: int32
+                 * @description The published version's number, `null` before the first publish.
+                 */
+                published_version?: number | null;
+                triggers: components["schemas"]["Trigger"][];
                 /** Format: date-time */
                 updated_at: string;
             }[];
@@ -2266,6 +2724,13 @@ export interface components {
             /** @description The `token` parameter of the link. */
             token: string;
         };
+        /** @description A point on the builder's canvas. */
+        Position: {
+            /** Format: double */
+            x: number;
+            /** Format: double */
+            y: number;
+        };
         /** @description Who is online. */
         PresenceList: {
             items: components["schemas"]["PresenceView"][];
@@ -2281,6 +2746,21 @@ export interface components {
             /** Format: uuid */
             user_id: string;
         };
+        PreviewBody: {
+            messages: string[];
+        };
+        /** @description What the bot would do with some messages. */
+        PreviewView: {
+            /** @description Node ids in the order they ran. */
+            path: string[];
+            /**
+             * @description Every effect in order: the messages the bot would send (`send_*`), and its schedules,
+             *     tags, transfers and logs.
+             */
+            replies: components["schemas"]["Effect"][];
+            /** @description The session's status at the end (`waiting_input`, `completed`, `handed_off`, …). */
+            status: string;
+        };
         /** @enum {string} */
         Priority: "low" | "normal" | "high" | "urgent";
         /** @description The provider's last error of a degraded channel. */
@@ -2293,6 +2773,53 @@ export interface components {
             /** @description The provider's code (`130429`), or `http_503`, `transport` when it gave none. */
             code: string;
             /** @description The provider's text. */
+            title: string;
+        };
+        /** @description A flow and the version just published. */
+        PublishedView: {
+            flow: components["schemas"]["FlowView"];
+            version: components["schemas"]["FlowVersionView"];
+        };
+        /**
+         * @description A question: ask, wait, validate, store, re-ask; with an optional timeout.
+         *
+         *     Handles: `default` (a valid answer), one per option id (the option picked; falls back to
+         *     `default` when that handle has no edge), `invalid` (after `max_retries` re-asks), `timeout`.
+         */
+        QuestionConfig: {
+            /** @description How the answer is validated and normalized. */
+            answer?: components["schemas"]["AnswerKind"];
+            /** @description How options are shown; `auto` picks buttons (≤ 3), a list (≤ 10) or a numbered text. */
+            display?: components["schemas"]["OptionsDisplay"];
+            /** @description Label of the button opening the list when options are shown as a list. */
+            list_button?: string | null;
+            /**
+             * Format: int32
+             * @description Re-asks after an invalid answer before following `invalid` (0 = none).
+             */
+            max_retries?: number;
+            /**
+             * @description The choices, for `answer = options` (ids are handles, so unique and not `default`,
+             *     `invalid` or `timeout`).
+             */
+            options?: components["schemas"]["QuestionOption"][];
+            /** @description The question (a template). */
+            prompt: string;
+            /** @description Text of a re-ask (a template); the prompt again when absent. */
+            retry_text?: string | null;
+            /**
+             * Format: int32
+             * @description Minutes without an answer before `timeout`; no timeout when absent.
+             */
+            timeout_minutes?: number | null;
+            /** @description Variable the normalized answer is stored in (`vars.<variable>` in templates). */
+            variable: string;
+        };
+        /** @description One choice of a question; `id` is also the handle its edge leaves by. */
+        QuestionOption: {
+            /** @description Shown under the title when the options are a list. */
+            description?: string | null;
+            id: string;
             title: string;
         };
         /** @description A quick reply. */
@@ -2313,11 +2840,32 @@ export interface components {
         RefreshBody: {
             refresh_token: string;
         };
+        /** @description One reply button; `id` comes back as the reply id when tapped. */
+        ReplyButton: {
+            id: string;
+            title: string;
+        };
+        /** @description Copies one field of the answer into a variable. */
+        ResponseMapping: {
+            /**
+             * @description A JSON pointer (`/data/0/status`) or a dotted path (`data.0.status`); empty is the whole
+             *     body.
+             */
+            path: string;
+            variable: string;
+        };
         /**
          * @description A member's role in one tenant, from least to most powerful.
          * @enum {string}
          */
         Role: "viewer" | "agent" | "supervisor" | "admin";
+        /** @description `subject op value`, e.g. `vars.idade greater 17`. */
+        Rule: {
+            op: components["schemas"]["Op"];
+            subject: components["schemas"]["Subject"];
+            /** @description The right-hand side; not needed by `is_set` and `is_empty`. */
+            value?: unknown;
+        };
         /**
          * @description A message to send or a note to write. (Unknown fields are ignored here: serde cannot refuse
          *     them on a struct that flattens the tagged content.)
@@ -2355,6 +2903,8 @@ export interface components {
             /** @description The complete set of tags the contact should carry (ids; at most 50). `[]` removes all. */
             tag_ids: string[];
         };
+        /** @description The start node's config: nothing. Accepts `{}`, `null` or no `config` at all. */
+        StartConfig: Record<string, unknown>;
         StartConversation: {
             /**
              * Format: uuid
@@ -2414,6 +2964,25 @@ export interface components {
         Status: {
             status: string;
         };
+        /** @description What a rule looks at. */
+        Subject: {
+            /** @enum {string} */
+            kind: "var";
+            name: string;
+        } | {
+            field: string;
+            /** @enum {string} */
+            kind: "contact_field";
+        } | {
+            /** @enum {string} */
+            kind: "tags";
+        } | {
+            /** @enum {string} */
+            kind: "channel_kind";
+        } | {
+            /** @enum {string} */
+            kind: "business_hours";
+        };
         SwitchTenantBody: {
             /** @description Slug or id of another tenant the caller belongs to. */
             tenant: string;
@@ -2433,6 +3002,11 @@ export interface components {
             error?: string | null;
             /** @description Templates the provider listed (all stored or refreshed). */
             synced: number;
+        };
+        /** @description Tags added to and removed from the contact. */
+        TagConfig: {
+            add?: string[];
+            remove?: string[];
         };
         /** @description A tag on a conversation. */
         TagSummary: {
@@ -2575,6 +3149,47 @@ export interface components {
             /** Format: uuid */
             department_id: string;
         });
+        /** @description Who a transfer hands the conversation to: `{"to": "team", "id": "…"}`. */
+        TransferTarget: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            to: "agent";
+        } | {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            to: "team";
+        } | {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            to: "department";
+        };
+        /**
+         * @description One way a flow starts. Keywords compare case- and accent-insensitively, with punctuation at
+         *     the ends ignored (`Olá!` equals `ola`).
+         */
+        Trigger: {
+            keywords: string[];
+            /** @enum {string} */
+            kind: "keyword";
+            match?: components["schemas"]["KeywordMatch"];
+        } | {
+            /** @enum {string} */
+            kind: "first_message";
+        } | {
+            /** @enum {string} */
+            kind: "outside_business_hours";
+        } | {
+            /** Format: uuid */
+            channel_id: string;
+            /** @enum {string} */
+            kind: "new_conversation";
+        } | {
+            /** @enum {string} */
+            kind: "manual";
+        };
         /** @description The visitor started or stopped typing. */
         TypingBody: {
             on: boolean;
@@ -2624,6 +3239,15 @@ export interface components {
         UpdateDepartmentBody: {
             description?: string | null;
             name?: string | null;
+        };
+        UpdateFlowBody: {
+            active?: boolean | null;
+            definition?: components["schemas"]["FlowDefinition"] | null;
+            description?: string | null;
+            name?: string;
+            /** Format: int32 */
+            priority?: number;
+            triggers?: components["schemas"]["Trigger"][];
         };
         UpdateMeBody: {
             /** @description Required with `new_password`. */
@@ -2753,6 +3377,32 @@ export interface components {
              *     the same id stores nothing new.
              */
             client_id?: string | null;
+        };
+        /** @description An HTTP call; `success` on a 2xx answer, `failure` otherwise. */
+        WebhookConfig: {
+            /** @description The body, a template (use `|tojson` to embed values in JSON). */
+            body?: string | null;
+            /** @description Header values are templates. */
+            headers?: components["schemas"]["Header"][];
+            method?: components["schemas"]["HttpMethod"];
+            /** @description Fields of the JSON answer copied into variables on success. */
+            response_mapping?: components["schemas"]["ResponseMapping"][];
+            /**
+             * Format: int32
+             * @description 1–30 seconds.
+             */
+            timeout_secs?: number;
+            /** @description An `http(s)://` URL; a template (`https://api.example.com/orders/{{vars.pedido}}`). */
+            url: string;
+        };
+        /** @description A rendered request, ready for the caller's HTTP client. */
+        WebhookRequest: {
+            body?: string | null;
+            headers: components["schemas"]["Header"][];
+            method: components["schemas"]["HttpMethod"];
+            /** Format: int32 */
+            timeout_secs: number;
+            url: string;
         };
         /** @description Meta's webhook envelope (documented for readers; the raw bytes are what is verified). */
         WhatsappDelivery: {
@@ -7174,6 +7824,786 @@ export interface operations {
             };
             /** @description Content type is not the one documented */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details in the server log, under the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    flows_list: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_FlowView"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid credentials (WWW-Authenticate: Bearer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed for this role, or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for ids of another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details in the server log, under the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    flows_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFlowBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowView"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid credentials (WWW-Authenticate: Bearer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed for this role, or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for ids of another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content type is not the one documented */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details in the server log, under the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    flows_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowView"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid credentials (WWW-Authenticate: Bearer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed for this role, or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for ids of another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details in the server log, under the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    flows_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (bad JSON, bad path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid credentials (WWW-Authenticate: Bearer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed for this role, or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for ids of another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details in the server log, under the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    flows_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateFlowBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowView"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid credentials (WWW-Authenticate: Bearer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed for this role, or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for ids of another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content type is not the one documented */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details in the server log, under the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewView"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid credentials (WWW-Authenticate: Bearer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed for this role, or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for ids of another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content type is not the one documented */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details in the server log, under the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedView"];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid credentials (WWW-Authenticate: Bearer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed for this role, or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for ids of another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a unique name in use, a state change not allowed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation failed (`fields` names each problem) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error (details in the server log, under the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowVersionView"][];
+                };
+            };
+            /** @description Malformed request (bad JSON, bad path or query) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or invalid credentials (WWW-Authenticate: Bearer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed for this role, or tenant suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (also for ids of another tenant) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,6 +9,8 @@ pub mod contacts;
 pub mod conversation_tags;
 pub mod conversations;
 pub mod departments;
+pub mod flow_versions;
+pub mod flows;
 pub mod jobs;
 pub mod magic_link_tokens;
 pub mod memberships;

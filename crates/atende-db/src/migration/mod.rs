@@ -14,6 +14,7 @@ mod m20261122_000005_contact_tags;
 mod m20261207_000006_ingest_batches;
 mod m20261207_000007_inbox_reads;
 mod m20261208_000020_channels_provider_errors;
+mod m20261208_000021_flows;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000006_ingest_batches::Migration),
             Box::new(m20261207_000007_inbox_reads::Migration),
             Box::new(m20261208_000020_channels_provider_errors::Migration),
+            Box::new(m20261208_000021_flows::Migration),
         ]
     }
 }
@@ -66,11 +68,16 @@ pub const MESSAGING_TENANT_TABLES: &[&str] = &[
 /// Tenant tables created (and put under RLS) by `m20261122_000005_contact_tags`.
 pub const CONTACT_TAGS_TENANT_TABLES: &[&str] = &["contact_tags"];
 
+/// Tenant tables created (and put under RLS) by `m20261208_000021_flows`.
+pub const FLOWS_TENANT_TABLES: &[&str] = &["flows", "flow_versions"];
+
 const BEFORE_CONTACT_TAGS: usize = FOUNDATION_TENANT_TABLES.len() + MESSAGING_TENANT_TABLES.len();
-const TENANT_TABLE_COUNT: usize = BEFORE_CONTACT_TAGS + CONTACT_TAGS_TENANT_TABLES.len();
+const BEFORE_FLOWS: usize = BEFORE_CONTACT_TAGS + CONTACT_TAGS_TENANT_TABLES.len();
+const TENANT_TABLE_COUNT: usize = BEFORE_FLOWS + FLOWS_TENANT_TABLES.len();
 const BEFORE_CONTACT_TAGS_ARRAY: [&str; BEFORE_CONTACT_TAGS] =
     concat(FOUNDATION_TENANT_TABLES, MESSAGING_TENANT_TABLES);
-const TENANT_TABLE_ARRAY: [&str; TENANT_TABLE_COUNT] = concat(&BEFORE_CONTACT_TAGS_ARRAY, CONTACT_TAGS_TENANT_TABLES);
+const BEFORE_FLOWS_ARRAY: [&str; BEFORE_FLOWS] = concat(&BEFORE_CONTACT_TAGS_ARRAY, CONTACT_TAGS_TENANT_TABLES);
+const TENANT_TABLE_ARRAY: [&str; TENANT_TABLE_COUNT] = concat(&BEFORE_FLOWS_ARRAY, FLOWS_TENANT_TABLES);
 
 /// Tables that carry a `tenant_id` and are therefore under row-level security on Postgres.
 /// `tenants` is listed too: a tenant transaction sees only its own tenant row.
@@ -129,7 +136,8 @@ mod tests {
             [
                 FOUNDATION_TENANT_TABLES,
                 MESSAGING_TENANT_TABLES,
-                CONTACT_TAGS_TENANT_TABLES
+                CONTACT_TAGS_TENANT_TABLES,
+                FLOWS_TENANT_TABLES
             ]
             .concat()
             .as_slice()

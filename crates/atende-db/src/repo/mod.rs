@@ -10,6 +10,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod departments;
 pub mod domains;
+pub mod flows;
 pub mod memberships;
 pub mod message_status;
 pub mod messages;

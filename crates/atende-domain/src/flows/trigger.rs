@@ -19,6 +19,7 @@ pub enum Trigger {
     Keyword {
         #[serde(rename = "match", default)]
         mode: KeywordMatch,
+        #[schema(schema_with = keywords_schema)]
         keywords: Vec<String>,
     },
     /// The first message of a new conversation, on any channel.
@@ -57,6 +58,24 @@ pub struct InboundEvent<'a> {
 
 /// A published flow that may start: its id, priority (higher wins), triggers, and the channels
 /// it runs on (empty = all).
+/// The document's schema of `keywords`, from the limits [`Trigger::validate`] checks: 1 to
+/// [`MAX_KEYWORDS`], each of at most [`MAX_KEYWORD_LEN`] characters. The schema asks every keyword
+/// to hold a letter or digit of the Latin alphabet, a little stricter than the check (at least
+/// one keyword with a letter or digit of any script), so what the document allows is accepted.
+fn keywords_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(MAX_KEYWORD_LEN))
+                .pattern(Some("[0-9A-Za-z]")),
+        )
+        .min_items(Some(1))
+        .max_items(Some(MAX_KEYWORDS))
+        .build()
+}
+
 #[derive(Clone, Debug)]
 pub struct FlowCandidate<Id> {
     pub id: Id,

@@ -10,6 +10,7 @@ pub mod contacts;
 pub mod contract;
 pub mod conversations;
 pub mod departments;
+pub mod flows;
 pub mod health;
 pub mod media;
 pub mod members;
@@ -54,6 +55,7 @@ use utoipa_axum::routes;
         (name = "contacts", description = "Contacts and the tags on them"),
         (name = "tags", description = "Labels shared by contacts and conversations"),
         (name = "quick_replies", description = "Canned answers behind a /shortcut"),
+        (name = "flows", description = "Chatbot flows: the builder's drafts, published versions, preview"),
         (name = "audit", description = "The audit trail"),
         (name = "channels", description = "WhatsApp numbers and web-chat widgets"),
         (name = "conversations", description = "The inbox: conversations, messages, templates, files"),
@@ -175,6 +177,11 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(routes!(contacts::set_tags))
         .routes(routes!(tags::list, tags::create))
         .routes(routes!(tags::get, tags::update, tags::delete))
+        .routes(routes!(flows::list, flows::create))
+        .routes(routes!(flows::get, flows::update, flows::delete))
+        .routes(routes!(flows::publish))
+        .routes(routes!(flows::versions))
+        .routes(routes!(flows::preview))
         .routes(routes!(quick_replies::list, quick_replies::create))
         .routes(routes!(
             quick_replies::get,

@@ -16,6 +16,7 @@ mod contacts;
 mod contacts_list;
 mod contract;
 mod durability;
+mod flows;
 mod greeting;
 mod hostile;
 mod inbox;

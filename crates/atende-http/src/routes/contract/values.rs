@@ -237,3 +237,38 @@ pub const ORIGIN_PATTERN: &str = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$";
 
 /// The hyphenated form every id is written in (serde's `Uuid` also reads other spellings).
 pub const UUID_PATTERN: &str = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
+/// A flow's description (`flows::DESCRIPTION_MAX`); blank or `null` clears it.
+pub fn flow_description() -> Object {
+    text(true, 0, atende_core::flows::DESCRIPTION_MAX, None)
+}
+
+/// A flow's priority: 0 to `flows::PRIORITY_MAX`.
+pub fn flow_priority() -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::Integer))
+        .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+            utoipa::openapi::KnownFormat::Int32,
+        )))
+        .minimum(Some(0))
+        .maximum(Some(atende_core::flows::PRIORITY_MAX))
+        .build()
+}
+
+/// A flow's triggers: at most `flows::TRIGGERS_MAX`.
+pub fn flow_triggers() -> utoipa::openapi::schema::Array {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(utoipa::openapi::Ref::from_schema_name("Trigger"))
+        .max_items(Some(atende_core::flows::TRIGGERS_MAX))
+        .build()
+}
+
+/// A preview's messages: at most `PREVIEW_MESSAGES_MAX`, each of at most `PREVIEW_MESSAGE_MAX`
+/// characters.
+pub fn preview_messages() -> utoipa::openapi::schema::Array {
+    use atende_core::flows::publish::{PREVIEW_MESSAGE_MAX, PREVIEW_MESSAGES_MAX};
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(text(false, 0, PREVIEW_MESSAGE_MAX, None))
+        .max_items(Some(PREVIEW_MESSAGES_MAX))
+        .build()
+}
