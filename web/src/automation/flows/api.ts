@@ -1,63 +1,80 @@
-// Every HTTP call of the flows area (`/api/v1/flows…`), as TanStack Query hooks. A publish that
-// the API refuses for the graph (422 `flow_invalid`) throws a FlowInvalidError carrying the
-// issues per node.
+// Every HTTP call of the flows area (`/api/v1/flows…`), as TanStack Query hooks over the typed
+// client. A publish or preview that the API refuses for the graph (422 whose fields are node ids,
+// or `flow`) throws a FlowInvalidError carrying the issues per node.
 
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { apiOrigin, authFetch } from "../../api/client";
+import { api } from "../../api/client";
+import type { Schemas } from "../../api/client";
 import { ApiError, toApiError } from "../../api/errors";
 import { useTenantId } from "../../lib/useTenantId";
+import { withDefaults } from "./graph";
 import { parseFlowIssues } from "./issues";
 import type { FlowIssues } from "./issues";
-import type { Flow, FlowInput, FlowVersion, Preview } from "./types";
+import type { Flow, FlowDefinition, FlowInput, Preview } from "./types";
 
+export type FlowVersion = Schemas["FlowVersionView"];
 export type Paged<T> = { items: T[]; next_cursor?: string | null };
 
-/** A publish refused because of the graph; `issues` says where. */
+/** A publish or preview refused because of the graph; `issues` says where. */
 export class FlowInvalidError extends ApiError {
   readonly issues: FlowIssues;
-  constructor(status: number, message: string, issues: FlowIssues) {
-    super(status, "flow_invalid", message);
+  constructor(status: number, code: string, message: string, issues: FlowIssues) {
+    super(status, code, message);
     this.name = "FlowInvalidError";
     this.issues = issues;
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method };
-  if (body !== undefined) {
-    init.headers = { "Content-Type": "application/json" };
-    init.body = JSON.stringify(body);
-  }
-  const res = await authFetch(new Request(`${apiOrigin}/api/v1${path}`, init));
-  const text = res.status === 204 ? "" : await res.text();
-  let data: unknown = undefined;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = undefined;
-    }
-  }
-  if (!res.ok) {
-    const issues = res.status === 422 ? parseFlowIssues(data) : null;
-    if (issues) throw new FlowInvalidError(res.status, toApiError(res, data).message, issues);
-    throw toApiError(res, data);
-  }
-  return data as T;
+interface Result<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
 }
 
-const enc = encodeURIComponent;
+/** The data, or the error: graph issues as a FlowInvalidError when `graph` says they may be. */
+async function done<T>(p: Promise<Result<T>>, graph = false): Promise<T> {
+  const { data, error, response } = await p;
+  if (response.ok && error === undefined) return data as T;
+  const issues = graph && response.status === 422 ? parseFlowIssues(error) : null;
+  const err = toApiError(response, error);
+  if (issues) throw new FlowInvalidError(response.status, err.code, err.message, issues);
+  throw err;
+}
+
+/** A flow as the builder works on it: serde's defaults filled in, absent fields as null. */
+export function toFlow(v: Schemas["FlowView"]): Flow {
+  return {
+    ...v,
+    description: v.description ?? null,
+    definition: withDefaults(v.definition as FlowDefinition),
+    published_version: v.published_version ?? null,
+    published_at: v.published_at ?? null,
+  };
+}
+
+/** The body of a create or update, checked against the API's schema. */
+function body(input: FlowInput): Schemas["UpdateFlowBody"] {
+  return input;
+}
+
+const path = (id: string) => ({ params: { path: { id } } });
 
 export const flowApi = {
-  list: (cursor?: string) => call<Paged<Flow>>("GET", `/flows${cursor ? `?cursor=${enc(cursor)}` : ""}`),
-  get: (id: string) => call<Flow>("GET", `/flows/${enc(id)}`),
-  create: (body: FlowInput & { name: string }) => call<Flow>("POST", "/flows", body),
-  update: (id: string, body: FlowInput) => call<Flow>("PATCH", `/flows/${enc(id)}`, body),
-  remove: (id: string) => call<void>("DELETE", `/flows/${enc(id)}`),
-  publish: (id: string) => call<FlowVersion>("POST", `/flows/${enc(id)}/publish`),
-  versions: (id: string) => call<Paged<FlowVersion>>("GET", `/flows/${enc(id)}/versions`),
-  preview: (id: string, messages: string[]) => call<Preview>("POST", `/flows/${enc(id)}/preview`, { messages }),
+  list: async (cursor?: string): Promise<Paged<Flow>> => {
+    const page = await done(api.GET("/api/v1/flows", { params: { query: { limit: 100, cursor } } }));
+    return { ...page, items: page.items.map(toFlow) };
+  },
+  get: async (id: string) => toFlow(await done(api.GET("/api/v1/flows/{id}", path(id)))),
+  create: async (input: FlowInput & { name: string }) => toFlow(await done(api.POST("/api/v1/flows", { body: { ...body(input), name: input.name } }))),
+  update: async (id: string, input: FlowInput) => toFlow(await done(api.PATCH("/api/v1/flows/{id}", { ...path(id), body: body(input) }))),
+  remove: (id: string) => done(api.DELETE("/api/v1/flows/{id}", path(id))),
+  publish: async (id: string) => {
+    const out = await done(api.POST("/api/v1/flows/{id}/publish", path(id)), true);
+    return { flow: toFlow(out.flow), version: out.version };
+  },
+  versions: (id: string) => done(api.GET("/api/v1/flows/{id}/versions", path(id))),
+  preview: (id: string, messages: string[]): Promise<Preview> => done(api.POST("/api/v1/flows/{id}/preview", { ...path(id), body: { messages } }), true),
 };
 
 export const flowKeys = {
@@ -84,6 +101,7 @@ export function useFlow(id: string) {
   return useQuery({ queryKey: flowKeys.one(tenant, id), enabled: tenant !== "", queryFn: () => flowApi.get(id) });
 }
 
+/** A flow's published versions, newest first. */
 export function useFlowVersions(id: string) {
   const tenant = useTenantId();
   return useQuery({
@@ -98,7 +116,7 @@ export function useCreateFlow() {
   const tenant = useTenantId();
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: FlowInput & { name: string }) => flowApi.create(body),
+    mutationFn: (input: FlowInput & { name: string }) => flowApi.create(input),
     onSuccess: (flow) => {
       qc.setQueryData(flowKeys.one(tenant, flow.id), flow);
       void qc.invalidateQueries({ queryKey: flowKeys.list(tenant) });
@@ -131,15 +149,15 @@ export function useDeleteFlow() {
   });
 }
 
-/** Publishes the saved draft; refreshes the flow (its published version) and the versions. */
+/** Publishes the saved draft; the flow (its published version) and the versions refresh. */
 export function usePublishFlow() {
   const tenant = useTenantId();
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => flowApi.publish(id),
-    onSuccess: (v) => {
-      void qc.invalidateQueries({ queryKey: flowKeys.one(tenant, v.flow_id) });
-      void qc.invalidateQueries({ queryKey: flowKeys.versions(tenant, v.flow_id) });
+    onSuccess: ({ flow }) => {
+      qc.setQueryData(flowKeys.one(tenant, flow.id), flow);
+      void qc.invalidateQueries({ queryKey: flowKeys.versions(tenant, flow.id) });
       void qc.invalidateQueries({ queryKey: flowKeys.list(tenant) });
     },
   });

@@ -33,7 +33,7 @@ export function simItems(effects: readonly Effect[]): SimItem[] {
         out.push({ kind: "text", text: e.text });
         break;
       case "send_media":
-        out.push({ kind: "media", media: e.kind, url: e.url, caption: e.caption, fileName: e.file_name });
+        out.push({ kind: "media", media: e.kind, url: e.url, caption: e.caption ?? undefined, fileName: e.file_name ?? undefined });
         break;
       case "send_template":
         out.push({ kind: "template", name: e.name, language: e.language, parameters: e.parameters });
@@ -42,7 +42,7 @@ export function simItems(effects: readonly Effect[]): SimItem[] {
         out.push({ kind: "buttons", text: e.text, buttons: e.buttons });
         break;
       case "send_list":
-        out.push({ kind: "list", text: e.text, button: e.button, rows: e.rows });
+        out.push({ kind: "list", text: e.text, button: e.button, rows: e.rows.map((r) => ({ id: r.id, title: r.title, description: r.description ?? undefined })) });
         break;
       case "add_tags":
       case "remove_tags":

@@ -18,8 +18,8 @@ beforeAll(async () => {
 /** The API's answer to publishing a flow with a dangling question and an unreachable node. */
 const refused = {
   error: {
-    code: "flow_invalid",
-    message: "the flow has 4 issues",
+    code: "validation_failed",
+    message: "some fields are invalid",
     fields: {
       flow: ["an edge leaves \"x\", which is not a node"],
       q1: ["connect the question's default handle: where a valid answer goes", "the question is empty"],
@@ -46,14 +46,16 @@ describe("publish issues", () => {
     expect(issues.byNode.n9).toEqual([{ code: "unreachable_node", message: "no path from the start reaches this node" }]);
   });
 
-  it("is not a flow error for any other body", () => {
+  it("is not about the graph for any other body", () => {
+    expect(parseFlowIssues({ error: { code: "validation_failed", message: "x", fields: { messages: ["at most 50 messages"] } } })).toBeNull();
     expect(parseFlowIssues({ error: { code: "validation_failed", message: "x", fields: { name: ["is required"] } } })).toBeNull();
+    expect(parseFlowIssues({ error: { code: "forbidden", message: "x", fields: { q1: ["?"] } } })).toBeNull();
     expect(parseFlowIssues("nope")).toBeNull();
     expect(parseFlowIssues(null)).toBeNull();
   });
 
   it("pairs a message without a code with `unknown`, and a code without a message with itself", () => {
-    const issues = parseFlowIssues({ error: { code: "flow_invalid", fields: { a: ["one", "two"] }, field_codes: { a: ["x"], b: ["no_start"] } } })!;
+    const issues = parseFlowIssues({ error: { code: "validation_failed", fields: { a: ["one", "two"] }, field_codes: { a: ["x"], b: ["no_start"] } } })!;
     expect(issues.byNode.a).toEqual([
       { code: "x", message: "one" },
       { code: "unknown", message: "two" },

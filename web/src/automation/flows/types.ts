@@ -1,6 +1,11 @@
 // The flow JSON the API speaks, mirroring atende-domain's serde shapes (crates/atende-domain/src/
-// flows/): definition.rs, nodes.rs, condition.rs, webhook.rs, trigger.rs, session.rs. Optional
-// fields are the ones serde defaults or skips when empty.
+// flows/): definition.rs, nodes.rs, condition.rs, webhook.rs, trigger.rs. Optional fields are the
+// ones serde defaults or skips when empty. These are stricter than the generated schema (one node
+// type per config, every field the builder writes), and api.ts checks that what the builder
+// sends is assignable to the schema's request bodies. What only comes back (effects, previews,
+// versions) is the generated schema's own.
+
+import type { Schemas } from "../../api/client";
 
 export type NodeType = "start" | "message" | "question" | "condition" | "delay" | "webhook" | "tag" | "transfer" | "end";
 
@@ -209,13 +214,6 @@ export interface Flow {
   updated_at: string;
 }
 
-export interface FlowVersion {
-  id: string;
-  flow_id: string;
-  version: number;
-  created_at: string;
-}
-
 /** The writable fields of a flow (POST needs `name`; PATCH takes any). */
 export interface FlowInput {
   name?: string;
@@ -226,31 +224,11 @@ export interface FlowInput {
   active?: boolean;
 }
 
-// ---- preview ----------------------------------------------------------------------------------
-
-export type EndReason = "end_node" | "end_of_flow" | "transferred" | "invalid_answer" | "question_timeout" | "step_limit" | "broken_flow";
+// ---- preview (the API's own types: read only) ------------------------------------------------
 
 /** What a step asks the core to do (session.rs `Effect`); texts already rendered. */
-export type Effect =
-  | { type: "send_text"; text: string }
-  | { type: "send_media"; kind: MediaKind; url: string; caption?: string; file_name?: string }
-  | { type: "send_template"; name: string; language: string; parameters: string[] }
-  | { type: "send_buttons"; text: string; buttons: ReplyButton[] }
-  | { type: "send_list"; text: string; button: string; rows: ListRow[] }
-  | { type: "add_tags"; tag_ids: string[] }
-  | { type: "remove_tags"; tag_ids: string[] }
-  | { type: "transfer"; target: TransferTarget }
-  | { type: "resolve" }
-  | { type: "schedule_timer"; token: number; at: string }
-  | { type: "schedule_timeout"; token: number; at: string }
-  | { type: "call_webhook"; token: number; request: { method: HttpMethod; url: string; headers: Header[]; body?: string; timeout_secs: number } }
-  | { type: "log"; node?: string; message: string }
-  | { type: "ended"; reason: EndReason };
+export type Effect = Schemas["Effect"];
+export type EndReason = Schemas["EndReason"];
 
-export interface Preview {
-  replies: Effect[];
-  /** Node ids in the order they ran. */
-  path: string[];
-  /** The session status name at the end (`waiting_input`, `completed`, …). */
-  status: string;
-}
+/** `replies` (every effect in order), `path` (node ids as they ran), `status` (the session's). */
+export type Preview = Schemas["PreviewView"];

@@ -15,6 +15,8 @@ import { flow, menuDefinition, stubCanvasDom } from "./testkit";
 
 const team = { id: "tm1", name: "Vendas SP", department_id: null, description: null, member_ids: [], created_at: "", updated_at: "" };
 const menu = flow("f1", { name: "Menu", definition: menuDefinition, published_version: 2 });
+const version = (n: number) => ({ id: `v${n}`, flow_id: "f1", version: n, definition: menuDefinition, created_by: "u1", created_at: `2026-03-0${n}T12:00:00Z` });
+let versions = [version(2), version(1)];
 
 beforeAll(async () => {
   await i18n.changeLanguage("pt-BR");
@@ -22,6 +24,7 @@ beforeAll(async () => {
 });
 beforeEach(() => {
   localStorage.clear();
+  versions = [version(2), version(1)];
 });
 afterEach(() => {
   cleanup();
@@ -33,7 +36,7 @@ function builderApi(extra: Handler = () => undefined): Call[] {
     const out = extra(c);
     if (out !== undefined) return out;
     if (c.method === "GET" && c.path === "/api/v1/flows/f1") return menu;
-    if (c.method === "GET" && c.path === "/api/v1/flows/f1/versions") return { items: [{ id: "v2", flow_id: "f1", version: 2, created_at: "2026-03-09T12:00:00Z" }, { id: "v1", flow_id: "f1", version: 1, created_at: "2026-03-01T12:00:00Z" }] };
+    if (c.method === "GET" && c.path === "/api/v1/flows/f1/versions") return versions;
     if (c.method === "GET" && c.path === "/api/v1/teams") return { items: [team], next_cursor: null };
     if (c.method === "PATCH" && c.path === "/api/v1/flows/f1") return { ...menu, ...c.body };
     return undefined;
@@ -89,8 +92,8 @@ describe("flow builder", () => {
       if (c.method === "POST" && c.path === "/api/v1/flows/f1/publish") {
         return json(422, {
           error: {
-            code: "flow_invalid",
-            message: "the flow cannot be published",
+            code: "validation_failed",
+            message: "some fields are invalid",
             fields: { q1: ["connect the question's default handle: where a valid answer goes"], flow: ["an edge leaves \"zz\", which is not a node"] },
             field_codes: { q1: ["question_without_answer_path"], flow: ["unknown_edge_node"] },
           },
@@ -113,6 +116,42 @@ describe("flow builder", () => {
     fireEvent.click(within(nodeEl("q1")).getByText("Com quem quer falar?"));
     fireEvent.change(await screen.findByLabelText(/^Pergunta/), { target: { value: "Com qual setor?" } });
     await waitFor(() => expect(nodeEl("q1").dataset.invalid).toBeUndefined());
+  }, 20_000);
+
+  it("publishes a clean draft without saving, and lists the new version as in use", async () => {
+    const calls = builderApi((c) => {
+      if (c.method === "POST" && c.path === "/api/v1/flows/f1/publish") {
+        versions = [version(3), ...versions];
+        return { flow: { ...menu, published_version: 3, published_at: "2026-03-03T12:00:00Z" }, version: version(3) };
+      }
+      return undefined;
+    });
+    await openBuilder();
+    fireEvent.click(screen.getByRole("button", { name: "Publicar" }));
+    expect(await screen.findByText("Versão 3 publicada.")).toBeTruthy();
+    expect(calls.some((c) => c.method === "PATCH")).toBe(false);
+    fireEvent.mouseDown(screen.getByRole("tab", { name: "Versões" }));
+    const list = await screen.findByRole("list", { name: "Versões publicadas" });
+    await waitFor(() => expect(within(list).getAllByRole("listitem")).toHaveLength(3));
+    const rows = within(list).getAllByRole("listitem");
+    expect(rows.map((li) => li.firstElementChild?.textContent)).toEqual(["v3", "v2", "v1"]);
+    expect(rows.map((li) => li.textContent?.includes("Em uso"))).toEqual([true, false, false]);
+  }, 20_000);
+
+  it("marks the nodes when the simulator cannot run the draft", async () => {
+    builderApi((c) => {
+      if (c.method === "POST" && c.path === "/api/v1/flows/f1/preview") {
+        return json(422, { error: { code: "validation_failed", message: "some fields are invalid", fields: { n2: ["the text is empty"] }, field_codes: { n2: ["empty_text"] } } });
+      }
+      return undefined;
+    });
+    await openBuilder();
+    fireEvent.mouseDown(screen.getByRole("tab", { name: "Simular" }));
+    fireEvent.change(screen.getByLabelText("Mensagem do cliente"), { target: { value: "oi" } });
+    fireEvent.click(screen.getByRole("button", { name: "Enviar" }));
+    expect(await screen.findByText("O rascunho ainda não pode rodar: corrija os blocos marcados.")).toBeTruthy();
+    expect(nodeEl("n2").dataset.invalid).toBe("true");
+    expect(within(nodeEl("n2")).getByText("Falta o texto.")).toBeTruthy();
   }, 20_000);
 
   it("simulates: the bot's messages as bubbles, a tapped button as the next answer, the path lit up", async () => {

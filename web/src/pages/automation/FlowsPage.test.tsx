@@ -73,7 +73,7 @@ describe("flows list", () => {
       if (c.method === "GET" && c.path === "/api/v1/flows") return { items: [], next_cursor: null };
       if (c.method === "POST" && c.path === "/api/v1/flows") return json(201, created);
       if (c.method === "GET" && c.path === "/api/v1/flows/f9") return created;
-      if (c.method === "GET" && c.path === "/api/v1/flows/f9/versions") return { items: [] };
+      if (c.method === "GET" && c.path === "/api/v1/flows/f9/versions") return [];
       return undefined;
     }, "supervisor");
     const { router } = renderApp("/automation/flows");

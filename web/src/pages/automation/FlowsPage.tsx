@@ -53,7 +53,7 @@ function NewFlowDialog({ onClose }: { onClose: () => void }) {
           <Input required autoFocus maxLength={120} value={name} onChange={(e) => setName(e.target.value)} placeholder={t("automation.flows.namePlaceholder")} />
         </Field>
         <Field label={t("common.descriptionOptional")}>
-          <Textarea rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
+          <Textarea rows={2} maxLength={500} value={description} onChange={(e) => setDescription(e.target.value)} />
         </Field>
         <div className="flex justify-end gap-2 pt-2">
           <Button variant="secondary" onClick={onClose}>

@@ -84,14 +84,14 @@ export function SettingsPanel({ settings: s, onChange, lookups, readOnly, saveEr
         <Input value={s.name} maxLength={120} onChange={(e) => onChange({ ...s, name: e.target.value })} />
       </Field>
       <Field label={t("common.descriptionOptional")} error={field(saveError, "description")}>
-        <Textarea rows={2} value={s.description} onChange={(e) => onChange({ ...s, description: e.target.value })} />
+        <Textarea rows={2} maxLength={500} value={s.description} onChange={(e) => onChange({ ...s, description: e.target.value })} />
       </Field>
       <label className="flex items-center gap-2 py-1 text-sm font-medium text-slate-700">
         <input type="checkbox" className="accent-brand-700" checked={s.active} onChange={(e) => onChange({ ...s, active: e.target.checked })} />
         {t("automation.flows.active")}
       </label>
       <p className="pb-2 text-xs text-slate-500">{t("automation.flows.activeHint")}</p>
-      <IntField label={t("automation.flows.priority")} hint={t("automation.flows.priorityHint")} value={s.priority} min={-1000} max={1000} onChange={(priority) => onChange({ ...s, priority })} />
+      <IntField label={t("automation.flows.priority")} hint={t("automation.flows.priorityHint")} value={s.priority} min={0} max={1000} onChange={(priority) => onChange({ ...s, priority })} />
       <h3 className="pt-2 text-sm font-semibold text-slate-900">{t("automation.triggers.title")}</h3>
       {field(saveError, "triggers") ? <p className="text-xs text-red-600">{field(saveError, "triggers")}</p> : null}
       <LimitedList

@@ -49,7 +49,7 @@ export function SidePanel({ b, flow, tab, onTab, lookups, readOnly, onPath }: Pr
       </Tabs.Content>
       {/* Kept mounted: switching tabs does not lose the conversation. */}
       <Tabs.Content value="simulator" forceMount className="flex min-h-0 flex-1 flex-col data-[state=inactive]:hidden">
-        <Simulator flowId={flow.id} ensureSaved={async () => (b.dirty && !readOnly ? b.save() : true)} onPath={onPath} />
+        <Simulator flowId={flow.id} ensureSaved={async () => (b.dirty && !readOnly ? b.save() : true)} onPath={onPath} onIssues={b.setIssues} />
       </Tabs.Content>
     </Tabs.Root>
   );

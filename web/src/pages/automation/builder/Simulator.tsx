@@ -11,9 +11,10 @@ import { Button, IconButton } from "../../../components/ui/Button";
 import { Input } from "../../../components/ui/Field";
 import { Alert } from "../../../components/ui/States";
 import { useApiError } from "../../../lib/useApiError";
-import { usePreviewFlow } from "../../../automation/flows/api";
+import { FlowInvalidError, usePreviewFlow } from "../../../automation/flows/api";
 import { simItems, transcript } from "../../../automation/flows/effects";
 import type { SimItem } from "../../../automation/flows/effects";
+import type { FlowIssues } from "../../../automation/flows/issues";
 import { SimBubble } from "./SimBubble";
 
 interface Props {
@@ -22,6 +23,8 @@ interface Props {
   ensureSaved: () => Promise<boolean>;
   /** The path of the last preview (empty when reset). */
   onPath: (path: string[]) => void;
+  /** The draft cannot run: its issues, to mark on the canvas. */
+  onIssues: (issues: FlowIssues) => void;
 }
 
 interface SimState {
@@ -33,7 +36,7 @@ interface SimState {
 
 const EMPTY: SimState = { messages: [], counts: [], items: [], status: null };
 
-export function Simulator({ flowId, ensureSaved, onPath }: Props) {
+export function Simulator({ flowId, ensureSaved, onPath, onIssues }: Props) {
   const { t } = useTranslation();
   const { message } = useApiError();
   const preview = usePreviewFlow();
@@ -55,6 +58,7 @@ export function Simulator({ flowId, ensureSaved, onPath }: Props) {
       setText("");
       onPath(res.path);
     } catch (e) {
+      if (e instanceof FlowInvalidError) onIssues(e.issues);
       setError(e);
     }
   };
@@ -100,7 +104,7 @@ export function Simulator({ flowId, ensureSaved, onPath }: Props) {
       ) : null}
       {error ? (
         <div className="px-4 pt-2">
-          <Alert>{message(error)}</Alert>
+          <Alert>{error instanceof FlowInvalidError ? t("automation.sim.invalid") : message(error)}</Alert>
         </div>
       ) : null}
       <form onSubmit={onSubmit} className="flex gap-2 border-t border-slate-200 p-3">

@@ -12,7 +12,7 @@ export function VersionsPanel({ flowId, current }: { flowId: string; current: nu
   const q = useFlowVersions(flowId);
   if (q.isPending) return <div className="p-4"><LoadingBlock rows={2} /></div>;
   if (q.isError) return <div className="p-4"><ErrorState error={q.error} onRetry={() => void q.refetch()} /></div>;
-  const items = [...q.data.items].sort((a, b) => b.version - a.version);
+  const items = [...q.data].sort((a, b) => b.version - a.version);
   return (
     <div className="space-y-3 p-4">
       <p className="text-xs text-slate-500">{t("automation.versions.hint")}</p>

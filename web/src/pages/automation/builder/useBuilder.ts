@@ -122,9 +122,9 @@ export function useBuilder(flow: Flow) {
   const publish = useCallback(async () => {
     if (dirty && !(await save())) return;
     try {
-      const v = await publishM.mutateAsync(flow.id);
+      const { version } = await publishM.mutateAsync(flow.id);
       setIssues(NO_ISSUES);
-      toast.success(t("automation.builder.published", { version: v.version }));
+      toast.success(t("automation.builder.published", { version: version.version }));
     } catch (e) {
       if (e instanceof FlowInvalidError) {
         setIssues(e.issues);
@@ -150,6 +150,7 @@ export function useBuilder(flow: Flow) {
     updateConfig,
     deleteNode,
     issues,
+    setIssues,
     dirty,
     save,
     saving: update.isPending,
