@@ -1,6 +1,7 @@
 // Every HTTP call of the flows area (`/api/v1/flows…`), as TanStack Query hooks over the typed
-// client. A publish or preview that the API refuses for the graph (422 whose fields are node ids,
-// or `flow`) throws a FlowInvalidError carrying the issues per node.
+// client. A publish or preview that the API refuses for the graph (an error whose fields are node
+// ids, or `flow`: `flow_invalid`, or `validation_failed`) throws a FlowInvalidError carrying the
+// issues per node.
 
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
@@ -36,7 +37,7 @@ interface Result<T> {
 async function done<T>(p: Promise<Result<T>>, graph = false): Promise<T> {
   const { data, error, response } = await p;
   if (response.ok && error === undefined) return data as T;
-  const issues = graph && response.status === 422 ? parseFlowIssues(error) : null;
+  const issues = graph && response.status >= 400 && response.status < 500 ? parseFlowIssues(error) : null;
   const err = toApiError(response, error);
   if (issues) throw new FlowInvalidError(response.status, err.code, err.message, issues);
   throw err;

@@ -86,6 +86,20 @@ export function newNode(type: NodeType, position: Position, nodes: readonly { id
   return { id, type, config: newConfig(type), position: { x: Math.round(position.x), y: Math.round(position.y) } } as FlowNode;
 }
 
+/** The room a node card takes on the canvas, with a margin. */
+export const NODE_SPACE = { width: 300, height: 170 } as const;
+
+/**
+ * The first free spot at or below `wanted`: a spot is taken when a node's top-left corner is
+ * closer than a card's room, so new blocks never land on top of others.
+ */
+export function freeSpot(nodes: readonly { position: Position }[], wanted: Position): Position {
+  let at = { x: Math.round(wanted.x), y: Math.round(wanted.y) };
+  const taken = (p: Position) => nodes.some((n) => Math.abs(n.position.x - p.x) < NODE_SPACE.width - 40 && Math.abs(n.position.y - p.y) < NODE_SPACE.height - 30);
+  for (let i = 0; i < 200 && taken(at); i++) at = { x: at.x, y: at.y + NODE_SPACE.height };
+  return at;
+}
+
 /** A definition with only a start node: what "Novo fluxo" creates. */
 export function starterDefinition() {
   return { nodes: [{ id: "n1", type: "start" as const, config: {}, position: { x: 0, y: 0 } }], edges: [] };

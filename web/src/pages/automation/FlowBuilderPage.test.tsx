@@ -87,13 +87,33 @@ describe("flow builder", () => {
     await waitFor(() => expect(screen.queryByText("Alterações não salvas")).toBeNull());
   }, 20_000);
 
+  it("adds a block from the palette beside the selected one, and deletes a block with its edges", async () => {
+    const calls = builderApi();
+    await openBuilder();
+    expect((screen.getByRole("button", { name: "Adicionar Início" }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(await within(nodeEl("t1")).findByText("Equipe: Vendas SP"));
+    fireEvent.click(screen.getByRole("button", { name: "Adicionar Espera" }));
+    await waitFor(() => expect(nodeEl("n3")).toBeTruthy());
+    expect(screen.getByRole("region", { name: "Bloco n3" })).toBeTruthy();
+    fireEvent.click(within(nodeEl("n2")).getByText("Olá, {{contact.name}}!"));
+    fireEvent.click(screen.getByRole("button", { name: "Excluir bloco" }));
+    await waitFor(() => expect(nodeEl("n2")).toBeNull());
+    fireEvent.click(screen.getByRole("button", { name: "Salvar" }));
+    await waitFor(() => expect(calls.some((c) => c.method === "PATCH")).toBe(true));
+    const def = (calls.find((c) => c.method === "PATCH")!.body as { definition: FlowDefinition }).definition;
+    // Right of the transfer (x 900 + 300), in the first free row.
+    expect(def.nodes.find((n) => n.id === "n3")).toEqual({ id: "n3", type: "delay", config: { seconds: 60 }, position: { x: 1200, y: 0 } });
+    expect(def.nodes.some((n) => n.id === "n2")).toBe(false);
+    expect(def.edges).toEqual(menuDefinition.edges.filter((e) => e.from !== "n2" && e.to !== "n2"));
+  }, 20_000);
+
   it("marks the nodes a refused publish names, and lists the flow's own issues", async () => {
     const calls = builderApi((c) => {
       if (c.method === "POST" && c.path === "/api/v1/flows/f1/publish") {
-        return json(422, {
+        return json(409, {
           error: {
-            code: "validation_failed",
-            message: "some fields are invalid",
+            code: "flow_invalid",
+            message: "the flow's graph has issues; fix the draft and publish again",
             fields: { q1: ["connect the question's default handle: where a valid answer goes"], flow: ["an edge leaves \"zz\", which is not a node"] },
             field_codes: { q1: ["question_without_answer_path"], flow: ["unknown_edge_node"] },
           },

@@ -2,10 +2,10 @@
 // left, canvas in the middle, the side panel on the right; Save stores the draft, Publish
 // validates it and snapshots a version, showing what is wrong on the nodes when it is refused.
 
-import { ReactFlowProvider } from "@xyflow/react";
+import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { Link, useParams } from "@tanstack/react-router";
 import { ArrowLeft, Rocket, Save } from "lucide-react";
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { Button } from "../../components/ui/Button";
@@ -15,6 +15,7 @@ import { useRole } from "../../lib/me";
 import { can } from "../../lib/permissions";
 import { useFlow } from "../../automation/flows/api";
 import { placeIssues } from "../../automation/flows/issues";
+import { NODE_SPACE, freeSpot } from "../../automation/flows/model";
 import type { Flow, NodeType } from "../../automation/flows/types";
 import { Canvas } from "./builder/Canvas";
 import type { CanvasView } from "./builder/context";
@@ -43,8 +44,22 @@ function Builder({ flow, readOnly }: { flow: Flow; readOnly: boolean }) {
     [placed.onNodes, path, lookups],
   );
   const hasStart = b.nodes.some((n) => n.type === "start");
+  const rf = useReactFlow();
+  const canvasRef = useRef<HTMLDivElement>(null);
+  // A clicked block lands right of the selected one, or in the middle of what is on screen, in
+  // the first free spot below that; the view follows when it lands out of sight.
   const add = (type: NodeType) => {
-    b.addNode(type);
+    const r = canvasRef.current?.getBoundingClientRect();
+    const mid = r ? rf.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 3 }) : { x: 0, y: 0 };
+    const wanted = b.selected ? { x: b.selected.position.x + NODE_SPACE.width, y: b.selected.position.y } : { x: mid.x - NODE_SPACE.width / 2, y: mid.y };
+    const at = freeSpot(b.nodes, wanted);
+    b.addNode(type, at);
+    if (r && r.width > 0 && r.height > 0) {
+      const topLeft = rf.screenToFlowPosition({ x: r.left, y: r.top });
+      const bottomRight = rf.screenToFlowPosition({ x: r.right, y: r.bottom });
+      const inView = at.x >= topLeft.x && at.y >= topLeft.y && at.x + NODE_SPACE.width <= bottomRight.x && at.y + NODE_SPACE.height <= bottomRight.y;
+      if (!inView) void rf.setCenter(at.x + NODE_SPACE.width / 2, at.y + NODE_SPACE.height / 2, { zoom: rf.getZoom(), duration: 200 });
+    }
     setTab("node");
   };
   return (
@@ -87,7 +102,7 @@ function Builder({ flow, readOnly }: { flow: Flow; readOnly: boolean }) {
             <Palette onAdd={add} hasStart={hasStart} />
           </aside>
         )}
-        <div className="min-w-0 flex-1 bg-slate-50">
+        <div ref={canvasRef} className="min-w-0 flex-1 bg-slate-50">
           <CanvasViewContext.Provider value={view}>
             <Canvas
               readOnly={readOnly}

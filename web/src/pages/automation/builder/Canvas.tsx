@@ -51,6 +51,19 @@ export function Canvas({ b, readOnly }: { b: BuilderState; readOnly: boolean }) 
         fitView
         fitViewOptions={{ maxZoom: 1 }}
         minZoom={0.2}
+        ariaLabelConfig={{
+          "node.a11yDescription.default": t("automation.canvas.node"),
+          "node.a11yDescription.keyboardDisabled": t("automation.canvas.node"),
+          "node.a11yDescription.ariaLiveMessage": ({ direction, x, y }) => t("automation.canvas.moved", { direction, x, y }),
+          "edge.a11yDescription.default": t("automation.canvas.edge"),
+          "controls.ariaLabel": t("automation.canvas.controls"),
+          "controls.zoomIn.ariaLabel": t("automation.canvas.zoomIn"),
+          "controls.zoomOut.ariaLabel": t("automation.canvas.zoomOut"),
+          "controls.fitView.ariaLabel": t("automation.canvas.fitView"),
+          "controls.interactive.ariaLabel": t("automation.canvas.interactive"),
+          "minimap.ariaLabel": t("automation.canvas.minimap"),
+          "handle.ariaLabel": t("automation.canvas.handle"),
+        }}
       >
         <Background gap={16} />
         <Controls showInteractive={false} />
