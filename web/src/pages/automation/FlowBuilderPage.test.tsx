@@ -87,6 +87,22 @@ describe("flow builder", () => {
     await waitFor(() => expect(screen.queryByText("Alterações não salvas")).toBeNull());
   }, 20_000);
 
+  it("asks before leaving with unsaved changes", async () => {
+    builderApi((c) => (c.method === "GET" && c.path === "/api/v1/flows" ? { items: [menu], next_cursor: null } : undefined));
+    const { router } = await openBuilder();
+    fireEvent.click(within(nodeEl("n2")).getByText("Olá, {{contact.name}}!"));
+    fireEvent.change(await screen.findByLabelText(/^Texto/), { target: { value: "Oi!" } });
+    fireEvent.click(screen.getByRole("link", { name: "Voltar aos fluxos" }));
+    const dialog = await screen.findByRole("alertdialog");
+    expect(dialog.textContent).toContain("Sair sem salvar?");
+    fireEvent.click(within(dialog).getByRole("button", { name: "Cancelar" }));
+    await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
+    expect(router.state.location.pathname).toBe("/automation/flows/f1");
+    fireEvent.click(screen.getByRole("link", { name: "Voltar aos fluxos" }));
+    fireEvent.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Sair sem salvar" }));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/automation/flows"));
+  }, 20_000);
+
   it("adds a block from the palette beside the selected one, and deletes a block with its edges", async () => {
     const calls = builderApi();
     await openBuilder();

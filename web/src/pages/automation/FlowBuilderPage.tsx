@@ -3,12 +3,13 @@
 // validates it and snapshots a version, showing what is wrong on the nodes when it is refused.
 
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
-import { Link, useParams } from "@tanstack/react-router";
+import { Link, useBlocker, useParams } from "@tanstack/react-router";
 import { ArrowLeft, Rocket, Save } from "lucide-react";
 import { useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { Button } from "../../components/ui/Button";
+import { ConfirmDialog } from "../../components/ui/Dialog";
 import { Badge } from "../../components/ui/Page";
 import { Alert, ErrorState, Spinner } from "../../components/ui/States";
 import { useRole } from "../../lib/me";
@@ -43,6 +44,8 @@ function Builder({ flow, readOnly }: { flow: Flow; readOnly: boolean }) {
     }),
     [placed.onNodes, path, lookups],
   );
+  // Leaving with unsaved changes asks first (in the app, and when closing the tab).
+  const blocker = useBlocker({ shouldBlockFn: () => b.dirty && !readOnly, enableBeforeUnload: () => b.dirty && !readOnly, withResolver: true });
   const hasStart = b.nodes.some((n) => n.type === "start");
   const rf = useReactFlow();
   const canvasRef = useRef<HTMLDivElement>(null);
@@ -91,6 +94,17 @@ function Builder({ flow, readOnly }: { flow: Flow; readOnly: boolean }) {
         </div>
       </header>
       <IssuesBanner placed={placed} />
+      {blocker.status === "blocked" ? (
+        <ConfirmDialog
+          open
+          onOpenChange={(o) => !o && blocker.reset()}
+          title={t("automation.builder.leaveTitle")}
+          description={t("automation.builder.leaveText")}
+          confirmLabel={t("automation.builder.leave")}
+          danger
+          onConfirm={blocker.proceed}
+        />
+      ) : null}
       {b.dropped > 0 ? (
         <div className="px-3 pt-2">
           <Alert kind="warning">{t("automation.builder.dropped", { count: b.dropped })}</Alert>
