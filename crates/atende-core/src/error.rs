@@ -9,6 +9,16 @@ pub enum CoreError {
     /// Input failed validation, field by field (422).
     #[error("validation failed")]
     Validation(FieldErrors),
+    /// The request is well-formed but what it acts on is not in a state that allows it, with
+    /// the reasons by field (409), e.g. `flow_invalid`: publishing a draft whose graph has
+    /// issues, named by node id. Not 422: the request carries no data to correct; the stored
+    /// resource must change first.
+    #[error("{message}")]
+    InvalidState {
+        code: &'static str,
+        message: String,
+        errors: FieldErrors,
+    },
     /// Not signed in, or the credentials are wrong (401).
     #[error("{1}")]
     Unauthorized(&'static str, String),
@@ -65,7 +75,7 @@ impl CoreError {
             Self::Unauthorized(c, _) | Self::Forbidden(c, _) | Self::Rejected(c, _) => c,
             Self::NotFound | Self::MissingReference { .. } => "not_found",
             Self::WrongPassword { .. } => "invalid_password",
-            Self::Conflict { code, .. } => code,
+            Self::Conflict { code, .. } | Self::InvalidState { code, .. } => code,
             Self::TooManyRequests { .. } => "too_many_attempts",
             Self::Internal(_) => "internal_error",
         }

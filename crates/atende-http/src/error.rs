@@ -74,6 +74,11 @@ impl From<CoreError> for ApiError {
                 field_codes: Some(Box::new(f.codes)),
                 ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, "some fields are invalid")
             },
+            CoreError::InvalidState { message, errors, .. } => Self {
+                fields: Some(errors.messages),
+                field_codes: Some(Box::new(errors.codes)),
+                ..Self::new(StatusCode::CONFLICT, code, message)
+            },
             CoreError::Unauthorized(_, m) => Self::new(StatusCode::UNAUTHORIZED, code, m),
             CoreError::Forbidden(_, m) => Self::new(StatusCode::FORBIDDEN, code, m),
             CoreError::Rejected(_, m) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, m),

@@ -685,9 +685,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Publish the draft as the next version (supervisor, admin). An invalid graph is a 422 whose
-         *     `fields` name the offending nodes by id (`flow` for the whole graph), with codes in
-         *     `field_codes` (`unreachable`, `dangling_edge`, `no_start`, …).
+         * Publish the draft as the next version (supervisor, admin). A draft whose graph cannot run is
+         *     a 409 `flow_invalid` whose `fields` name the offending nodes by id (`flow` for the whole
+         *     graph), with codes in `field_codes` (`unreachable`, `dangling_edge`, `no_start`, …): the
+         *     request is fine, the stored draft must change (the same answer from the preview).
          */
         post: operations["publish"];
         delete?: never;

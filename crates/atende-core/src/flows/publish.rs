@@ -57,14 +57,21 @@ pub struct PublishedView {
     pub version: FlowVersionView,
 }
 
-/// The graph's issues as the standard validation error: one entry per offending node (its id
-/// as the field), `flow` for issues of the whole graph; codes from `atende_domain::flows`.
+/// The code of a draft whose graph cannot run.
+pub const FLOW_INVALID: &str = "flow_invalid";
+
+/// The graph's issues as a 409 `flow_invalid`: one entry per offending node (its id as the
+/// field), `flow` for issues of the whole graph; codes from `atende_domain::flows`.
 fn issues_error(issues: Vec<FlowIssue>) -> CoreError {
-    let mut errs = FieldErrors::new();
+    let mut errors = FieldErrors::new();
     for i in issues {
-        errs.add_code(i.node_id.as_deref().unwrap_or(FLOW_FIELD), i.code, i.message);
+        errors.add_code(i.node_id.as_deref().unwrap_or(FLOW_FIELD), i.code, i.message);
     }
-    CoreError::Validation(errs)
+    CoreError::InvalidState {
+        code: FLOW_INVALID,
+        message: "the flow's graph has issues; fix the draft and publish again".into(),
+        errors,
+    }
 }
 
 /// The stored draft, checked as a graph.
@@ -79,7 +86,7 @@ fn checked_draft(f: &atende_db::entities::flows::Model) -> CoreResult<FlowDefini
 /// the version they started on.
 ///
 /// # Errors
-/// `Forbidden`; `NotFound`; `Validation` with the graph's issues by node id (422);
+/// `Forbidden`; `NotFound`; `InvalidState` `flow_invalid` with the graph's issues by node id (409);
 /// `Conflict` on `version` when another publish of the same flow won the race.
 pub async fn publish(core: &Core, ctx: &TenantCtx, id: Uuid, meta: &RequestMeta) -> CoreResult<PublishedView> {
     require(ctx, Action::ConversationsManage)?;
@@ -141,7 +148,8 @@ pub struct PreviewView {
 /// Delays are skipped and webhook nodes follow `failure` (nothing leaves the server).
 ///
 /// # Errors
-/// `Forbidden`; `NotFound`; `Validation` on `messages` or with the graph's issues by node id.
+/// `Forbidden`; `NotFound`; `Validation` on `messages`; `InvalidState` `flow_invalid` with the
+/// graph's issues by node id.
 pub async fn preview(core: &Core, ctx: &TenantCtx, id: Uuid, messages: &[String]) -> CoreResult<PreviewView> {
     require(ctx, Action::ConversationsManage)?;
     if messages.len() > PREVIEW_MESSAGES_MAX || messages.iter().any(|m| m.chars().count() > PREVIEW_MESSAGE_MAX) {

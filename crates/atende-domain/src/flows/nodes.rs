@@ -117,13 +117,20 @@ pub struct QuestionConfig {
     /// Variable the normalized answer is stored in (`vars.<variable>` in templates).
     pub variable: String,
     /// Re-asks after an invalid answer before following `invalid` (0 = none).
-    #[serde(default = "default_retries")]
+    #[serde(
+        default = "default_retries",
+        deserialize_with = "crate::values::whole_number::required"
+    )]
     pub max_retries: u32,
     /// Text of a re-ask (a template); the prompt again when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_text: Option<String>,
     /// Minutes without an answer before `timeout`; no timeout when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::values::whole_number::optional"
+    )]
     pub timeout_minutes: Option<u32>,
 }
 
@@ -183,6 +190,7 @@ pub enum OptionsDisplay {
 pub struct DelayConfig {
     /// 1 second to 30 days.
     #[schema(minimum = 1, maximum = 2_592_000)]
+    #[serde(deserialize_with = "crate::values::whole_number::required")]
     pub seconds: u32,
 }
 
@@ -190,10 +198,10 @@ pub struct DelayConfig {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TagConfig {
     #[serde(default)]
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<uuid::Uuid>)]
     pub add: Vec<TagId>,
     #[serde(default)]
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<uuid::Uuid>)]
     pub remove: Vec<TagId>,
 }
 

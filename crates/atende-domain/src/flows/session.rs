@@ -135,11 +135,11 @@ pub enum Effect {
         rows: Vec<ListRow>,
     },
     AddTags {
-        #[schema(value_type = Vec<String>)]
+        #[schema(value_type = Vec<uuid::Uuid>)]
         tag_ids: Vec<TagId>,
     },
     RemoveTags {
-        #[schema(value_type = Vec<String>)]
+        #[schema(value_type = Vec<uuid::Uuid>)]
         tag_ids: Vec<TagId>,
     },
     /// Hand the conversation over; the session is already `handed_off`.

@@ -56,8 +56,6 @@ pub struct InboundEvent<'a> {
     pub business_open: bool,
 }
 
-/// A published flow that may start: its id, priority (higher wins), triggers, and the channels
-/// it runs on (empty = all).
 /// The document's schema of `keywords`, from the limits [`Trigger::validate`] checks: 1 to
 /// [`MAX_KEYWORDS`], each of at most [`MAX_KEYWORD_LEN`] characters. The schema asks every keyword
 /// to hold a letter or digit of the Latin alphabet, a little stricter than the check (at least
@@ -76,6 +74,8 @@ fn keywords_schema() -> utoipa::openapi::schema::Array {
         .build()
 }
 
+/// A published flow that may start: its id, priority (higher wins), triggers, and the channels
+/// it runs on (empty = all).
 #[derive(Clone, Debug)]
 pub struct FlowCandidate<Id> {
     pub id: Id,

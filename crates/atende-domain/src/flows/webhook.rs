@@ -28,7 +28,10 @@ pub struct WebhookConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// 1–30 seconds.
-    #[serde(default = "default_timeout")]
+    #[serde(
+        default = "default_timeout",
+        deserialize_with = "crate::values::whole_number::required"
+    )]
     #[schema(minimum = 1, maximum = 30)]
     pub timeout_secs: u32,
     /// Fields of the JSON answer copied into variables on success.

@@ -50,6 +50,7 @@ pub struct CreateFlowBody {
     #[serde(default)]
     #[schema(schema_with = super::contract::flow_triggers)]
     pub triggers: Vec<Trigger>,
+    #[serde(default, deserialize_with = "atende_domain::values::whole_number::optional")]
     #[schema(schema_with = super::contract::flow_priority)]
     pub priority: Option<i32>,
     /// Whether its triggers start sessions once a version is published (default off).
@@ -102,6 +103,7 @@ pub struct UpdateFlowBody {
     pub definition: Option<FlowDefinition>,
     #[schema(schema_with = super::contract::flow_triggers)]
     pub triggers: Option<Vec<Trigger>>,
+    #[serde(default, deserialize_with = "atende_domain::values::whole_number::optional")]
     #[schema(schema_with = super::contract::flow_priority)]
     pub priority: Option<i32>,
     pub active: Option<bool>,
@@ -142,9 +144,10 @@ pub async fn delete(
     Ok(no_content())
 }
 
-/// Publish the draft as the next version (supervisor, admin). An invalid graph is a 422 whose
-/// `fields` name the offending nodes by id (`flow` for the whole graph), with codes in
-/// `field_codes` (`unreachable`, `dangling_edge`, `no_start`, …).
+/// Publish the draft as the next version (supervisor, admin). A draft whose graph cannot run is
+/// a 409 `flow_invalid` whose `fields` name the offending nodes by id (`flow` for the whole
+/// graph), with codes in `field_codes` (`unreachable`, `dangling_edge`, `no_start`, …): the
+/// request is fine, the stored draft must change (the same answer from the preview).
 #[utoipa::path(post, path = "/flows/{id}/publish", tag = "flows", params(("id" = Uuid, Path)),
     security(("bearer" = [])), responses((status = 200, body = PublishedView)))]
 pub async fn publish(

@@ -110,8 +110,8 @@ async fn publishing_checks_the_graph_by_node_and_snapshots_versions(engine: Engi
     let (_, versions) = app.get(&format!("/api/v1/flows/{id}/versions"), &t.admin.access).await;
 
     // Assert: the issues name the nodes; nothing was published by the failed attempt.
-    assert_eq!(error_code(s_bad, &bad), "validation_failed");
-    assert_eq!(s_bad, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_code(s_bad, &bad), "flow_invalid");
+    assert_eq!(s_bad, StatusCode::CONFLICT);
     let fields = bad["error"]["fields"].as_object().unwrap();
     assert!(fields.contains_key("lost"), "{bad}");
     assert!(fields.contains_key("t"), "the dangling edge's node: {bad}");
@@ -129,7 +129,9 @@ async fn publishing_checks_the_graph_by_node_and_snapshots_versions(engine: Engi
         .map(|v| v["version"].as_i64().unwrap())
         .collect();
     assert_eq!(v, [2, 1]);
-    let (_, audit) = app.get("/api/v1/audit/logs?action=flows.publish", &t.admin.access).await;
+    let (_, audit) = app
+        .get("/api/v1/audit/logs?action=flows.publish", &t.admin.access)
+        .await;
     assert_eq!(audit["items"].as_array().map(Vec::len), Some(2), "{audit}");
 }
 

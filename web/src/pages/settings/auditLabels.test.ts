@@ -12,6 +12,7 @@ describe("audit action labels", () => {
   it("translates known codes in the UI language", async () => {
     expect(auditActionLabel(i18n, "members.invite")).toBe("Convidou pessoa");
     expect(auditActionLabel(i18n, "messages.send")).toBe("Enviou mensagem");
+    expect(auditActionLabel(i18n, "flows.publish")).toBe("Publicou fluxo");
     await i18n.changeLanguage("en");
     expect(auditActionLabel(i18n, "messages.send")).toBe("Sent a message");
     await i18n.changeLanguage("es");
