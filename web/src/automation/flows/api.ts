@@ -1,7 +1,6 @@
 // Every HTTP call of the flows area (`/api/v1/flows…`), as TanStack Query hooks over the typed
-// client. A publish or preview that the API refuses for the graph (an error whose fields are node
-// ids, or `flow`: `flow_invalid`, or `validation_failed`) throws a FlowInvalidError carrying the
-// issues per node.
+// client. A publish or preview that the API refuses for the graph (409 `flow_invalid`, fields keyed
+// by node id or `flow`) throws a FlowInvalidError carrying the issues per node.
 
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 

@@ -1,4 +1,4 @@
-// The 422 `flow_invalid` body mapped onto the canvas, and the transcript of a preview.
+// The 409 `flow_invalid` body mapped onto the canvas, and the transcript of a preview.
 import i18n from "i18next";
 import { beforeAll, describe, expect, it } from "vitest";
 
@@ -18,8 +18,8 @@ beforeAll(async () => {
 /** The API's answer to publishing a flow with a dangling question and an unreachable node. */
 const refused = {
   error: {
-    code: "validation_failed",
-    message: "some fields are invalid",
+    code: "flow_invalid",
+    message: "the flow's graph has issues; fix the draft and publish again",
     fields: {
       flow: ["an edge leaves \"x\", which is not a node"],
       q1: ["connect the question's default handle: where a valid answer goes", "the question is empty"],
@@ -48,14 +48,13 @@ describe("publish issues", () => {
 
   it("is not about the graph for any other body", () => {
     expect(parseFlowIssues({ error: { code: "validation_failed", message: "x", fields: { messages: ["at most 50 messages"] } } })).toBeNull();
-    expect(parseFlowIssues({ error: { code: "validation_failed", message: "x", fields: { name: ["is required"] } } })).toBeNull();
     expect(parseFlowIssues({ error: { code: "forbidden", message: "x", fields: { q1: ["?"] } } })).toBeNull();
     expect(parseFlowIssues("nope")).toBeNull();
     expect(parseFlowIssues(null)).toBeNull();
   });
 
   it("pairs a message without a code with `unknown`, and a code without a message with itself", () => {
-    const issues = parseFlowIssues({ error: { code: "validation_failed", fields: { a: ["one", "two"] }, field_codes: { a: ["x"], b: ["no_start"] } } })!;
+    const issues = parseFlowIssues({ error: { code: "flow_invalid", fields: { a: ["one", "two"] }, field_codes: { a: ["x"], b: ["no_start"] } } })!;
     expect(issues.byNode.a).toEqual([
       { code: "x", message: "one" },
       { code: "unknown", message: "two" },

@@ -1,4 +1,4 @@
-// Publishing issues on the canvas: the 422 validation body's `fields` / `field_codes` (keyed
+// Publishing issues on the canvas: the 409 `flow_invalid` body's `fields` / `field_codes` (keyed
 // by node id, or `flow` for the whole flow) as issues per node plus a banner for the rest, the
 // translation of their codes, and the checks the builder makes before saving.
 
@@ -32,21 +32,17 @@ function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((s): s is string => typeof s === "string") : [];
 }
 
-/** Fields of a publish or preview request: an error about one of them is not about the graph. */
-const REQUEST_FIELDS = new Set(["messages", "name", "description", "definition", "triggers", "priority", "active", "version"]);
-
 /**
- * The graph's issues in a validation error body (`validation_failed`, fields keyed by node id or
- * `flow`), or null for any other body. Messages and codes pair up by position; a message without
- * a code gets `unknown`, a code without a message its code.
+ * The graph's issues in a `flow_invalid` error body (409 from publish and preview; fields keyed by
+ * node id, or `flow`), or null for any other body. Messages and codes pair up by position; a
+ * message without a code gets `unknown`, a code without a message its code.
  */
 export function parseFlowIssues(body: unknown): FlowIssues | null {
   const err = isRecord(body) ? body.error : undefined;
-  if (!isRecord(err) || (err.code !== "validation_failed" && err.code !== "flow_invalid")) return null;
+  if (!isRecord(err) || err.code !== "flow_invalid") return null;
   const fields = isRecord(err.fields) ? err.fields : {};
   const codes = isRecord(err.field_codes) ? err.field_codes : {};
   const keys = [...Object.keys(fields), ...Object.keys(codes)];
-  if (keys.length === 0 || keys.some((k) => REQUEST_FIELDS.has(k))) return null;
   const out: FlowIssues = { byNode: {}, flow: [] };
   for (const key of new Set(keys)) {
     const msgs = strings(fields[key]);

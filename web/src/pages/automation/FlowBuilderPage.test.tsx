@@ -177,7 +177,7 @@ describe("flow builder", () => {
   it("marks the nodes when the simulator cannot run the draft", async () => {
     builderApi((c) => {
       if (c.method === "POST" && c.path === "/api/v1/flows/f1/preview") {
-        return json(422, { error: { code: "validation_failed", message: "some fields are invalid", fields: { n2: ["the text is empty"] }, field_codes: { n2: ["empty_text"] } } });
+        return json(409, { error: { code: "flow_invalid", message: "the flow's graph has issues; fix the draft and publish again", fields: { n2: ["the text is empty"] }, field_codes: { n2: ["empty_text"] } } });
       }
       return undefined;
     });
