@@ -2,7 +2,7 @@
 // of atende-domain (flows/definition.rs, tests/schema.rs).
 import { describe, expect, it } from "vitest";
 
-import { connect, pruneEdges, remapEdges, toDefinition, toGraph } from "./graph";
+import { connect, pruneEdges, remapEdges, setTarget, toDefinition, toGraph } from "./graph";
 import type { CanvasNode } from "./graph";
 import { newConfig, newNode, nextId, nodeHandles } from "./model";
 import type { NodeShape } from "./model";
@@ -128,6 +128,14 @@ describe("editing the graph", () => {
     const fromElse = edges.filter((e) => e.source === "c" && e.sourceHandle === "else");
     expect(fromElse.map((e) => e.target)).toEqual(["e"]);
     expect(edges).toHaveLength(g.edges.length);
+  });
+
+  it("points a way out at a node, or at none", () => {
+    const to = setTarget(g.nodes, g.edges, "q", "timeout", "t");
+    expect(to.filter((e) => e.source === "q" && e.sourceHandle === "timeout").map((e) => e.target)).toEqual(["t"]);
+    const none = setTarget(g.nodes, to, "q", "timeout", null);
+    expect(none.some((e) => e.source === "q" && e.sourceHandle === "timeout")).toBe(false);
+    expect(none).toHaveLength(g.edges.length - 1);
   });
 
   it("refuses an edge into the start node or out of a handle the node lacks", () => {

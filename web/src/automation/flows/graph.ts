@@ -132,3 +132,9 @@ export function remapEdges(id: string, before: NodeShape, after: NodeShape, edge
   }
   return out;
 }
+
+/** The edges with the way out `handle` of `from` leading to `to`, or to nowhere when `to` is null. */
+export function setTarget(nodes: readonly CanvasNode[], edges: readonly CanvasEdge[], from: string, handle: string, to: string | null): CanvasEdge[] {
+  if (to !== null) return connect(nodes, edges, { source: from, sourceHandle: handle, target: to, targetHandle: INPUT_HANDLE });
+  return edges.filter((e) => !(e.source === from && (e.sourceHandle ?? DEFAULT) === handle));
+}

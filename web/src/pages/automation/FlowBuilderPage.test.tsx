@@ -123,6 +123,26 @@ describe("flow builder", () => {
     expect(def.edges).toEqual(menuDefinition.edges.filter((e) => e.from !== "n2" && e.to !== "n2"));
   }, 20_000);
 
+  it("connects ways out from the side panel too", async () => {
+    const calls = builderApi();
+    await openBuilder();
+    fireEvent.click(within(nodeEl("q1")).getByText("Com quem quer falar?"));
+    const outputs = within(await screen.findByRole("group", { name: "Saídas" }));
+    expect((outputs.getByLabelText("Vendas") as HTMLSelectElement).value).toBe("t1");
+    expect((outputs.getByLabelText("Resposta válida") as HTMLSelectElement).value).toBe("");
+    // The start takes no edges in, so it is not offered.
+    expect([...(outputs.getByLabelText("Resposta válida") as HTMLSelectElement).options].map((o) => o.value)).toEqual(["", "n2", "q1", "t1", "e1"]);
+    fireEvent.change(outputs.getByLabelText("Resposta válida"), { target: { value: "e1" } });
+    fireEvent.change(outputs.getByLabelText("Vendas"), { target: { value: "" } });
+    fireEvent.click(screen.getByRole("button", { name: "Salvar" }));
+    await waitFor(() => expect(calls.some((c) => c.method === "PATCH")).toBe(true));
+    const edges = (calls.find((c) => c.method === "PATCH")!.body as { definition: FlowDefinition }).definition.edges;
+    expect(edges.filter((e) => e.from === "q1")).toEqual([
+      { from: "q1", handle: "suporte", to: "e1" },
+      { from: "q1", handle: "default", to: "e1" },
+    ]);
+  }, 20_000);
+
   it("marks the nodes a refused publish names, and lists the flow's own issues", async () => {
     const calls = builderApi((c) => {
       if (c.method === "POST" && c.path === "/api/v1/flows/f1/publish") {

@@ -7,13 +7,14 @@ import type { Translate } from "../../../api/errors";
 import { Button } from "../../../components/ui/Button";
 import { Alert } from "../../../components/ui/States";
 import { shapeOf } from "../../../automation/flows/graph";
-import type { CanvasNode } from "../../../automation/flows/graph";
+import type { CanvasEdge, CanvasNode } from "../../../automation/flows/graph";
 import { issueText } from "../../../automation/flows/issues";
 import type { Issue } from "../../../automation/flows/issues";
 import type { NodeConfig } from "../../../automation/flows/types";
 import { NodeForm } from "./forms/NodeForm";
 import type { Lookups } from "./forms/lookups";
 import { NODE_META } from "./nodeMeta";
+import { Outputs } from "./Outputs";
 
 interface Props {
   node: CanvasNode | null;
@@ -22,9 +23,12 @@ interface Props {
   readOnly: boolean;
   onChange: (id: string, c: NodeConfig) => void;
   onDelete: (id: string) => void;
+  nodes: readonly CanvasNode[];
+  edges: readonly CanvasEdge[];
+  onLink: (from: string, handle: string, to: string | null) => void;
 }
 
-export function NodePanel({ node, issues, lookups, readOnly, onChange, onDelete }: Props) {
+export function NodePanel({ node, issues, lookups, readOnly, onChange, onDelete, nodes, edges, onLink }: Props) {
   const { t } = useTranslation();
   const tr = t as unknown as Translate;
   if (!node) return <p className="p-4 text-sm text-slate-500">{t("automation.builder.selectNode")}</p>;
@@ -58,6 +62,9 @@ export function NodePanel({ node, issues, lookups, readOnly, onChange, onDelete 
       <fieldset disabled={readOnly} className="min-w-0">
         {/* Keyed by node: each form's half-typed numbers and ids belong to one node. */}
         <NodeForm key={node.id} node={shapeOf(node)} lookups={lookups} onChange={(c) => onChange(node.id, c)} />
+      </fieldset>
+      <fieldset disabled={readOnly} className="min-w-0">
+        <Outputs node={node} nodes={nodes} edges={edges} onLink={onLink} />
       </fieldset>
     </section>
   );

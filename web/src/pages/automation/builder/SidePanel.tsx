@@ -39,7 +39,7 @@ export function SidePanel({ b, flow, tab, onTab, lookups, readOnly, onPath }: Pr
         ))}
       </Tabs.List>
       <Tabs.Content value="node" className={content}>
-        <NodePanel node={b.selected} issues={b.selected ? (b.issues.byNode[b.selected.id] ?? []) : []} lookups={lookups} readOnly={readOnly} onChange={b.updateConfig} onDelete={b.deleteNode} />
+        <NodePanel node={b.selected} issues={b.selected ? (b.issues.byNode[b.selected.id] ?? []) : []} lookups={lookups} readOnly={readOnly} onChange={b.updateConfig} onDelete={b.deleteNode} nodes={b.nodes} edges={b.edges} onLink={b.linkHandle} />
       </Tabs.Content>
       <Tabs.Content value="flow" className={content}>
         <SettingsPanel settings={b.settings} onChange={b.setSettings} lookups={lookups} readOnly={readOnly} saveError={b.saveError} />

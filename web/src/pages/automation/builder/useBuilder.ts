@@ -10,7 +10,7 @@ import { useTranslation } from "react-i18next";
 import { toast } from "../../../components/ui/Toaster";
 import { useApiError } from "../../../lib/useApiError";
 import { FlowInvalidError, usePublishFlow, useUpdateFlow } from "../../../automation/flows/api";
-import { connect, remapEdges, shapeOf, toCanvasNode, toDefinition, toGraph } from "../../../automation/flows/graph";
+import { connect, remapEdges, setTarget, shapeOf, toCanvasNode, toDefinition, toGraph } from "../../../automation/flows/graph";
 import type { CanvasEdge, CanvasNode } from "../../../automation/flows/graph";
 import { NO_ISSUES, hasIssues, saveBlockers } from "../../../automation/flows/issues";
 import type { FlowIssues } from "../../../automation/flows/issues";
@@ -101,6 +101,9 @@ export function useBuilder(flow: Flow) {
 
   const onConnect = useCallback((c: Connection) => setEdges((es) => connect(nodes, es, c)), [nodes, setEdges]);
 
+  /** Points a node's way out at another node (or at none), as connecting on the canvas does. */
+  const linkHandle = useCallback((from: string, handle: string, to: string | null) => setEdges((es) => setTarget(nodes, es, from, handle, to)), [nodes, setEdges]);
+
   /** Saves the draft; false when it could not be saved (the reason is on screen). */
   const save = useCallback(async (): Promise<boolean> => {
     const blockers = saveBlockers(nodes);
@@ -141,6 +144,7 @@ export function useBuilder(flow: Flow) {
     onNodesChange,
     onEdgesChange,
     onConnect,
+    linkHandle,
     dropped,
     settings,
     setSettings,
