@@ -32,7 +32,8 @@ export function SidePanel({ b, flow, tab, onTab, lookups, readOnly, onPath }: Pr
   return (
     <Tabs.Root value={tab} onValueChange={(v) => onTab(v as PanelTab)} className="flex h-full min-h-0 flex-col">
       <Tabs.List aria-label={t("automation.builder.panel")} className="flex border-b border-slate-200">
-        {TABS.map((k) => (
+        {/* Previewing is for those who may change the flow (the API refuses the others). */}
+        {TABS.filter((k) => !(readOnly && k === "simulator")).map((k) => (
           <Tabs.Trigger key={k} value={k} className={trigger}>
             {t(`automation.builder.tabs.${k}`)}
           </Tabs.Trigger>
@@ -48,9 +49,11 @@ export function SidePanel({ b, flow, tab, onTab, lookups, readOnly, onPath }: Pr
         <VersionsPanel flowId={flow.id} current={flow.published_version} />
       </Tabs.Content>
       {/* Kept mounted: switching tabs does not lose the conversation. */}
-      <Tabs.Content value="simulator" forceMount className="flex min-h-0 flex-1 flex-col data-[state=inactive]:hidden">
-        <Simulator flowId={flow.id} ensureSaved={async () => (b.dirty && !readOnly ? b.save() : true)} onPath={onPath} onIssues={b.setIssues} />
-      </Tabs.Content>
+      {readOnly ? null : (
+        <Tabs.Content value="simulator" forceMount className="flex min-h-0 flex-1 flex-col data-[state=inactive]:hidden">
+          <Simulator flowId={flow.id} ensureSaved={async () => (b.dirty ? b.save() : true)} onPath={onPath} onIssues={b.setIssues} />
+        </Tabs.Content>
+      )}
     </Tabs.Root>
   );
 }
