@@ -138,6 +138,26 @@ const tenantRoute = settingsPage("/tenant", () => import("./pages/settings/Tenan
 const apiKeysRoute = settingsPage("/api-keys", () => import("./pages/settings/ApiKeysPage"), "ApiKeysPage");
 const auditRoute = settingsPage("/audit", () => import("./pages/settings/AuditPage"), "AuditPage");
 
+// Automation: the flows list and the builder (its own chunk: @xyflow/react stays out of the main
+// bundle).
+const automationRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/automation",
+  beforeLoad: ({ location }) => {
+    if (location.pathname.replace(/\/$/, "") === "/automation") throw redirect({ to: "/automation/flows" });
+  },
+});
+const flowsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/automation/flows",
+  component: lazyRouteComponent(() => import("./pages/automation/FlowsPage"), "FlowsPage"),
+});
+const flowBuilderRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/automation/flows/$flowId",
+  component: lazyRouteComponent(() => import("./pages/automation/FlowBuilderPage"), "FlowBuilderPage"),
+});
+
 const adminTenantsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/admin/tenants",
@@ -161,6 +181,9 @@ const routeTree = rootRoute.addChildren([
       tagsRoute,
       quickRepliesRoute,
       usersRoute, teamsRoute, departmentsRoute, tenantRoute, apiKeysRoute, auditRoute]),
+    automationRoute,
+    flowsRoute,
+    flowBuilderRoute,
     adminTenantsRoute,
   ]),
 ]);

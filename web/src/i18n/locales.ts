@@ -1,8 +1,11 @@
 // Every language's whole translation tree: the main file plus one directory per feature
 // (`chat/` for the conversation pane and composer, `conv/` for the list, side panel and attention,
-// `inboxlist/`, `lifecycle/`, `channels/`, `people/` for later features), merged under their
+// `inboxlist/`, `lifecycle/`, `channels/`, `people/` for later features, `automation/` for flows), merged under their
 // top-level keys so the files can grow without touching each other.
 
+import automationEn from "./automation/en.json";
+import automationEs from "./automation/es.json";
+import automationPt from "./automation/pt-BR.json";
 import channelsEn from "./channels/en.json";
 import channelsEs from "./channels/es.json";
 import channelsPt from "./channels/pt-BR.json";
@@ -26,9 +29,9 @@ import peoplePt from "./people/pt-BR.json";
 import ptBR from "./pt-BR.json";
 
 const namespaces = {
-  "pt-BR": { chat: chatPt, conv: convPt, inboxlist: inboxlistPt, lifecycle: lifecyclePt, people: peoplePt, channels: channelsPt },
-  en: { chat: chatEn, conv: convEn, inboxlist: inboxlistEn, lifecycle: lifecycleEn, people: peopleEn, channels: channelsEn },
-  es: { chat: chatEs, conv: convEs, inboxlist: inboxlistEs, lifecycle: lifecycleEs, people: peopleEs, channels: channelsEs },
+  "pt-BR": { chat: chatPt, conv: convPt, inboxlist: inboxlistPt, lifecycle: lifecyclePt, people: peoplePt, channels: channelsPt, automation: automationPt },
+  en: { chat: chatEn, conv: convEn, inboxlist: inboxlistEn, lifecycle: lifecycleEn, people: peopleEn, channels: channelsEn, automation: automationEn },
+  es: { chat: chatEs, conv: convEs, inboxlist: inboxlistEs, lifecycle: lifecycleEs, people: peopleEs, channels: channelsEs, automation: automationEs },
 };
 
 export type Translation = typeof ptBR & (typeof namespaces)["pt-BR"];

@@ -15,7 +15,8 @@ export type Action =
   | "conversations.manage"
   | "channels.manage"
   | "audit.read"
-  | "api_keys.manage";
+  | "api_keys.manage"
+  | "flows.manage";
 
 const RANK: Record<Role, number> = { viewer: 0, agent: 1, supervisor: 2, admin: 3 };
 
@@ -27,6 +28,7 @@ export function can(role: Role | null | undefined, action: Action): boolean {
     case "teams.manage":
     case "tags.manage":
     case "quick_replies.manage":
+    case "flows.manage":
       return RANK[role] >= RANK.supervisor;
     case "contacts.write":
     case "conversations.work":

@@ -1,7 +1,7 @@
 import * as Dropdown from "@radix-ui/react-dropdown-menu";
 import { useQueryClient } from "@tanstack/react-query";
 import { Link, Outlet, useNavigate, useRouter, useRouterState } from "@tanstack/react-router";
-import { Building2, Check, ChevronsUpDown, Contact, Inbox, LogOut, Settings, ShieldCheck, UserRound } from "lucide-react";
+import { Building2, Check, ChevronsUpDown, Contact, Inbox, LogOut, Settings, ShieldCheck, UserRound, Workflow } from "lucide-react";
 import type { ComponentType } from "react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -13,6 +13,7 @@ import { useStartSession } from "../../auth/useSignedIn";
 import { setLanguage } from "../../i18n";
 import { cn } from "../../lib/cn";
 import { useMe } from "../../lib/me";
+import { can } from "../../lib/permissions";
 import { useApiError } from "../../lib/useApiError";
 import { Attention, openConversationId } from "../../inbox/Attention";
 import { useTitlePrefix } from "../../inbox/attentionState";
@@ -23,7 +24,7 @@ import { ErrorState, Spinner } from "../ui/States";
 import { toast } from "../ui/Toaster";
 
 interface NavItem {
-  to: "/inbox" | "/contacts" | "/settings" | "/profile" | "/admin/tenants";
+  to: "/inbox" | "/contacts" | "/automation/flows" | "/settings" | "/profile" | "/admin/tenants";
   label: string;
   /** For the phone's bottom tabs. */
   short: string;
@@ -38,6 +39,12 @@ function useNavItems(): NavItem[] {
     items.push(
       { to: "/inbox", label: t("nav.inbox"), short: t("nav.short.inbox"), icon: Inbox },
       { to: "/contacts", label: t("nav.contacts"), short: t("nav.short.contacts"), icon: Contact },
+    );
+    // Flows, rules and campaigns are set up by supervisors and admins.
+    if (can(me.tenant.role, "flows.manage")) {
+      items.push({ to: "/automation/flows", label: t("automation.nav.title"), short: t("automation.nav.short"), icon: Workflow });
+    }
+    items.push(
       { to: "/settings", label: t("nav.settings"), short: t("nav.short.settings"), icon: Settings },
     );
   }
