@@ -34,6 +34,7 @@ import { chromium } from "playwright-core";
 
 import { expectVisible, fail, freePort, log, shot, shots, signIn, signOut, until, watchErrors, webRoot } from "./lib.mjs";
 import { channelsJourney } from "./channels.mjs";
+import { flowsJourney } from "./flows.mjs";
 import { inboxJourney } from "./inbox.mjs";
 import { contactsJourney, forgotPasswordJourney, invitationLinkJourney, timeZoneJourney } from "./people.mjs";
 
@@ -512,6 +513,7 @@ async function main() {
     // the closed window and a template, the web-chat widget, the phone layout (e2e/inbox.mjs).
     await inboxJourney({ browser, page, base, server, graph, webhookPath: hook.pathname, appSecret: "app-secret-e2e", phoneNumberId: "109876543210", adminPassword, errors });
     await channelsJourney({ page, base, server, graph, webhookPath: hook.pathname, appSecret: "app-secret-e2e", phoneNumberId: "109876543210" });
+    await flowsJourney({ page, base });
 
     // 6. Two-step verification: enrol with the QR code, then sign in with a code.
     await page.getByRole("link", { name: "Perfil" }).first().click();

@@ -171,6 +171,21 @@ fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
+/// The signed link to a stored message's file (`None` when the file is missing), valid for
+/// `media_link_ttl` from now.
+#[must_use]
+pub fn link_of(core: &crate::Core, m: &atende_db::entities::messages::Model) -> Option<String> {
+    m.media_object_key.as_ref().map(|k| {
+        media_url(
+            &core.keys,
+            k,
+            m.media_mime.as_deref(),
+            core.config.media_link_ttl,
+            chrono::Utc::now(),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,16 +56,8 @@ fn retry(e: impl std::fmt::Display) -> JobError {
 #[async_trait]
 impl JobHandler for DeliverMessage {
     async fn run(&self, core: &Core, job: &Job) -> Result<(), JobError> {
-        let id = job
-            .payload
-            .get("message_id")
-            .and_then(Value::as_str)
-            .and_then(|s| Uuid::parse_str(s).ok())
-            .ok_or_else(|| JobError::Permanent("bad payload: message_id".into()))?;
-        let tenant = TenantId(
-            job.tenant_id
-                .ok_or_else(|| JobError::Permanent("job without a tenant".into()))?,
-        );
+        let id = crate::jobs::payload_uuid(job, "message_id")?;
+        let tenant = crate::jobs::job_tenant(job)?;
         deliver(core, tenant, id, job.attempts >= job.max_attempts).await
     }
 }
@@ -529,16 +521,8 @@ pub struct SendReadReceipt;
 #[async_trait]
 impl JobHandler for SendReadReceipt {
     async fn run(&self, core: &Core, job: &Job) -> Result<(), JobError> {
-        let tenant = TenantId(
-            job.tenant_id
-                .ok_or_else(|| JobError::Permanent("job without a tenant".into()))?,
-        );
-        let conv_id = job
-            .payload
-            .get("conversation_id")
-            .and_then(Value::as_str)
-            .and_then(|s| Uuid::parse_str(s).ok())
-            .ok_or_else(|| JobError::Permanent("bad payload: conversation_id".into()))?;
+        let tenant = crate::jobs::job_tenant(job)?;
+        let conv_id = crate::jobs::payload_uuid(job, "conversation_id")?;
         let tx = core.db.tenant_tx(tenant).await.map_err(retry)?;
         let conv = conversations::get(&tx, conv_id)
             .await

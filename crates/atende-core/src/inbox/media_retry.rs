@@ -103,16 +103,8 @@ pub struct RefetchMedia;
 impl JobHandler for RefetchMedia {
     async fn run(&self, core: &Core, job: &Job) -> Result<(), JobError> {
         let retry = |e: DbError| JobError::Retry(e.to_string());
-        let id = job
-            .payload
-            .get("message_id")
-            .and_then(Value::as_str)
-            .and_then(|s| Uuid::parse_str(s).ok())
-            .ok_or_else(|| JobError::Permanent("bad payload: message_id".into()))?;
-        let tenant = TenantId(
-            job.tenant_id
-                .ok_or_else(|| JobError::Permanent("job without a tenant".into()))?,
-        );
+        let id = crate::jobs::payload_uuid(job, "message_id")?;
+        let tenant = crate::jobs::job_tenant(job)?;
         let tx = core.db.tenant_tx(tenant).await.map_err(retry)?;
         let m = match messages::get(&tx, id).await {
             Ok(m) => m,

@@ -14,7 +14,7 @@ use atende_db::repo::templates::{self, SyncedTemplate};
 use atende_db::{DbError, TenantTx};
 use atende_domain::{Action, ChannelId, TenantCtx};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -174,16 +174,8 @@ pub struct SyncTemplates;
 impl crate::jobs::JobHandler for SyncTemplates {
     async fn run(&self, core: &Core, job: &atende_db::entities::jobs::Model) -> Result<(), crate::jobs::JobError> {
         use crate::jobs::JobError;
-        let channel = job
-            .payload
-            .get("channel_id")
-            .and_then(Value::as_str)
-            .and_then(|s| Uuid::parse_str(s).ok())
-            .ok_or_else(|| JobError::Permanent("bad payload: channel_id".into()))?;
-        let tenant = atende_domain::TenantId(
-            job.tenant_id
-                .ok_or_else(|| JobError::Permanent("job without a tenant".into()))?,
-        );
+        let channel = crate::jobs::payload_uuid(job, "channel_id")?;
+        let tenant = crate::jobs::job_tenant(job)?;
         let ch = {
             let tx = core
                 .db

@@ -65,6 +65,28 @@ pub trait JobHandler: Send + Sync {
     }
 }
 
+/// The uuid at `key` of a job's payload.
+///
+/// # Errors
+/// `Permanent` when it is missing or not a uuid (retrying cannot fix a payload).
+pub fn payload_uuid(job: &Job, key: &str) -> Result<uuid::Uuid, JobError> {
+    job.payload
+        .get(key)
+        .and_then(serde_json::Value::as_str)
+        .and_then(|s| uuid::Uuid::parse_str(s).ok())
+        .ok_or_else(|| JobError::Permanent(format!("bad payload: {key}")))
+}
+
+/// The tenant a job belongs to.
+///
+/// # Errors
+/// `Permanent` for a platform job.
+pub fn job_tenant(job: &Job) -> Result<atende_domain::TenantId, JobError> {
+    job.tenant_id
+        .map(atende_domain::TenantId)
+        .ok_or_else(|| JobError::Permanent("job without a tenant".into()))
+}
+
 /// Job kinds and their handlers.
 #[derive(Clone, Default)]
 pub struct Registry {

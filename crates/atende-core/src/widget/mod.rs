@@ -467,15 +467,7 @@ fn visible(m: &Message) -> bool {
 impl VisitorMessage {
     fn of(core: &Core, m: &Message) -> Self {
         let media = (m.media_object_key.is_some() || m.media_mime.is_some()).then(|| VisitorMedia {
-            url: m.media_object_key.as_ref().map(|k| {
-                crate::media::media_url(
-                    &core.keys,
-                    k,
-                    m.media_mime.as_deref(),
-                    core.config.media_link_ttl,
-                    Utc::now(),
-                )
-            }),
+            url: crate::media::link_of(core, m),
             mime: m.media_mime.clone(),
             size: m.media_size,
             file_name: m.media_file_name.clone(),
