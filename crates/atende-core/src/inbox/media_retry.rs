@@ -65,11 +65,12 @@ pub async fn request(core: &Core, ctx: &TenantCtx, conversation_id: Uuid, messag
             "this message's file is not missing".into(),
         ));
     }
-    let mut payload = m.payload.clone().unwrap_or(Value::Null);
+    let mut m = m;
+    let mut payload = m.payload.take().unwrap_or(Value::Null);
     let queued = payload["media_error"]["retrying"].as_bool() == Some(true);
     if !queued {
         payload["media_error"]["retrying"] = json!(true);
-        messages::set_payload(&tx, message_id, payload).await?;
+        messages::set_payload(&tx, message_id, payload.clone()).await?;
         queue::enqueue(
             &tx,
             NewJob {
@@ -79,7 +80,8 @@ pub async fn request(core: &Core, ctx: &TenantCtx, conversation_id: Uuid, messag
         )
         .await?;
     }
-    let m = messages::get(&tx, message_id).await?;
+    // The row as written (no second read).
+    m.payload = Some(payload);
     tx.commit().await?;
     if !queued {
         publish(core, ctx.tenant_id, &m).await;
